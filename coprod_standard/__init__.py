@@ -1,0 +1,1 @@
+"""The Co-production Data Standard toolkit."""

@@ -1,0 +1,67 @@
+"""Format checks that are always on and strict.
+
+python-jsonschema skips a format silently when the library behind it is missing, and even
+with its extras accepts ``"1985-04-12T23:20:50Z\\n"`` as a date-time. The standard's four
+formats are therefore checked here with our own strict rules; a test proves they are active.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+from urllib.parse import urlsplit
+
+from jsonschema import FormatChecker
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_URI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
+
+STANDARD_FORMATS = ("date", "date-time", "uri", "email")
+
+
+def is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        return False
+    date.fromisoformat(value)  # raises ValueError for 2025-02-30
+    return True
+
+
+def is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    return True
+
+
+def is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _URI_FORBIDDEN.search(value):
+        return False
+    parts = urlsplit(value)
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme)) and (
+        bool(parts.netloc) or bool(parts.path)
+    )
+
+
+def is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(_EMAIL.fullmatch(value))
+
+
+@cache
+def format_checker() -> FormatChecker:
+    checker = FormatChecker()
+    checker.checks("date", raises=ValueError)(is_date)
+    checker.checks("date-time", raises=ValueError)(is_date_time)
+    checker.checks("uri", raises=ValueError)(is_uri)
+    checker.checks("email")(is_email)
+    return checker

@@ -1,0 +1,161 @@
+"""Issues and the catalogue of issue types.
+
+Every issue the toolkit can raise has a stable kebab-case code, registered once as an
+``IssueType`` with a title, a description for the docs, a severity, a category, and
+templates for the message and the fix. Code that finds a problem calls
+``issue_type(code).make(...)`` with the template's parameters.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # must be fixed: the data does not meet the standard
+    WARNING = "warning"  # should be fixed
+    ADVISORY = "advisory"  # worth knowing
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "advisory": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an issue is, in the words a reader of that kind of file would use."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column_letter: str | None = None
+    column_title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def describe(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.column_letter and self.row:
+            cell = f"cell {self.column_letter}{self.row}"
+            parts.append(f"{cell} ({self.column_title})" if self.column_title else cell)
+        elif self.row:
+            parts.append(f"row {self.row}")
+        if self.line:
+            parts.append(f"line {self.line}, column {self.column}" if self.column else
+                         f"line {self.line}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Issue:
+    code: str
+    severity: Severity
+    category: str
+    message: str
+    fix: str
+    path: str = ""  # a JSON Pointer into the dataset
+    field: str = ""  # the field's name, as in the JSON
+    title: str = ""  # the field's human title from the schema
+    value: Any = None
+    value_shown: bool = False  # False when the value is withheld or there is none
+    record: str | None = None  # which record it is in, for example a project's id
+    location: Location | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "category": self.category,
+            "message": self.message,
+            "fix": self.fix,
+            "path": self.path,
+        }
+        if self.field:
+            out["field"] = self.field
+        if self.title:
+            out["title"] = self.title
+        if self.value_shown:
+            out["value"] = self.value
+        if self.record:
+            out["record"] = self.record
+        if self.location:
+            out["location"] = self.location.to_dict()
+        return out
+
+
+def _template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    title: str
+    severity: Severity
+    category: str
+    description: str
+    message: str  # a template: "{title} ('{field}') is missing."
+    fix: str  # a template too
+    unreadable: bool = False  # True when the input could not be read at all
+    params: frozenset[str] = field(default=frozenset(), init=False)
+
+    def __post_init__(self) -> None:
+        fields = _template_fields(self.message) | _template_fields(self.fix)
+        object.__setattr__(self, "params", frozenset(fields))
+
+    def make(self, *, path: str = "", field: str = "", title: str = "",
+             value: Any = None, show_value: bool = False, record: str | None = None,
+             location: Location | None = None, severity: Severity | None = None,
+             **params: Any) -> Issue:
+        values = {"field": field, "title": title or field, "value": value, **params}
+        missing = self.params - values.keys()
+        if missing:
+            raise KeyError(f"{self.code}: missing parameters {sorted(missing)}")
+        return Issue(
+            code=self.code,
+            severity=severity or self.severity,
+            category=self.category,
+            message=self.message.format_map(values),
+            fix=self.fix.format_map(values),
+            path=path,
+            field=field,
+            title=title,
+            value=value,
+            value_shown=show_value,
+            record=record,
+            location=location,
+        )
+
+
+_CATALOGUE: dict[str, IssueType] = {}
+
+
+def register(*types: IssueType) -> None:
+    for item in types:
+        if item.code in _CATALOGUE and _CATALOGUE[item.code] != item:
+            raise ValueError(f"issue code {item.code!r} registered twice")
+        _CATALOGUE[item.code] = item
+
+
+def issue_type(code: str) -> IssueType:
+    _load()
+    return _CATALOGUE[code]
+
+
+def catalogue() -> list[IssueType]:
+    """Every issue type, in the order they were registered."""
+    _load()
+    return list(_CATALOGUE.values())
+
+
+def _load() -> None:
+    # The catalogue modules register their types when imported.
+    from . import catalogue as _  # noqa: F401

@@ -1,0 +1,61 @@
+"""Advisories for values missing from open codelists (closed ones are enforced by the schema)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from .codelists import find_codelist
+from .fields import Path, fields
+from .issues import Issue, issue_type
+from .readers import Record
+from .structural import pointer_join
+from .suggest import did_you_mean
+
+
+@cache
+def _open_fields(version: str) -> list[tuple[Path, str]]:
+    """Paths of scalar fields that use an open codelist (list items included)."""
+    out = []
+    for path, fld in fields(version).items():
+        if fld.codelists and fld.open_codelist and not fld.is_list:
+            out.append((path, fld.codelists[0]))
+    return out
+
+
+def _values_at(data: Any, path: Path, pointer: str) -> Iterator[tuple[str, Any]]:
+    if not path:
+        yield pointer, data
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _values_at(item, rest, pointer_join(pointer, index))
+    elif isinstance(data, dict) and head in data:
+        yield from _values_at(data[head], rest, pointer_join(pointer, head))
+
+
+def _relative(path: Path, record: Record) -> Path | None:
+    """The part of a dataset-level path inside this record, or None if it is elsewhere."""
+    if record.kind == "dataset":
+        return path if not path or path[0] != "projects" else None
+    return path[2:] if path[:2] == ("projects", "*") else None
+
+
+def open_code_issues(version: str, record: Record) -> Iterator[Issue]:
+    for path, name in _open_fields(version):
+        inner = _relative(path, record)
+        if inner is None:
+            continue
+        codelist = find_codelist(version, name)
+        known = codelist.code_values()
+        for pointer, value in _values_at(record.data, inner, record.pointer):
+            if isinstance(value, str) and value not in known:
+                title = fields(version)[path].title
+                yield issue_type("unlisted-open-code").make(
+                    path=pointer, field=path[-1], title=title, value=value, show_value=True,
+                    record=record.label, shown=repr(value), Shown=repr(value),
+                    codelist=codelist.name, suggestion=did_you_mean(value, known),
+                    codes=", ".join(known))

@@ -1,0 +1,93 @@
+"""Readers turn a source (a path, bytes or parsed data) into records, within Limits.
+
+A reader yields the dataset's own details first (the "envelope": everything but the
+projects) and then one record per project, so that a streaming reader can later replace
+the in-memory one without changing the validator. Anything that stops the input being
+read at all raises ``Unreadable`` carrying a plain-language issue.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..issues import Issue, Location, issue_type
+from ..limits import Limits
+
+
+class Unreadable(Exception):
+    """The input could not be read; ``issue`` says why in plain words."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def unreadable(code: str, file: str, location: Location | None = None, **params: Any):
+    return Unreadable(issue_type(code).make(file=file, location=location, **params))
+
+
+@dataclass
+class Record:
+    kind: str  # "dataset" for the dataset's own details, "project" for each project
+    pointer: str  # JSON Pointer of the record within the dataset
+    data: Any
+    label: str  # how a reader of the report would name it
+    location: Location | None = None
+
+
+@dataclass
+class ReadResult:
+    name: str
+    records: Iterator[Record]
+    version: Any = None  # the declared version, as found (may be missing or malformed)
+    has_version: bool = False
+    is_object: bool = False  # False when the top level is not a JSON object at all
+    issues: list[Issue] = field(default_factory=list)  # found while reading, not fatal
+
+
+Source = str | os.PathLike | bytes | dict | list
+
+
+def source_name(source: Source, name: str | None = None) -> str:
+    if name:
+        return name
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return "<data>"
+
+
+def read_bytes(path: Path, name: str, limits: Limits) -> bytes:
+    """The file's bytes, after the checks that need no parsing."""
+    try:
+        if path.is_dir():
+            raise unreadable("is-a-folder", name)
+        if not path.exists():
+            raise unreadable("file-not-found", name)
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise unreadable("file-too-large", name, size=Limits.describe_bytes(size),
+                             limit=Limits.describe_bytes(limits.max_bytes))
+        return path.read_bytes()
+    except PermissionError:
+        raise unreadable("cannot-open", name, reason="permission denied") from None
+    except OSError as exc:
+        raise unreadable("cannot-open", name, reason=exc.strerror or str(exc)) from None
+
+
+def read(source: Source, limits: Limits | None = None, name: str | None = None) -> ReadResult:
+    """Read any supported source into records. Raises ``Unreadable``."""
+    from .json_reader import read_json
+
+    limits = limits or Limits()
+    name = source_name(source, name)
+    if isinstance(source, (dict, list)):
+        return read_json(source, name, limits, parsed=True)
+    data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
+    if len(data) > limits.max_bytes:
+        raise unreadable("file-too-large", name, size=Limits.describe_bytes(len(data)),
+                         limit=Limits.describe_bytes(limits.max_bytes))
+    return read_json(data, name, limits)

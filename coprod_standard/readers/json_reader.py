@@ -1,0 +1,191 @@
+"""Read a JSON dataset held in memory, with plain-language messages for every way it can fail.
+
+Guards taken from measured pitfalls: nesting deeper than the limit, numbers JSON does not
+allow (NaN, Infinity, overflow to infinity, integers past Python's digit limit), duplicate
+keys (otherwise the last silently wins), byte-order marks, and non-UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from ..issues import Issue, Location, issue_type
+from ..limits import Limits
+from . import ReadResult, Record, unreadable
+
+_MAGIC = [
+    (b"PK\x03\x04", "a zip file or an Excel workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel or Word file (.xls or .doc)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+]
+
+_PROBLEMS = {
+    "Expecting ':' delimiter": "a colon (:) is missing between a field name and its value",
+    "Expecting ',' delimiter":
+        "a comma is missing between two items, or a bracket or brace is not closed",
+    "Unterminated string starting at":
+        "a piece of text starts here but is never closed with a double quote",
+    "Extra data": "there is more after the end of the data; perhaps two datasets were "
+                  "pasted together, or there is an extra } or ]",
+    "Invalid control character at":
+        "a piece of text contains a line break or tab; write a line break as \\n",
+    "Invalid \\escape": "a backslash (\\) in text must be written twice, as \\\\",
+    "Invalid \\uXXXX escape": "a \\u escape in text must be followed by four hex digits",
+}
+_HINT = ("JSON needs double quotes around names and text, a comma between items, and no "
+         "comma after the last item.")
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _reject_constant(token: str) -> Any:
+    raise _BadNumber(f"{token} is not a number JSON allows")
+
+
+def _parse_float(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise _BadNumber(f"{token} is too large to be a number")
+    return value
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _explain(exc: json.JSONDecodeError, text: str) -> tuple[str, str]:
+    before = text[: exc.pos].rstrip()[-1:]
+    if exc.msg.startswith("Expecting property name"):
+        if before == ",":
+            return "there is a comma after the last field, with nothing after it", _HINT
+        return "field names must be written in double quotes, like \"title\"", _HINT
+    if exc.msg.startswith("Expecting value"):
+        if before == ",":
+            return "there is a comma after the last item, with nothing after it", _HINT
+        return ("a value was expected here; check for a missing value, or a misspelt "
+                "true, false or null"), _HINT
+    for start, problem in _PROBLEMS.items():
+        if exc.msg.startswith(start):
+            return problem, _HINT
+    return exc.msg[:1].lower() + exc.msg[1:], _HINT
+
+
+def _decode(data: bytes, name: str) -> str:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise unreadable("unsupported-file-type", name, kind=kind)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        line, column = _line_col(good, len(good))
+        raise unreadable("not-utf8", name, Location(file=name, line=line, column=column),
+                         line=line, column=column) from None
+
+
+def _parse(text: str, name: str, duplicates: dict[int, list[str]]) -> Any:
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            dups = [k for k, _ in pairs if k in seen or seen.add(k)]
+            duplicates[id(obj)] = sorted(set(dups))
+        return obj
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs_hook,
+                          parse_constant=_reject_constant, parse_float=_parse_float)
+    except json.JSONDecodeError as exc:
+        problem, hint = _explain(exc, text)
+        where = Location(file=name, line=exc.lineno, column=exc.colno)
+        if exc.pos >= len(text.rstrip()):
+            raise unreadable("truncated-json", name, where, line=exc.lineno,
+                             column=exc.colno, problem=problem) from None
+        raise unreadable("malformed-json", name, where, line=exc.lineno, column=exc.colno,
+                         problem=problem, hint=hint) from None
+    except RecursionError:
+        raise unreadable("too-deeply-nested", name, limit="a thousand") from None
+    except (_BadNumber, ValueError) as exc:
+        line, column = _locate_number(text)
+        raise unreadable("invalid-number", name, Location(file=name, line=line, column=column),
+                         line=line, column=column, problem=str(exc).split(":")[0]) from None
+
+
+_SUSPECT_NUMBER = re.compile(r"(?<![\w\"])(NaN|-?Infinity|-?\d{300,}|-?[\d.]+[eE]\+?\d{3,})")
+
+
+def _locate_number(text: str) -> tuple[int, int]:
+    match = _SUSPECT_NUMBER.search(text)
+    return _line_col(text, match.start()) if match else (1, 1)
+
+
+def _pointer(parts: tuple) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]]) -> list[Issue]:
+    """Walk once, iteratively: depth and text limits, and where duplicate keys were."""
+    issues = []
+    stack: list[tuple[Any, tuple, int]] = [(doc, (), 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise unreadable("too-deeply-nested", name, limit=limits.max_depth)
+        if isinstance(node, dict):
+            for key in duplicates.get(id(node), []):
+                issues.append(issue_type("duplicate-key").make(
+                    path=_pointer(path + (key,)), field=key))
+            stack.extend((v, path + (k,), depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,), depth + 1) for i, v in enumerate(node))
+        elif isinstance(node, str) and len(node) > limits.max_string:
+            raise unreadable("text-too-long", name, where=_pointer(path) or "the top",
+                             length=len(node), limit=limits.max_string)
+    issues.sort(key=lambda issue: issue.path)
+    return issues
+
+
+def _records(doc: Any) -> Any:
+    yield Record("dataset", "", doc, "the dataset's own details")
+    projects = doc.get("projects") if isinstance(doc, dict) else None
+    if isinstance(projects, list):
+        for index, project in enumerate(projects):
+            label = f"project {index + 1}"
+            if isinstance(project, dict) and isinstance(project.get("id"), str):
+                label += f" ({project['id']})"
+            yield Record("project", f"/projects/{index}", project, label)
+
+
+def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> ReadResult:
+    duplicates: dict[int, list[str]] = {}
+    if parsed:
+        doc = data
+    else:
+        text = _decode(data, name)
+        if not text.strip():
+            raise unreadable("empty-file", name)
+        doc = _parse(text, name, duplicates)
+    issues = _inspect(doc, name, limits, duplicates)
+    projects = doc.get("projects") if isinstance(doc, dict) else None
+    if isinstance(projects, list) and len(projects) > limits.max_rows:
+        raise unreadable("too-many-records", name, limit=limits.max_rows)
+    return ReadResult(
+        name=name,
+        records=_records(doc),
+        version=doc.get("version") if isinstance(doc, dict) else None,
+        has_version=isinstance(doc, dict) and "version" in doc,
+        is_object=isinstance(doc, dict),
+        issues=issues,
+    )

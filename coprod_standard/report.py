@@ -1,0 +1,99 @@
+"""The result of validating one source: its verdict, its issues, and counts by code."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .issues import Issue, Severity, issue_type
+
+VALID, INVALID, UNREADABLE = "valid", "invalid", "unreadable"
+
+
+@dataclass
+class CodeSummary:
+    code: str
+    title: str
+    severity: Severity
+    category: str
+    count: int
+    records_affected: int
+    share: float  # of all records, from 0 to 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "title": self.title, "severity": self.severity.value,
+                "category": self.category, "count": self.count,
+                "recordsAffected": self.records_affected, "share": round(self.share, 4)}
+
+
+@dataclass
+class Report:
+    source: str
+    version: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)  # labels, in reading order
+    unreadable: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.unreadable:
+            return UNREADABLE
+        return INVALID if self.errors else VALID
+
+    @property
+    def valid(self) -> bool:
+        return self.status == VALID
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def advisories(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ADVISORY]
+
+    @property
+    def projects(self) -> int:
+        return max(len(self.records) - 1, 0)
+
+    def counts(self) -> Counter:
+        return Counter(i.severity.value for i in self.issues)
+
+    def summary(self) -> list[CodeSummary]:
+        """One line per issue code: how often, and the share of records it touches."""
+        counts: Counter = Counter()
+        touched: dict[str, set] = defaultdict(set)
+        for issue in self.issues:
+            counts[issue.code] += 1
+            touched[issue.code].add(issue.record)
+        total = max(len(self.records), 1)
+        out = []
+        for code, count in counts.items():
+            kind = issue_type(code)
+            severity = next(i.severity for i in self.issues if i.code == code)
+            affected = len(touched[code])
+            out.append(CodeSummary(code, kind.title, severity, kind.category, count,
+                                   affected, affected / total))
+        out.sort(key=lambda s: (s.severity.rank, -s.count, s.code))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = self.counts()
+        return {
+            "source": self.source,
+            "status": self.status,
+            "valid": self.valid,
+            "version": self.version,
+            "records": len(self.records),
+            "projects": self.projects,
+            "errors": counts.get("error", 0),
+            "warnings": counts.get("warning", 0),
+            "advisories": counts.get("advisory", 0),
+            "summary": [s.to_dict() for s in self.summary()],
+            "issues": [i.to_dict() for i in self.issues],
+        }

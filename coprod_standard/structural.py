@@ -1,0 +1,284 @@
+"""Turn JSON Schema errors into plain-language issues: one small function per keyword.
+
+python-jsonschema finds the errors; each handler here explains one keyword's failure in
+words a non-programmer can act on, with the field's title from the schema, the JSON path,
+and the offending value only where it is safe to repeat (see ``_showable``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+
+from .codelists import find_codelist
+from .fields import Field, field_at, fields
+from .issues import Issue, issue_type
+from .schemas import load_schema
+from .suggest import closest, did_you_mean
+
+FORMAT_CODES = {"date": "invalid-date", "date-time": "invalid-date-time",
+                "uri": "invalid-uri", "email": "invalid-email"}
+DEF_CODES = {"date": "invalid-date", "uri": "invalid-uri", "orgId": "invalid-organisation-id",
+             "projectId": "invalid-project-id", "localId": "invalid-identifier",
+             "gssCode": "invalid-area-code"}
+TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
+              "boolean": "true or false", "array": "a list in square brackets [ ]",
+              "object": "a group of fields in braces { }", "null": "empty (null)"}
+# Never repeat values under names like these, whatever the schema says.
+SENSITIVE_NAME = re.compile(
+    r"name|email|phone|mobile|address|postcode|dob|birth|nhs|nino|insurance", re.I)
+
+
+@dataclass
+class Ctx:
+    version: str
+    error: ValidationError
+    pointer: str  # where the value at fault is, from the dataset's root
+    record: str | None
+    prefix: str = ""  # the record's own pointer
+
+
+def pointer_join(base: str, *parts: Any) -> str:
+    return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _describe(version: str, pointer: str) -> tuple[str, str, Field | None]:
+    """The field's JSON name, its human title and its schema details."""
+    parts = pointer.split("/")[1:]
+    fld = field_at(version, pointer)
+    if parts and parts[-1].isdigit():
+        number = int(parts[-1]) + 1
+        name = parts[-2] if len(parts) > 1 else ""
+        if fld and fld.title and "object" in fld.types:
+            return name, f"{fld.title} {number}", fld
+        parent = field_at(version, pointer.rsplit("/", 1)[0])
+        return name, f"{parent.title if parent else name}, entry {number}", fld
+    name = parts[-1] if parts else ""
+    return name, (fld.title if fld and fld.title else name), fld
+
+
+def _showable(name: str, fld: Field | None, value: Any) -> bool:
+    """Repeat a value only if it is a short code, date, identifier, number or boolean."""
+    if fld is None or SENSITIVE_NAME.search(name or ""):
+        return False
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str) or len(value) > 80:
+        return False
+    return bool(fld.codelists or fld.format or fld.pattern or fld.enum or fld.const)
+
+
+def _make(code: str, ctx: Ctx, pointer: str | None = None, value: Any = None,
+          has_value: bool = True, **params: Any) -> Issue:
+    pointer = ctx.pointer if pointer is None else pointer
+    name, title, fld = _describe(ctx.version, pointer)
+    show = has_value and _showable(name, fld, value)
+    shown = repr(value) if isinstance(value, str) else str(value).lower() \
+        if isinstance(value, bool) else str(value)
+    params.setdefault("description", fld.description if fld else "see the standard's reference.")
+    return issue_type(code).make(
+        path=pointer, field=name, title=title, value=value if show else None, show_value=show,
+        record=ctx.record, shown=shown if show else "a value (not repeated here)",
+        Shown=shown if show else "A value (not repeated here)", **params)
+
+
+def _required_name(error: ValidationError) -> str:
+    return ast.literal_eval(error.message.removesuffix(" is a required property"))
+
+
+def on_required(ctx: Ctx) -> Iterator[Issue]:
+    name = _required_name(ctx.error)
+    pointer = pointer_join(ctx.pointer, name)
+    branch = list(ctx.error.relative_schema_path)[-2:-1]
+    reason = ctx.error.schema.get("description", "") if branch in (["then"], ["else"]) else ""
+    if reason:
+        yield _make("missing-conditional-field", ctx, pointer, has_value=False, reason=reason)
+    else:
+        yield _make("missing-required-field", ctx, pointer, has_value=False)
+
+
+def _known_elsewhere(version: str, name: str) -> str:
+    parents = {f.path[:-1] for f in fields(version).values() if f.path and f.path[-1] == name}
+    titles = [fields(version)[p].title for p in parents if p in fields(version)]
+    titles = sorted({t for t in titles if t})
+    return f" '{name}' belongs in {' or '.join(titles[:3])}, not here." if titles else ""
+
+
+def on_unknown(ctx: Ctx) -> Iterator[Issue]:
+    schema, instance = ctx.error.schema, ctx.error.instance
+    known = list(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    for name in instance:
+        if name in known or any(p.search(name) for p in patterns):
+            continue
+        match = closest(name, known)
+        suggestion = f" Did you mean '{match}'?" if match else _known_elsewhere(ctx.version, name)
+        hint = (f"Rename '{name}' to '{match}'." if match else
+                "Check the spelling against the standard's reference, move the field to "
+                "where it belongs, or remove it. Notes can go in a description field.")
+        yield _make("unknown-field", ctx, pointer_join(ctx.pointer, name), has_value=False,
+                    suggestion=suggestion, fix_hint=hint)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number with decimals"
+    return {str: "text", list: "a list", dict: "a group of fields", type(None): "null (empty)"}[
+        type(value)]
+
+
+def _type_hint(expected: list[str], value: Any) -> str:
+    if isinstance(value, str):
+        stripped = value.strip()
+        if {"number", "integer"} & set(expected) and re.fullmatch(r"-?\d+(\.\d+)?", stripped):
+            return f"Remove the quotes around the number: write {stripped}, not \"{stripped}\"."
+        if "boolean" in expected and stripped.lower() in {"true", "false", "yes", "no"}:
+            return "Write true or false, in lower case and without quotes."
+        if "array" in expected:
+            return "Put the value in a list: [\"value\"], or for several values [\"a\", \"b\"]."
+    if "integer" in expected and isinstance(value, float):
+        return "Use a whole number, without decimals."
+    if "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "Put the value in double quotes, for example \"1.0\"."
+    return f"Change the value to {' or '.join(TYPE_NAMES.get(t, t) for t in expected)}."
+
+
+def on_type(ctx: Ctx) -> Iterator[Issue]:
+    expected = ctx.error.validator_value
+    expected = expected if isinstance(expected, list) else [expected]
+    value = ctx.error.instance
+    yield _make("wrong-type", ctx, value=value, has_value=False,
+                expected=" or ".join(TYPE_NAMES.get(t, t) for t in expected),
+                actual=_kind(value), type_hint=_type_hint(expected, value))
+
+
+def on_enum(ctx: Ctx) -> Iterator[Issue]:
+    value, schema = ctx.error.instance, ctx.error.schema
+    allowed = [str(v) for v in ctx.error.validator_value]
+    codelist = find_codelist(ctx.version, schema["codelist"]) if "codelist" in schema else None
+    if codelist is None:
+        shown = " or ".join(repr(v) for v in allowed[:10])
+        yield _make("value-not-allowed", ctx, value=value, allowed=shown)
+        return
+    codes = ", ".join(allowed) if len(allowed) <= 20 else ", ".join(allowed[:20]) + ", ..."
+    suggestion = did_you_mean(value, allowed) if isinstance(value, str) else ""
+    yield _make("invalid-code", ctx, value=value, codelist=codelist.name,
+                suggestion=suggestion, codes=codes)
+
+
+def on_const(ctx: Ctx) -> Iterator[Issue]:
+    yield _make("value-not-allowed", ctx, value=ctx.error.instance,
+                allowed=repr(ctx.error.validator_value))
+
+
+def on_format(ctx: Ctx) -> Iterator[Issue]:
+    code = FORMAT_CODES.get(ctx.error.validator_value)
+    if code:
+        yield _make(code, ctx, value=ctx.error.instance)
+    else:
+        yield from on_fallback(ctx)
+
+
+@cache
+def _pattern_codes(version: str) -> dict[str, str]:
+    defs = load_schema(version, "common.schema.json")["$defs"]
+    return {defs[name]["pattern"]: code for name, code in DEF_CODES.items()
+            if "pattern" in defs.get(name, {})}
+
+
+def on_pattern(ctx: Ctx) -> Iterator[Issue]:
+    code = FORMAT_CODES.get(ctx.error.schema.get("format", "")) or _pattern_codes(
+        ctx.version).get(ctx.error.validator_value, "pattern-mismatch")
+    yield _make(code, ctx, value=ctx.error.instance)
+
+
+def on_min_length(ctx: Ctx) -> Iterator[Issue]:
+    if ctx.error.validator_value == 1:
+        yield _make("empty-text", ctx, has_value=False)
+    else:
+        yield from on_fallback(ctx)
+
+
+def on_min_items(ctx: Ctx) -> Iterator[Issue]:
+    minimum = ctx.error.validator_value
+    yield _make("too-few-items", ctx, has_value=False, minimum=minimum,
+                count=len(ctx.error.instance), noun="entry" if minimum == 1 else "entries")
+
+
+def on_unique(ctx: Ctx) -> Iterator[Issue]:
+    yield _make("duplicate-items", ctx, has_value=False)
+
+
+BOUNDS = {"minimum": "at least {}", "maximum": "at most {}",
+          "exclusiveMinimum": "more than {}", "exclusiveMaximum": "less than {}"}
+
+
+def on_bound(ctx: Ctx) -> Iterator[Issue]:
+    bound = BOUNDS[ctx.error.validator].format(ctx.error.validator_value)
+    yield _make("number-out-of-range", ctx, value=ctx.error.instance, bound=bound)
+
+
+def _only_required(schema: Any) -> bool:
+    return isinstance(schema, dict) and "required" in schema and set(schema) <= {
+        "required", "title", "description"}
+
+
+def on_alternatives(ctx: Ctx) -> Iterator[Issue]:
+    options = ctx.error.validator_value
+    if all(_only_required(option) for option in options):
+        names = [" and ".join(f"'{n}'" for n in option["required"]) for option in options]
+        _, title, _ = _describe(ctx.version, ctx.pointer)
+        where = title or "The dataset"
+        yield _make("missing-alternatives", ctx, has_value=False, where=where,
+                    options=" or ".join(names))
+        return
+    best = best_match(ctx.error.context) if ctx.error.context else None
+    inner = translate(ctx.version, best, ctx.prefix, ctx.record) if best else []
+    closest_text = inner[0].message if inner else "none of the forms fit"
+    hint = inner[0].fix if inner else "Check the standard's reference for this field."
+    yield _make("no-matching-option", ctx, has_value=False,
+                closest=closest_text, fix_hint=hint)
+
+
+def on_fallback(ctx: Ctx) -> Iterator[Issue]:
+    detail = ctx.error.schema.get("description") if ctx.error.validator == "not" else None
+    yield _make("schema-rule", ctx, has_value=False,
+                detail=detail or f"it breaks the schema's '{ctx.error.validator}' rule")
+
+
+HANDLERS: dict[str, Callable[[Ctx], Iterator[Issue]]] = {
+    "required": on_required,
+    "additionalProperties": on_unknown,
+    "unevaluatedProperties": on_unknown,
+    "type": on_type,
+    "enum": on_enum,
+    "const": on_const,
+    "format": on_format,
+    "pattern": on_pattern,
+    "minLength": on_min_length,
+    "minItems": on_min_items,
+    "uniqueItems": on_unique,
+    "minimum": on_bound,
+    "maximum": on_bound,
+    "exclusiveMinimum": on_bound,
+    "exclusiveMaximum": on_bound,
+    "anyOf": on_alternatives,
+    "oneOf": on_alternatives,
+}
+
+
+def translate(version: str, error: ValidationError, prefix: str,
+              record: str | None) -> list[Issue]:
+    """The plain-language issues for one schema error found within a record."""
+    ctx = Ctx(version, error, pointer_join(prefix, *error.absolute_path), record, prefix)
+    return list(HANDLERS.get(error.validator, on_fallback)(ctx))

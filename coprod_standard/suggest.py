@@ -1,0 +1,29 @@
+"""'Did you mean ...?' for misspelt field names and codes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+
+def _normalise(word: str) -> str:
+    """Compare names ignoring case, spaces, hyphens and underscores: start_date ~ startDate."""
+    return re.sub(r"[\s_\-]", "", word).lower()
+
+
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.75) -> str | None:
+    """The single best near match, or None when nothing is close enough."""
+    options = list(candidates)
+    if not isinstance(word, str) or not options:
+        return None
+    by_norm = {_normalise(c): c for c in options}
+    if _normalise(word) in by_norm:
+        return by_norm[_normalise(word)]
+    match = difflib.get_close_matches(_normalise(word), list(by_norm), n=1, cutoff=cutoff)
+    return by_norm[match[0]] if match else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    match = closest(word, candidates)
+    return f" Did you mean '{match}'?" if match else ""

@@ -110,7 +110,7 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]]) -> Any:
     except json.JSONDecodeError as exc:
         problem, hint = _explain(exc, text)
         where = Location(file=name, line=exc.lineno, column=exc.colno)
-        if exc.pos >= len(text.rstrip()):
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise unreadable("truncated-json", name, where, line=exc.lineno,
                              column=exc.colno, problem=problem) from None
         raise unreadable("malformed-json", name, where, line=exc.lineno, column=exc.colno,

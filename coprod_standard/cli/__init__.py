@@ -1,0 +1,45 @@
+"""The ``coprod`` command. Each sub-command is a small module: it parses options, calls one
+library function and reports. Exit codes: 0 valid, 1 invalid data, 2 usage error,
+3 unreadable input."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from .catalogue_cmd import checks
+from .codelists_cmd import codelists
+from .schema_cmd import schema
+from .validate_cmd import validate
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coprod")
+def cli() -> None:
+    """Check, explore and publish data in the Co-production Data Standard."""
+
+
+for command in (validate, schema, codelists, checks):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Run the CLI; an unexpected failure gives a plain sentence, not a traceback."""
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("COPROD_DEBUG"):
+            raise
+        click.echo(
+            "Sorry, something went wrong inside the toolkit and the check could not finish "
+            f"({type(exc).__name__}). Your files have not been changed. Please report this, "
+            "with the command you ran; set COPROD_DEBUG=1 to see the technical details.",
+            err=True)
+        sys.exit(EXIT_UNREADABLE)

@@ -1,0 +1,37 @@
+"""coprod validate FILE...: check datasets and report in plain language or JSON."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..limits import MB, Limits
+from ..reporters import REPORTERS, render
+from ..validate import validate as validate_source
+
+
+def exit_code(statuses: list[str]) -> int:
+    """3 if any file could not be read, else 1 if any is invalid, else 0."""
+    if "unreadable" in statuses:
+        return 3
+    return 1 if "invalid" in statuses else 0
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text",
+              show_default=True, help="text for people, json for programs.")
+@click.option("--max-examples", type=click.IntRange(min=1), default=3, show_default=True,
+              help="How many examples of each kind of issue the text report shows.")
+@click.option("--max-size", type=click.IntRange(min=1), default=Limits().max_bytes // MB,
+              show_default=True, help="The largest file to read, in megabytes.")
+def validate(files: tuple[str, ...], fmt: str, max_examples: int, max_size: int) -> None:
+    """Check one or more dataset FILES against the standard.
+
+    Exit status: 0 all valid, 1 some data invalid, 3 some file could not be read.
+    """
+    limits = Limits(max_bytes=max_size * MB)
+    reports = [validate_source(path, limits=limits) for path in files]
+    click.echo(render(fmt, reports, max_examples=max_examples))
+    sys.exit(exit_code([r.status for r in reports]))

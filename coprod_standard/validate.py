@@ -107,6 +107,9 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     version = _choose_version(result, report) if result.is_object else None
     report.version = version
     _check_records(result.records, version, report)
+    if not result.has_version:  # already said, in words that explain what was done instead
+        report.issues = [i for i in report.issues
+                         if (i.code, i.path) != ("missing-required-field", "/version")]
     labels = {f"/projects/{i - 1}": label for i, label in enumerate(report.records) if i}
     for issue in result.issues:
         issue.record = _record_of(issue.path, labels)

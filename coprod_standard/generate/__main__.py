@@ -1,0 +1,25 @@
+"""python -m coprod_standard.generate: rewrite every generated file from its source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..schemas import version_names
+from . import codelist_enums, docs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> None:
+    changed = []
+    for version in version_names():
+        changed += codelist_enums.write(version)
+    changed += docs.write(ROOT / "docs")
+    for path in changed:
+        print(f"updated {path.relative_to(ROOT)}")
+    if not changed:
+        print("everything generated is up to date")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The wheel carries the schemas (one copy in git, shipped inside the package)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from coprod_standard.schemas import schemas_dir
+from tests.conftest import ROOT
+
+
+def test_the_wheel_ships_every_schema_and_codelist(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q",
+                    "-w", str(tmp_path)], check=True, capture_output=True, timeout=600)
+    [wheel] = tmp_path.glob("coprod_standard-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    source = ROOT / "schemas"
+    expected = {f"coprod_standard/schemas/{p.relative_to(source).as_posix()}"
+                for p in source.rglob("*") if p.is_file()}
+    assert expected and expected <= names
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_there_is_one_copy_of_the_schemas_in_git():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    copies = [p for p in tracked if p.endswith("dataset.schema.json")]
+    assert copies and all(p.startswith("schemas/") for p in copies)
+
+
+def test_the_package_finds_its_schemas():
+    assert (schemas_dir() / "1.0" / "dataset.schema.json").is_file()

@@ -1,0 +1,176 @@
+"""The validator library: sources, limits, messages, privacy of values, counts and shares."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from coprod_standard import Limits, validate
+from coprod_standard.issues import catalogue
+from tests.conftest import ROOT
+
+MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text())
+
+
+def dataset(**changes):
+    data = copy.deepcopy(MINIMAL)
+    data.update(changes)
+    return data
+
+
+def project(**changes):
+    data = copy.deepcopy(MINIMAL["projects"][0])
+    data.update(changes)
+    return data
+
+
+def codes(report):
+    return {(i.code, i.path) for i in report.issues}
+
+
+def test_accepts_a_path_bytes_or_parsed_data_alike():
+    path = ROOT / "examples" / "minimal.json"
+    for source in (path, str(path), path.read_bytes(), MINIMAL):
+        report = validate(source)
+        assert report.valid and report.version == "1.0" and report.projects == 1
+
+
+def test_collects_every_error_not_just_the_first():
+    data = dataset(publishedDate="yesterday", projects=[
+        project(status="done", areas=["Leeds"]), project(id="nope", stages=["plan"])])
+    report = validate(data)
+    assert codes(report) == {
+        ("invalid-date", "/publishedDate"),
+        ("invalid-code", "/projects/0/status"),
+        ("invalid-area-code", "/projects/0/areas/0"),
+        ("invalid-project-id", "/projects/1/id"),
+        ("invalid-code", "/projects/1/stages/0"),
+    }
+
+
+def test_counts_each_code_and_the_share_of_records_affected():
+    data = dataset(projects=[project(status="x"), project(status="y"), project(),
+                             project(stages=["z"])])
+    summary = {s.code: s for s in validate(data).summary()}
+    assert summary["invalid-code"].count == 3
+    assert summary["invalid-code"].records_affected == 3
+    assert summary["invalid-code"].share == pytest.approx(3 / 5)  # 4 projects + the envelope
+
+
+def test_unknown_field_suggests_the_near_miss_and_names_the_right_place():
+    data = dataset(projects=[project(startdate="2025-01-01", publisher={})])
+    messages = {i.path: i.message for i in validate(data).issues}
+    assert "Did you mean 'startDate'?" in messages["/projects/0/startdate"]
+    assert "'publisher' belongs in Co-production dataset, not here." in messages[
+        "/projects/0/publisher"]
+
+
+def test_any_of_failure_is_one_sentence_about_the_alternatives():
+    outcome = {"id": "o1", "title": "Less lonely", "resultLevel": "outcome",
+               "domain": "social-connection", "direction": "positive",
+               "forRoles": ["unpaid-carer"],
+               "chosenBy": {"livedExperienceInvolved": True, "method": "voted"}}
+    report = validate(dataset(projects=[project(outcomes=[outcome])]))
+    [issue] = report.issues
+    assert issue.code == "missing-alternatives" and issue.path == "/projects/0/outcomes/0"
+    assert issue.message == ("Outcome 1 needs at least one of: 'indicators' or "
+                             "'qualitativeEvidence'.")
+
+
+def test_conditional_requirement_gives_its_reason():
+    report = validate(dataset(projects=[project(status="completed")]))
+    [issue] = report.issues
+    assert issue.code == "missing-conditional-field" and issue.path == "/projects/0/endDate"
+    assert "completed or ended early must give its end date" in issue.message
+
+
+def test_values_of_free_text_and_unknown_fields_are_never_repeated():
+    secret = "Call Jo Bloggs on 07700 900123"
+    data = dataset(projects=[project(title=123, nhsNumber="4010232137",
+                                     description=["not", "text"],
+                                     participantGroups=[{"id": "g 1", "role": "x",
+                                                         "count": 5, "notes": secret}])])
+    report = validate(data)
+    rendered = json.dumps(report.to_dict())
+    assert "4010232137" not in rendered and "Jo Bloggs" not in rendered
+    shown = {i.path: i.value_shown for i in report.issues}
+    assert shown["/projects/0/nhsNumber"] is False
+    assert shown["/projects/0/participantGroups/0/id"] is True  # a short identifier is safe
+    assert shown["/projects/0/participantGroups/0/role"] is True
+
+
+def test_duplicate_keys_are_reported_with_their_path():
+    text = MINIMAL_TEXT.replace('"status": "active",', '"status": "active", "status": "paused",')
+    report = validate(text.encode())
+    assert ("duplicate-key", "/projects/0/status") in codes(report)
+    assert not report.valid
+
+
+MINIMAL_TEXT = (ROOT / "examples" / "minimal.json").read_text()
+
+
+def test_missing_version_is_checked_against_the_latest():
+    data = dataset()
+    del data["version"]
+    data["publishedDate"] = "bad"
+    report = validate(data)
+    assert codes(report) == {("missing-version", "/version"), ("invalid-date", "/publishedDate")}
+
+
+@pytest.mark.parametrize("version,shown", [("2.0", "'2.0'"), (1.0, "1.0"), (None, "None")])
+def test_unknown_version_lists_the_supported_ones(version, shown):
+    report = validate(dataset(version=version))
+    [issue] = report.issues
+    assert issue.code == "unsupported-version"
+    assert f"version {shown}" in issue.message and "Supported versions: 1.0" in issue.message
+
+
+@pytest.mark.parametrize("limits,code", [
+    (Limits(max_bytes=100), "file-too-large"),
+    (Limits(max_depth=5), "too-deeply-nested"),
+    (Limits(max_rows=0), "too-many-records"),
+    (Limits(max_string=20), "text-too-long"),
+])
+def test_limits_stop_reading_with_a_plain_message(limits, code):
+    report = validate(ROOT / "examples" / "minimal.json", limits=limits)
+    assert report.status == "unreadable"
+    assert [i.code for i in report.issues] == [code]
+
+
+def test_extremely_deep_nesting_is_refused_not_a_crash():
+    report = validate(b"[" * 100_000 + b"]" * 100_000)
+    assert report.status == "unreadable" and report.issues[0].code == "too-deeply-nested"
+
+
+@pytest.mark.parametrize("text,code", [
+    (b'{"a": NaN}', "invalid-number"), (b'{"a": 1e999999}', "invalid-number"),
+    (b'{"a": ' + b"9" * 5000 + b"}", "invalid-number"),
+    (b"PK\x03\x04rest", "unsupported-file-type"), (b"Caf\xe9", "not-utf8"),
+    (b"  \n ", "empty-file"), (b'{"a": 1,}', "malformed-json"), (b'{"a": [1', "truncated-json"),
+])
+def test_unreadable_inputs_get_their_own_code(text, code):
+    report = validate(text)
+    assert report.status == "unreadable" and [i.code for i in report.issues] == [code]
+
+
+def test_not_an_object_is_invalid_data_not_a_crash():
+    for doc in (b"[]", b"\"text\"", b"3", b"null", b"true", []):
+        report = validate(doc)
+        assert report.status == "invalid"
+        assert [i.code for i in report.issues] == ["not-a-dataset"]
+
+
+def test_byte_order_mark_and_utf16_are_read():
+    assert validate(b"\xef\xbb\xbf" + MINIMAL_TEXT.encode()).valid
+    assert validate(MINIMAL_TEXT.encode("utf-16")).valid
+
+
+def test_every_catalogue_entry_is_complete_and_its_templates_format():
+    for kind in catalogue():
+        assert kind.code == kind.code.lower() and " " not in kind.code
+        assert kind.title and kind.description and kind.message and kind.fix
+        params = {name: "x" for name in kind.params}
+        issue = kind.make(**params)
+        assert issue.message and issue.fix

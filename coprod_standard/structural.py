@@ -117,7 +117,7 @@ def on_unknown(ctx: Ctx) -> Iterator[Issue]:
     for name in instance:
         if name in known or any(p.search(name) for p in patterns):
             continue
-        match = closest(name, known)
+        match = closest(name, [k for k in known if k not in instance])
         suggestion = f" Did you mean '{match}'?" if match else _known_elsewhere(ctx.version, name)
         hint = (f"Rename '{name}' to '{match}'." if match else
                 "Check the spelling against the standard's reference, move the field to "

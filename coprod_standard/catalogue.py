@@ -61,7 +61,8 @@ READING = [
     _t("truncated-json", "File cut off", E, "reading",
        "The JSON ends before every object and list is closed: the file was probably cut "
        "off while it was being saved, copied or downloaded.",
-       "The file ends too early, at line {line}, column {column}: {problem}.",
+       "The file ends too early, at line {line}, column {column}: the data stops before "
+       "every {{ and [ is closed.",
        "Save or download the file again. If you edited it by hand, check that every "
        "{{ has a matching }} and every [ has a matching ].",
        unreadable=True),
@@ -106,18 +107,17 @@ STRUCTURE = [
        "Add \"version\": \"{latest}\" at the top of the dataset."),
     _t("unsupported-version", "Unknown version", E, "structure",
        "The dataset names a version of the standard that this toolkit does not know.",
-       "The dataset says it follows version {shown}, which is not a version of the standard. "
-       "Supported versions: {versions}.",
+       "{problem} Supported versions: {versions}.",
        "Write the version as text in quotes, for example \"version\": \"{latest}\", or "
        "install a newer release of this toolkit."),
     _t("missing-required-field", "Required field missing", E, "structure",
        "A field that the standard requires is missing.",
        "{title} ('{field}') is missing.",
-       "Add '{field}': {description}"),
+       "Add '{field}' ({title}): {description}"),
     _t("missing-conditional-field", "Field required here", E, "structure",
        "A field is required because of the value of another field.",
        "{title} ('{field}') is missing. {reason}",
-       "Add '{field}': {description}"),
+       "Add '{field}' ({title}): {description}"),
     _t("missing-alternatives", "One of several fields needed", E, "structure",
        "At least one of a set of fields must be given.",
        "{where} needs at least one of: {options}.",
@@ -133,12 +133,13 @@ STRUCTURE = [
        "{type_hint}"),
     _t("invalid-code", "Code not in the list", E, "codes",
        "A value is not one of the codes in a closed codelist.",
-       "{shown} is not a code in the '{codelist}' list.{suggestion}",
+       "{title} ('{field}') is {shown}, which is not a code in the '{codelist}' list."
+       "{suggestion}{reason}",
        "Use one of: {codes}."),
     _t("unlisted-open-code", "Code not in an open list", A, "codes",
        "A value is not in an open codelist. Open lists allow other values, but a known "
        "code makes the dataset easier to compare.",
-       "{shown} is not in the '{codelist}' list.{suggestion}",
+       "{title} ('{field}') is {shown}, which is not in the '{codelist}' list.{suggestion}",
        "If one of these fits, use it: {codes}."),
     _t("value-not-allowed", "Value not allowed", E, "structure",
        "A value is not one of the values the standard allows here.",

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # must be fixed: the data does not meet the standard
     WARNING = "warning"  # should be fixed
     ADVISORY = "advisory"  # worth knowing

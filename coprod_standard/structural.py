@@ -71,6 +71,8 @@ def _showable(name: str, fld: Field | None, value: Any) -> bool:
         return True
     if not isinstance(value, str) or len(value) > 80:
         return False
+    if fld.pattern and not fld.format and " " in value:
+        return False  # an "identifier" with spaces may be a person's name
     return bool(fld.codelists or fld.format or fld.pattern or fld.enum or fld.const)
 
 
@@ -103,11 +105,13 @@ def on_required(ctx: Ctx) -> Iterator[Issue]:
         yield _make("missing-required-field", ctx, pointer, has_value=False)
 
 
-def _known_elsewhere(version: str, name: str) -> str:
-    parents = {f.path[:-1] for f in fields(version).values() if f.path and f.path[-1] == name}
-    titles = [fields(version)[p].title for p in parents if p in fields(version)]
-    titles = sorted({t for t in titles if t})
-    return f" '{name}' belongs in {' or '.join(titles[:3])}, not here." if titles else ""
+def _places(version: str, name: str) -> str:
+    """Where else in the standard a field of this name belongs, by title."""
+    all_fields = fields(version)
+    parents = {f.path[:-1] for f in all_fields.values() if f.path and f.path[-1] == name}
+    titles = sorted({all_fields[p].title for p in parents if p in all_fields and
+                     all_fields[p].title})
+    return " or ".join(titles[:3])
 
 
 def on_unknown(ctx: Ctx) -> Iterator[Issue]:
@@ -118,10 +122,16 @@ def on_unknown(ctx: Ctx) -> Iterator[Issue]:
         if name in known or any(p.search(name) for p in patterns):
             continue
         match = closest(name, [k for k in known if k not in instance])
-        suggestion = f" Did you mean '{match}'?" if match else _known_elsewhere(ctx.version, name)
-        hint = (f"Rename '{name}' to '{match}'." if match else
-                "Check the spelling against the standard's reference, move the field to "
-                "where it belongs, or remove it. Notes can go in a description field.")
+        places = _places(ctx.version, name)
+        if match:
+            suggestion, hint = f" Did you mean '{match}'?", f"Rename '{name}' to '{match}'."
+        elif places:
+            suggestion = f" '{name}' belongs in {places}, not here."
+            hint = f"Move '{name}' into {places}."
+        else:
+            suggestion = ""
+            hint = ("Check the spelling against the standard's reference, or remove the field. "
+                    "Notes can go in a description field.")
         yield _make("unknown-field", ctx, pointer_join(ctx.pointer, name), has_value=False,
                     suggestion=suggestion, fix_hint=hint)
 
@@ -172,8 +182,10 @@ def on_enum(ctx: Ctx) -> Iterator[Issue]:
         return
     codes = ", ".join(allowed) if len(allowed) <= 20 else ", ".join(allowed[:20]) + ", ..."
     suggestion = did_you_mean(value, allowed) if isinstance(value, str) else ""
+    branch = {"then", "else"} & set(map(str, ctx.error.relative_schema_path))
+    reason = f" {schema['description']}" if branch and schema.get("description") else ""
     yield _make("invalid-code", ctx, value=value, codelist=codelist.name,
-                suggestion=suggestion, codes=codes)
+                suggestion=suggestion, codes=codes, reason=reason)
 
 
 def on_const(ctx: Ctx) -> Iterator[Issue]:

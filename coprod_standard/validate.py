@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from functools import cache
+
 from jsonschema import Draft202012Validator
 
 from .formats import format_checker
@@ -19,8 +20,15 @@ from .limits import Limits
 from .open_codelists import open_code_issues
 from .readers import ReadResult, Record, Source, Unreadable, read, source_name
 from .report import Report
-from .schemas import (PROJECT_SCHEMA, ROOT_SCHEMA, latest_version, load_schema, registry,
-                      schema_id, version_names)
+from .schemas import (
+    PROJECT_SCHEMA,
+    ROOT_SCHEMA,
+    latest_version,
+    load_schema,
+    registry,
+    schema_id,
+    version_names,
+)
 from .structural import translate
 
 
@@ -66,9 +74,16 @@ def _choose_version(result: ReadResult, report: Report) -> str | None:
     declared = result.version
     if isinstance(declared, str) and declared in version_names():
         return declared
-    shown = repr(declared) if isinstance(declared, str) else str(declared)
+    if isinstance(declared, str):
+        problem = (f"The dataset says it follows version {declared[:40]!r}, which is not a "
+                   "version of the standard.")
+    elif isinstance(declared, (int, float)) and not isinstance(declared, bool):
+        problem = (f"The version is written as the number {declared}; it must be text in "
+                   f"quotes, like \"{latest}\".")
+    else:
+        problem = "The version is not written as text in quotes."
     report.issues.append(issue_type("unsupported-version").make(
-        path="/version", field="version", title="Standard version", shown=shown,
+        path="/version", field="version", title="Standard version", problem=problem,
         versions=", ".join(version_names()), latest=latest,
         record="the dataset's own details", value=declared,
         show_value=isinstance(declared, (str, int, float)) and len(str(declared)) < 40))

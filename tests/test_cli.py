@@ -34,7 +34,8 @@ def test_invalid_data_exits_1_and_explains(coprod, broken):
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"NOT VALID {broken}: 2 errors")
     text = " ".join(result.stdout.split())
-    assert "'finished' is not a code in the 'project-status' list" in text
+    assert ("Status ('status') is 'finished', which is not a code in the 'project-status' "
+            "list") in text
     assert "Date published ('publishedDate') is missing." in text
     assert "Traceback" not in result.stdout + result.stderr
 
@@ -128,14 +129,16 @@ def test_schema_versions_and_show(coprod):
     assert versions.returncode == 0 and versions.stdout.startswith("1.0\tcurrent")
     shown = json.loads(coprod("schema", "show").stdout)
     assert shown["$id"].endswith("/1.0/dataset.schema.json")
-    project = json.loads(coprod("schema", "show", "--version", "1.0", "--component", "project").stdout)
+    project = json.loads(
+        coprod("schema", "show", "--version", "1.0", "--component", "project").stdout)
     assert project["title"] == "Project"
 
 
 def test_codelists_list_and_show(coprod):
     listing = coprod("codelists")
     assert listing.returncode == 0
-    assert "participation-level" in listing.stdout and "projects[].participationLevel" in listing.stdout
+    assert "participation-level" in listing.stdout
+    assert "projects[].participationLevel" in listing.stdout
     ladder = coprod("codelists", "participation-level").stdout.splitlines()
     assert [line.split("\t")[0] for line in ladder] == [
         "coercion", "educating", "informing", "consultation", "engagement", "co-design",

@@ -1,4 +1,4 @@
-"""The docs: generated pages match their sources, examples in the docs really run, the site builds."""
+"""The docs: generated pages match their sources, docs examples really run, the site builds."""
 
 from __future__ import annotations
 

@@ -53,10 +53,9 @@ def test_fixture_through_the_cli(case, coprod):
 
 
 def _decoded(path):
-    data = path.read_bytes()
-    text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode(
-        "utf-8-sig")
-    return json.loads(text)
+    from tests.fixtures.make_fixtures import _parse_for_schema
+
+    return _parse_for_schema(path.read_bytes())
 
 
 COMPARABLE = [c for c in CASES if json.loads(c.read_text()).get("schemaComparable")]

@@ -11,8 +11,15 @@ from jsonschema import Draft202012Validator
 from coprod_standard.codelists import load_codelists
 from coprod_standard.fields import fields
 from coprod_standard.generate.codelist_enums import drift
-from coprod_standard.schemas import (base_url, load_schemas, registry, schema_id, schemas_dir,
-                                     version_dir, version_names)
+from coprod_standard.schemas import (
+    base_url,
+    load_schemas,
+    registry,
+    schema_id,
+    schemas_dir,
+    version_dir,
+    version_names,
+)
 
 VERSIONS = version_names()
 

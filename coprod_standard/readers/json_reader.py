@@ -84,6 +84,11 @@ def _decode(data: bytes, name: str) -> str:
             raise unreadable("unsupported-file-type", name, kind=kind)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    if len(data) >= 4 and b"\x00" in data[:4]:  # RFC 8259: UTF-16 without a byte-order mark
+        try:
+            return data.decode("utf-16-be" if data[0] == 0 else "utf-16-le")
+        except UnicodeDecodeError:
+            pass
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -95,7 +100,7 @@ def _decode(data: bytes, name: str) -> str:
                          line=line, column=column) from None
 
 
-def _parse(text: str, name: str, duplicates: dict[int, list[str]]) -> Any:
+def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limits) -> Any:
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
         obj = dict(pairs)
         if len(obj) != len(pairs):
@@ -112,15 +117,17 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]]) -> Any:
         where = Location(file=name, line=exc.lineno, column=exc.colno)
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise unreadable("truncated-json", name, where, line=exc.lineno,
-                             column=exc.colno, problem=problem) from None
+                             column=exc.colno) from None
         raise unreadable("malformed-json", name, where, line=exc.lineno, column=exc.colno,
                          problem=problem, hint=hint) from None
     except RecursionError:
-        raise unreadable("too-deeply-nested", name, limit="a thousand") from None
+        raise unreadable("too-deeply-nested", name, limit=limits.max_depth) from None
     except (_BadNumber, ValueError) as exc:
         line, column = _locate_number(text)
+        problem = str(exc) if isinstance(exc, _BadNumber) else (
+            "a number is too long: it has thousands of digits")
         raise unreadable("invalid-number", name, Location(file=name, line=line, column=column),
-                         line=line, column=column, problem=str(exc).split(":")[0]) from None
+                         line=line, column=column, problem=problem) from None
 
 
 _SUSPECT_NUMBER = re.compile(r"(?<![\w\"])(NaN|-?Infinity|-?\d{300,}|-?[\d.]+[eE]\+?\d{3,})")
@@ -176,7 +183,7 @@ def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> Rea
         text = _decode(data, name)
         if not text.strip():
             raise unreadable("empty-file", name)
-        doc = _parse(text, name, duplicates)
+        doc = _parse(text, name, duplicates, limits)
     issues = _inspect(doc, name, limits, duplicates)
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list) and len(projects) > limits.max_rows:

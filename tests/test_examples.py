@@ -1,0 +1,81 @@
+"""The bundled examples: valid with no issues at all, together using every object and
+codelist, and free of anything that looks like personal data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from coprod_standard import validate
+from coprod_standard.fields import fields
+from tests.conftest import EXAMPLES
+
+NAMES = [p.name for p in EXAMPLES]
+
+
+def test_there_are_five_modelled_examples_and_a_minimal_one():
+    assert "minimal.json" in NAMES
+    assert {"peer-support-network.json", "dementia-club.json",
+            "carers-respite-direct-payments.json", "transition-to-adult-life.json",
+            "residential-home.json"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=NAMES)
+def test_example_is_valid_with_no_issues_at_all(path):
+    report = validate(path)
+    assert report.status == "valid"
+    assert [(i.code, i.path) for i in report.issues] == []
+
+
+def _paths_used(node, path=()):
+    """Every field path present in a document, with list items as '*'."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths_used(value, path + (key,))
+    elif isinstance(node, list):
+        for value in node:
+            yield from _paths_used(value, path + ("*",))
+
+
+def test_together_the_examples_use_every_field_and_codelist():
+    used_paths, used_lists = set(), set()
+    all_fields = fields("1.0")
+    for path in EXAMPLES:
+        for where, value in _paths_used(json.loads(path.read_text())):
+            used_paths.add(where)
+            fld = all_fields.get(where)
+            if fld and fld.codelists and not isinstance(value, (dict, list)):
+                # conditional code lists: ethnicity codes depend on the classification
+                used_lists.update(fld.codelists if len(fld.codelists) == 1 else
+                                  [n for n in fld.codelists if _in_list(n, value)])
+    codelists = {name for f in all_fields.values() for name in f.codelists}
+    assert codelists - used_lists == set()
+    objects = {p for p, f in all_fields.items() if "object" in f.types}
+    assert objects - used_paths == set()
+
+
+def _in_list(name, value):
+    from coprod_standard.codelists import find_codelist
+
+    return value in find_codelist("1.0", name).code_values()
+
+
+PERSONAL = {
+    "email address": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    "phone number": re.compile(r"\b(?:0|\+44\s?)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"),
+    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),
+    "NHS number": re.compile(r"\b\d{3}\s?\d{3}\s?\d{4}\b"),
+}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=NAMES)
+def test_examples_hold_no_personal_data(path):
+    data = json.loads(path.read_text())
+    for contact in [data.get("contactPoint", {})]:
+        contact.pop("email", None)  # a shared team mailbox is allowed there only
+    text = json.dumps(data)
+    for kind, pattern in PERSONAL.items():
+        assert not pattern.search(text), f"{path.name} contains something like a {kind}"

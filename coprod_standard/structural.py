@@ -245,6 +245,19 @@ def _only_required(schema: Any) -> bool:
         "required", "title", "description"}
 
 
+def _closest_branch(errors: list[ValidationError]) -> ValidationError | None:
+    """The most telling error from the option that came closest: options whose type does not
+    even match the value come last, then options with more errors."""
+    if not errors:
+        return None
+    branches: dict[Any, list[ValidationError]] = {}
+    for error in errors:
+        branches.setdefault(error.relative_schema_path[0], []).append(error)
+    ranked = sorted(branches.values(),
+                    key=lambda errs: (any(e.validator == "type" for e in errs), len(errs)))
+    return best_match(ranked[0])
+
+
 def on_alternatives(ctx: Ctx) -> Iterator[Issue]:
     options = ctx.error.validator_value
     if all(_only_required(option) for option in options):
@@ -254,7 +267,7 @@ def on_alternatives(ctx: Ctx) -> Iterator[Issue]:
         yield _make("missing-alternatives", ctx, has_value=False, where=where,
                     options=" or ".join(names))
         return
-    best = best_match(ctx.error.context) if ctx.error.context else None
+    best = _closest_branch(ctx.error.context)
     inner = translate(ctx.version, best, ctx.prefix, ctx.record) if best else []
     closest_text = inner[0].message if inner else "none of the forms fit"
     hint = inner[0].fix if inner else "Check the standard's reference for this field."

@@ -61,3 +61,13 @@ def test_the_site_builds_without_warnings(tmp_path):
                             timeout=600)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "reference" / "schema" / "index.html").is_file()
+
+
+def test_the_readme_opens_with_the_two_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```bash\n(.*?)```", readme, flags=re.S).group(1).strip().splitlines()
+    assert readme.index("```bash") < 40 and len(block) == 2
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert block[0] in ci_lines  # install and validate the examples
+    assert block[1] in ci_lines  # install and run the tests

@@ -182,3 +182,17 @@ def test_every_catalogue_entry_is_complete_and_its_templates_format():
         params = {name: "x" for name in kind.params}
         issue = kind.make(**params)
         assert issue.message and issue.fix
+
+
+def test_one_of_failure_becomes_one_sentence_about_the_best_match():
+    from jsonschema import Draft202012Validator
+
+    from coprod_standard.structural import translate
+
+    schema = {"oneOf": [{"type": "integer", "minimum": 0},
+                        {"type": "string", "enum": ["suppressed"]}]}
+    [error] = Draft202012Validator(schema).iter_errors(-4)
+    [issue] = translate("1.0", error, "/projects/0/participantGroups/0/count", "project 1")
+    assert issue.code == "no-matching-option"
+    assert issue.message == ("Number of people ('count') does not fit any of the allowed forms. "
+                             "Closest: Number of people ('count') is -4; it must be at least 0.")

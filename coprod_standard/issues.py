@@ -159,3 +159,6 @@ def catalogue() -> list[IssueType]:
 def _load() -> None:
     # The catalogue modules register their types when imported.
     from . import catalogue as _  # noqa: F401
+    from .checks import catalogue as checks
+
+    checks()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .issues import Issue, Severity, issue_type
+from .scorecard import PrincipleResult, summarise
 
 VALID, INVALID, UNREADABLE = "valid", "invalid", "unreadable"
 
@@ -34,6 +35,9 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     records: list[str] = field(default_factory=list)  # labels, in reading order
     unreadable: bool = False
+    level: str = "publish"
+    scorecards: list[tuple[str, list[PrincipleResult]]] = field(default_factory=list)
+    checks_run: set[str] = field(default_factory=set)  # codes of the checks beyond the schema
 
     @property
     def status(self) -> str:
@@ -60,6 +64,11 @@ class Report:
     @property
     def projects(self) -> int:
         return max(len(self.records) - 1, 0)
+
+    @property
+    def checks_passed(self) -> int:
+        failed = {i.code for i in self.issues}
+        return len(self.checks_run - failed)
 
     def counts(self) -> Counter:
         return Counter(i.severity.value for i in self.issues)
@@ -94,6 +103,11 @@ class Report:
             "errors": counts.get("error", 0),
             "warnings": counts.get("warning", 0),
             "advisories": counts.get("advisory", 0),
+            "level": self.level,
+            "checks": {"run": len(self.checks_run), "passed": self.checks_passed},
+            "principles": summarise(self.scorecards),
+            "scorecard": [{"record": label, "principles": [r.to_dict() for r in results]}
+                          for label, results in self.scorecards],
             "summary": [s.to_dict() for s in self.summary()],
             "issues": [i.to_dict() for i in self.issues],
         }

@@ -1,66 +1,19 @@
-"""validate(source) -> Report: read records within limits, check each against its version.
-
-The dataset's own details (everything but the projects) are checked against the dataset
-schema with its project items left out; each project is then checked on its own against
-the project schema. Together that is exactly the whole-document check, but it never needs
-more than one project in hand, so a streaming reader can feed it later unchanged.
-"""
+"""validate(source) -> Report: read records within limits, check each against its version
+(the JSON Schema), then run the checks beyond the schema at the chosen level."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
-from functools import cache
+from datetime import date
 
-from jsonschema import Draft202012Validator
-
-from .formats import format_checker
-from .issues import Issue, issue_type
+from .checks import LEVELS, POLICIES, Context, Settings, run
+from .issues import issue_type
 from .limits import Limits
-from .open_codelists import open_code_issues
 from .readers import ReadResult, Record, Source, Unreadable, read, source_name
 from .report import Report
-from .schemas import (
-    PROJECT_SCHEMA,
-    ROOT_SCHEMA,
-    latest_version,
-    load_schema,
-    registry,
-    schema_id,
-    version_names,
-)
-from .structural import translate
-
-
-class SchemaEngine:
-    """Compiled validators for one version of the standard."""
-
-    def __init__(self, version: str) -> None:
-        self.version = version
-        envelope = copy.deepcopy(load_schema(version, ROOT_SCHEMA))
-        envelope["$id"] = schema_id(version, "dataset-envelope.schema.json")
-        envelope["properties"]["projects"].pop("items", None)
-        options = {"registry": registry(version), "format_checker": format_checker()}
-        self.envelope = Draft202012Validator(envelope, **options)
-        self.project = Draft202012Validator(load_schema(version, PROJECT_SCHEMA), **options)
-
-    def check(self, record: Record) -> list[Issue]:
-        validator = self.envelope if record.kind == "dataset" else self.project
-        issues: list[Issue] = []
-        seen: set[tuple[str, str]] = set()
-        for error in validator.iter_errors(record.data):
-            for issue in translate(self.version, error, record.pointer, record.label):
-                if (issue.path, issue.code) not in seen:
-                    seen.add((issue.path, issue.code))
-                    issues.append(issue)
-        issues.extend(open_code_issues(self.version, record))
-        issues.sort(key=lambda i: (i.path, i.code))
-        return issues
-
-
-@cache
-def engine(version: str) -> SchemaEngine:
-    return SchemaEngine(version)
+from .schema_engine import engine
+from .schemas import latest_version, version_names
+from .scorecard import assess
 
 
 def _choose_version(result: ReadResult, report: Report) -> str | None:
@@ -96,8 +49,12 @@ def _record_of(pointer: str, labels: dict[str, str]) -> str:
     return labels.get(key, "the dataset's own details")
 
 
-def _check_records(records: Iterable[Record], version: str | None, report: Report) -> None:
+def _check_records(records: Iterable[Record], version: str | None, report: Report,
+                   settings: Settings) -> None:
     checker = engine(version) if version else None
+    checking = version is not None and settings.level != "schema"
+    envelope: Record | None = None
+    project_ids: list[tuple[str, object]] = []
     for record in records:
         report.records.append(record.label)
         if record.kind == "dataset" and not isinstance(record.data, dict):
@@ -108,11 +65,44 @@ def _check_records(records: Iterable[Record], version: str | None, report: Repor
             return
         if checker:
             report.issues.extend(checker.check(record))
+        if record.kind == "dataset":
+            envelope = record
+        elif checking and isinstance(record.data, dict):
+            project_ids.append((record.pointer, record.data.get("id")))
+            ctx = Context(record.data, envelope.data if envelope else {}, settings, version,
+                          record.pointer)
+            _run(report, "project", ctx, record)
+            report.scorecards.append((record.label, assess(record.data, version)))
+    if checking and envelope:
+        ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
+        _run(report, "dataset", ctx, envelope)
 
 
-def validate(source: Source, *, limits: Limits | None = None, name: str | None = None) -> Report:
-    """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found."""
-    report = Report(source=source_name(source, name))
+def _run(report: Report, scope: str, ctx: Context, record: Record) -> None:
+    issues, ran = run(scope, ctx, record.pointer, record.label)
+    report.issues.extend(issues)
+    report.checks_run.update(ran)
+
+
+def _prefer_privacy(report: Report) -> None:
+    """A field flagged as personal data is not also reported as merely unknown."""
+    personal = {i.path for i in report.issues if i.code == "personal-data-field"}
+    report.issues = [i for i in report.issues
+                     if not (i.code == "unknown-field" and i.path in personal)]
+
+
+def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
+             level: str = "publish", disclosure: str = "nhs-digital",
+             today: date | None = None) -> Report:
+    """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
+
+    level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
+    file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10".
+    """
+    if level not in LEVELS or disclosure not in POLICIES:
+        raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
+    settings = Settings(level, disclosure, today or date.today())
+    report = Report(source=source_name(source, name), level=level)
     try:
         result = read(source, limits or Limits(), name)
     except Unreadable as exc:
@@ -121,7 +111,7 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
         return report
     version = _choose_version(result, report) if result.is_object else None
     report.version = version
-    _check_records(result.records, version, report)
+    _check_records(result.records, version, report, settings)
     if not result.has_version:  # already said, in words that explain what was done instead
         report.issues = [i for i in report.issues
                          if (i.code, i.path) != ("missing-required-field", "/version")]
@@ -129,5 +119,5 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     for issue in result.issues:
         issue.record = _record_of(issue.path, labels)
         report.issues.append(issue)
+    _prefer_privacy(report)
     return report
-

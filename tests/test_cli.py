@@ -29,7 +29,7 @@ def test_valid_examples_exit_0_with_the_verdict_first(coprod):
 
 
 def test_invalid_data_exits_1_and_explains(coprod, broken):
-    result = coprod("validate", broken)
+    result = coprod("validate", "--level", "schema", broken)
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"NOT VALID {broken}: 2 errors")
@@ -93,7 +93,7 @@ def test_unreadable_wins_over_invalid_in_the_exit_status(coprod, tmp_path, broke
 
 
 def test_json_format_parses_and_carries_code_severity_path_message(coprod, broken):
-    result = coprod("validate", "--format", "json", broken, EXAMPLES[0])
+    result = coprod("validate", "--level", "schema", "--format", "json", broken, EXAMPLES[0])
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert document["valid"] is False
@@ -150,9 +150,21 @@ def test_codelists_list_and_show(coprod):
 def test_checks_lists_the_catalogue(coprod):
     result = coprod("checks")
     assert result.returncode == 0
-    assert "missing-required-field" in result.stdout and "malformed-json" in result.stdout
-    codes = [c["code"] for c in json.loads(coprod("checks", "--format", "json").stdout)]
-    assert len(codes) == len(set(codes)) > 30
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 40
+    assert any(line.split()[:3] == ["nhs-number", "error", "privacy"] for line in lines)
+    assert any(line.split()[:3] == ["unpaid-carers-missing", "warning", "inclusion"]
+               for line in lines)
+    rows = json.loads(coprod("checks", "--format", "json").stdout)
+    for row in rows:
+        assert row["code"] and row["severity"] and row["category"] and row["serves"]
+        assert row["explanation"] and row["levels"]
+    listed = json.loads(coprod("checks", "--all", "--format", "json").stdout)
+    everything = [r["code"] for r in listed]
+    assert len(everything) == len(set(everything)) > len(rows)
+    assert "missing-required-field" in everything and "malformed-json" in everything
+    privacy = json.loads(coprod("checks", "--category", "privacy", "--format", "json").stdout)
+    assert {r["category"] for r in privacy} == {"privacy"}
 
 
 def test_version_option(coprod):

@@ -23,10 +23,35 @@ def test_there_are_five_modelled_examples_and_a_minimal_one():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=NAMES)
-def test_example_is_valid_with_no_issues_at_all(path):
-    report = validate(path)
-    assert report.status == "valid"
+def test_example_meets_the_schema_exactly(path):
+    report = validate(path, level="schema")
     assert [(i.code, i.path) for i in report.issues] == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=NAMES)
+def test_example_passes_every_error_level_check_when_publishing(path):
+    report = validate(path, level="publish")
+    assert report.status == "valid"
+    assert [(i.code, i.path) for i in report.errors] == []
+
+
+FULL = [p for p in EXAMPLES if p.name != "minimal.json"]
+
+
+@pytest.mark.parametrize("path", FULL, ids=[p.name for p in FULL])
+def test_modelled_examples_raise_no_warnings_either(path):
+    report = validate(path, level="publish", disclosure="nhs-digital")
+    assert [(i.code, i.path) for i in report.warnings] == []
+    assert {i.code for i in report.advisories} <= {"ethnicity-all-white"}
+    for _, results in report.scorecards:
+        assert {r.status for r in results} == {"met"}
+
+
+def test_the_minimal_example_shows_what_a_fuller_file_would_add():
+    report = validate(EXAMPLES[NAMES.index("minimal.json")], level="publish")
+    assert report.valid and report.warnings
+    assert {"outcomes-missing", "unpaid-carers-missing", "costs-missing"} <= {
+        i.code for i in report.warnings}
 
 
 def _paths_used(node, path=()):

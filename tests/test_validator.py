@@ -7,11 +7,17 @@ import json
 
 import pytest
 
-from coprod_standard import Limits, validate
+from coprod_standard import Limits
+from coprod_standard import validate as validate_any_level
 from coprod_standard.issues import catalogue
 from tests.conftest import ROOT
 
 MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text())
+
+
+def validate(source, **options):
+    """These tests are about the schema validator, so they run at level "schema"."""
+    return validate_any_level(source, level="schema", **options)
 
 
 def dataset(**changes):

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..checks import LEVELS, POLICIES
 from ..limits import MB, Limits
 from ..reporters import REPORTERS, render
 from ..validate import validate as validate_source
@@ -22,16 +23,26 @@ def exit_code(statuses: list[str]) -> int:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text",
               show_default=True, help="text for people, json for programs.")
+@click.option("--level", type=click.Choice(LEVELS), default="publish", show_default=True,
+              help="schema: the JSON Schema only; draft: also the checks that matter while "
+                   "writing (small numbers are warnings); publish: everything, as before a "
+                   "file goes public.")
+@click.option("--disclosure", type=click.Choice(sorted(POLICIES)), default="nhs-digital",
+              show_default=True,
+              help="Small-numbers policy: nhs-digital suppresses 1 to 7 and rounds to the "
+                   "nearest 5; threshold-10 suppresses 1 to 9.")
 @click.option("--max-examples", type=click.IntRange(min=1), default=3, show_default=True,
               help="How many examples of each kind of issue the text report shows.")
 @click.option("--max-size", type=click.IntRange(min=1), default=Limits().max_bytes // MB,
               show_default=True, help="The largest file to read, in megabytes.")
-def validate(files: tuple[str, ...], fmt: str, max_examples: int, max_size: int) -> None:
+def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_examples: int,
+             max_size: int) -> None:
     """Check one or more dataset FILES against the standard.
 
     Exit status: 0 all valid, 1 some data invalid, 3 some file could not be read.
     """
     limits = Limits(max_bytes=max_size * MB)
-    reports = [validate_source(path, limits=limits) for path in files]
+    reports = [validate_source(path, limits=limits, level=level, disclosure=disclosure)
+               for path in files]
     click.echo(render(fmt, reports, max_examples=max_examples))
     sys.exit(exit_code([r.status for r in reports]))

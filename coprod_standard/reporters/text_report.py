@@ -7,6 +7,7 @@ import textwrap
 
 from ..issues import Issue
 from ..report import INVALID, UNREADABLE, Report
+from ..scorecard import summarise
 
 WIDTH = 88
 SEVERITY_HEADINGS = {"error": "Errors (must be fixed)", "warning": "Warnings (should be fixed)",
@@ -47,6 +48,25 @@ def _verdict(report: Report) -> list[str]:
         lines = [f"VALID {report.source}: no problems found."]
     if report.version:
         lines.append(_wrap(_scope(report), "  "))
+    if report.checks_run:
+        lines.append(_wrap(f"At level {report.level}, {report.checks_passed} of "
+                           f"{len(report.checks_run)} checks beyond the schema passed.", "  "))
+    return lines + _scorecard(report)
+
+
+def _scorecard(report: Report) -> list[str]:
+    if not report.scorecards:
+        return []
+    lines = ["", "  The four principles"]
+    if len(report.scorecards) == 1:
+        for result in report.scorecards[0][1]:
+            lines.append(_wrap(f"- {result.summary}", "    "))
+        return lines
+    total = len(report.scorecards)
+    for principle, counts in summarise(report.scorecards).items():
+        parts = [f"{status} in {n}" for status, n in counts.items() if n]
+        lines.append(_wrap(f"- {principle.capitalize()}: {', '.join(parts)} of {total} "
+                           "projects.", "    "))
     return lines
 
 

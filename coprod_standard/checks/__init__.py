@@ -1,0 +1,130 @@
+"""Checks beyond the schema: a declarative catalogue of small pure functions.
+
+Each check is registered once with the ``@check`` decorator, which records its code,
+severity, category, the SCIE recommendation or rule it serves, a title, message and fix
+templates and a longer explanation for the docs, and registers the matching issue type.
+A check function receives a context and yields ``Finding``s (a path inside the record and
+the message's parameters); the runner turns findings into issues. Checks never raise on
+odd data: they look only at values of the shape they expect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..fields import field_at
+from ..issues import Issue, IssueType, Severity, issue_type, register
+
+LEVELS = ("schema", "draft", "publish")
+POLICIES = {"nhs-digital": 8, "threshold-10": 10}  # the smallest count published as it is
+CATEGORIES = ("principles", "outcomes", "inclusion", "evaluation", "evidence", "integrity",
+              "privacy", "disclosure")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How strict to be. ``level``: schema (structure only), draft or publish (everything,
+    as before a file goes public). ``disclosure``: the small-numbers policy."""
+
+    level: str = "publish"
+    disclosure: str = "nhs-digital"
+    today: date = field(default_factory=date.today)
+
+    @property
+    def threshold(self) -> int:
+        return POLICIES[self.disclosure]
+
+
+@dataclass
+class Finding:
+    path: str  # a JSON Pointer inside the record ("" for the record itself)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    data: Any  # the record: a project, or the dataset's own details
+    dataset: dict  # the dataset's own details
+    settings: Settings
+    version: str
+    pointer: str = ""  # the record's own JSON Pointer
+    project_ids: list[tuple[str, Any]] = field(default_factory=list)  # dataset scope only
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    title: str
+    severity: Severity
+    category: str
+    serves: str
+    explanation: str
+    scope: str  # "project", "dataset" (its own details) or "both"
+    levels: tuple[str, ...]
+    run: Callable[[Context], Iterator[Finding]]
+
+
+CHECKS: list[Check] = []
+
+
+def check(code: str, *, title: str, severity: Severity, category: str, serves: str,
+          message: str, fix: str, explanation: str, scope: str = "project",
+          levels: tuple[str, ...] = ("draft", "publish")):
+    """Register a check function and the issue type it reports."""
+    assert category in CATEGORIES, category
+
+    def register_check(func: Callable[[Context], Iterator[Finding]]):
+        register(IssueType(code, title, severity, category, explanation, message, fix))
+        CHECKS.append(Check(code, title, severity, category, serves, explanation, scope,
+                            levels, func))
+        return func
+
+    return register_check
+
+
+def catalogue() -> list[Check]:
+    """Every check, grouped by category in the catalogue's order."""
+    _load()
+    return sorted(CHECKS, key=lambda c: CATEGORIES.index(c.category))
+
+
+def _load() -> None:
+    from . import (  # noqa: F401 - importing registers the checks
+        disclosure,
+        evaluation,
+        evidence,
+        inclusion,
+        integrity,
+        outcomes,
+        principles,
+        privacy,
+    )
+
+
+def _issue(chk: Check, finding: Finding, pointer: str, label: str, version: str,
+           settings: Settings) -> Issue:
+    path = pointer + finding.path
+    fld = field_at(version, path)
+    name = next((p for p in reversed(path.split("/")) if p and not p.isdigit()), "")
+    severity = chk.severity
+    if settings.level == "draft" and chk.category == "disclosure":
+        severity = Severity.WARNING  # drafts may hold raw numbers; publishing may not
+    params = {"field": name, "title": (fld.title if fld and fld.title else name),
+              **finding.params}
+    return issue_type(chk.code).make(path=path, record=label, severity=severity, **{
+        k: v for k, v in params.items() if k not in {"path", "record", "severity"}})
+
+
+def run(scope: str, ctx: Context, pointer: str, label: str) -> tuple[list[Issue], list[str]]:
+    """Run every check of a scope on one record: the issues, and the codes that ran."""
+    issues, ran = [], []
+    for chk in catalogue():
+        if chk.scope not in (scope, "both") or ctx.settings.level not in chk.levels:
+            continue
+        ran.append(chk.code)
+        for finding in chk.run(ctx):
+            issues.append(_issue(chk, finding, pointer, label, ctx.version, ctx.settings))
+    return issues, ran

@@ -1,0 +1,140 @@
+"""Safe ways for checks to read a record: never raise, whatever shape the data has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from functools import cache
+from typing import Any
+
+from ..codelists import find_codelist
+
+LIVED_ROLES = {"person-drawing-on-care", "unpaid-carer", "family-member"}
+LADDER = ["coercion", "educating", "informing", "consultation", "engagement", "co-design",
+          "co-production"]
+NATIONAL_AREAS = {"E92000001", "W92000004", "S92000003", "N92000002", "K02000001",
+                  "K03000001", "K04000001"}
+
+
+def obj(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any, key: str) -> Iterator[tuple[int, dict]]:
+    """The objects in a list field, with their positions; anything else is skipped."""
+    found = value.get(key) if isinstance(value, dict) else None
+    if isinstance(found, list):
+        for index, item in enumerate(found):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def strings(value: Any, key: str) -> list[str]:
+    found = value.get(key) if isinstance(value, dict) else None
+    return [v for v in found if isinstance(v, str)] if isinstance(found, list) else []
+
+
+def text(value: Any, key: str) -> str:
+    found = value.get(key) if isinstance(value, dict) else None
+    return found.strip() if isinstance(found, str) else ""
+
+
+def number(value: Any, key: str) -> float | None:
+    found = value.get(key) if isinstance(value, dict) else None
+    if isinstance(found, bool) or not isinstance(found, (int, float)):
+        return None
+    return found
+
+
+def day(value: Any, key: str) -> date | None:
+    found = value.get(key) if isinstance(value, dict) else None
+    try:
+        return date.fromisoformat(found) if isinstance(found, str) and len(found) == 10 else None
+    except ValueError:
+        return None
+
+
+def rung(level: Any) -> int:
+    return LADDER.index(level) if level in LADDER else -1
+
+
+def indicators(project: dict) -> Iterator[tuple[str, dict, dict]]:
+    for o, outcome in items(project, "outcomes"):
+        for i, indicator in items(outcome, "indicators"):
+            yield f"/outcomes/{o}/indicators/{i}", outcome, indicator
+
+
+def reports(project: dict) -> Iterator[tuple[str, dict, dict, dict]]:
+    for where, outcome, indicator in indicators(project):
+        for r, report in items(indicator, "reports"):
+            yield f"{where}/reports/{r}", outcome, indicator, report
+
+
+def demographic_counts(project: dict) -> Iterator[tuple[str, dict, str, dict]]:
+    """Each dimension of each group's demographics: (pointer, group, dimension, block)."""
+    for g, group in items(project, "participantGroups"):
+        for dimension, block in obj(group.get("demographics")).items():
+            if isinstance(block, dict):
+                yield f"/participantGroups/{g}/demographics/{dimension}", group, dimension, block
+
+
+def below_national(project: dict) -> bool:
+    areas = strings(project, "areas")
+    return not areas or any(area not in NATIONAL_AREAS for area in areas)
+
+
+@cache
+def score_types(version: str) -> dict[str, dict[str, Any]]:
+    """Each score type's instrument, range and direction, from its codelist's extra columns."""
+    out = {}
+    def num(raw: str | None) -> float | None:
+        return float(raw) if raw not in ("", None) else None
+
+    for code in find_codelist(version, "score-type").codes:
+        direction = code.extra.get("higherIsBetter", "")
+        out[code.code] = {"instrument": code.extra.get("instrument"),
+                          "minimum": num(code.extra.get("minimum")),
+                          "maximum": num(code.extra.get("maximum")),
+                          "higherIsBetter": {"true": True, "false": False}.get(direction)}
+    return out
+
+
+def codes_of(version: str, *names: str) -> set[str]:
+    out: set[str] = set()
+    for name in names:
+        codelist = find_codelist(version, name)
+        if codelist:
+            out.update(codelist.code_values())
+    return out
+
+
+def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str, str]]:
+    """Every string in a record, with its pointer and the key it sits under."""
+    stack: list[tuple[Any, str, str]] = [(value, pointer, "")]
+    while stack:
+        node, where, key = stack.pop()
+        if isinstance(node, str):
+            yield where, key, node
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                stack.append((v, f"{where}/{_escape(k)}", k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                stack.append((v, f"{where}/{i}", key))
+
+
+def walk_keys(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """Every object key in a record, with the pointer to it."""
+    stack: list[tuple[Any, str]] = [(value, pointer)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield f"{where}/{_escape(k)}", k
+                stack.append((v, f"{where}/{_escape(k)}"))
+        elif isinstance(node, list):
+            stack.extend((v, f"{where}/{i}") for i, v in enumerate(node))
+
+
+def _escape(key: Any) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,160 @@
+"""Disclosure control: small numbers suppressed, others rounded, nothing found by subtraction.
+
+The default policy is NHS Digital's: below national level, counts of 1 to 7 are suppressed
+and other counts rounded to the nearest 5, and no mean is shown for 1 to 7 people. The
+alternative 'threshold-10' policy suppresses counts of 1 to 9 and does not require rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..issues import Severity
+from . import Context, Finding, check
+from .data import below_national, demographic_counts, items, number, reports
+
+E, W = Severity.ERROR, Severity.WARNING
+SERVES = ("Disclosure control: NHS Digital's rule (suppress 1 to 7, round to the nearest 5) "
+          "or a threshold of 10")
+STATISTICS = ("mean", "sd", "median", "value", "ci95", "proportionImproved", "change")
+
+
+def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
+    """Every published count of people: (pointer to its container, container, key)."""
+    for g, group in items(project, "participantGroups"):
+        yield f"/participantGroups/{g}", group, "count"
+    for where, _, _, block in demographic_counts(project):
+        for c, cell in items(block, "counts"):
+            yield f"{where}/counts/{c}", cell, "count"
+    for where, _, _, report in reports(project):
+        yield where, report, "n"
+        yield where, report, "nExcluded"
+        if isinstance(report.get("change"), dict):
+            yield f"{where}/change", report["change"], "n"
+
+
+def _applies(ctx: Context) -> bool:
+    return below_national(ctx.data)
+
+
+@check("small-number-not-suppressed", title="Small number not suppressed", severity=E,
+       category="disclosure", serves=SERVES,
+       message="A count of people below {threshold} is published; below national level it "
+               "must be suppressed.",
+       fix="Leave the number out and set 'suppressed' to true (or combine it with another "
+           "group so the count is {threshold} or more).",
+       explanation="A count of a few people in a local area can identify them. Below national "
+                   "level, counts from 1 to 7 (NHS Digital's rule) or 1 to 9 (a threshold of "
+                   "10) must be suppressed. Zero may be shown.")
+def small_number_not_suppressed(ctx: Context):
+    if not _applies(ctx):
+        return
+    for where, container, key in _counts(ctx.data):
+        value = number(container, key)
+        if value is not None and 1 <= value < ctx.settings.threshold:
+            yield Finding(f"{where}/{key}", {"threshold": ctx.settings.threshold})
+
+
+@check("number-not-rounded", title="Count not rounded to the nearest 5", severity=E,
+       category="disclosure", serves=SERVES,
+       message="A count of people is not a multiple of 5; under NHS Digital's rule, counts "
+               "below national level are rounded to the nearest 5.",
+       fix="Round the count to the nearest 5 (12 becomes 10, 13 becomes 15).",
+       explanation="Rounding to the nearest 5 stops small differences between published "
+                   "numbers revealing individuals. It applies to NHS Digital's policy, the "
+                   "default.")
+def number_not_rounded(ctx: Context):
+    if not _applies(ctx) or ctx.settings.disclosure != "nhs-digital":
+        return
+    for where, container, key in _counts(ctx.data):
+        value = number(container, key)
+        if value is not None and value >= ctx.settings.threshold and value % 5:
+            yield Finding(f"{where}/{key}")
+
+
+@check("statistic-for-small-number", title="Result shown for too few people", severity=E,
+       category="disclosure", serves=SERVES,
+       message="A {statistic} is shown for fewer than {threshold} people.",
+       fix="Remove the result and set 'suppressed' to true for this report.",
+       explanation="An average or other result for a handful of people can reveal their "
+                   "answers. No result is shown when fewer than the threshold answered.")
+def statistic_for_small_number(ctx: Context):
+    if not _applies(ctx):
+        return
+    for where, _, _, report in reports(ctx.data):
+        n = number(report, "n")
+        if n is not None and 1 <= n < ctx.settings.threshold:
+            for key in STATISTICS:
+                if key in report:
+                    yield Finding(f"{where}/{key}", {"statistic": key,
+                                                     "threshold": ctx.settings.threshold})
+
+
+@check("suppressed-but-shown", title="Suppressed, but the number is shown", severity=E,
+       category="disclosure", serves=SERVES, scope="project",
+       message="This is marked as suppressed, but '{key}' is still given.",
+       fix="Remove '{key}': a suppressed number or result must be left out.",
+       explanation="Setting 'suppressed' to true says a number is withheld; the number itself "
+                   "(and any result based on it) must then be left out.")
+def suppressed_but_shown(ctx: Context):
+    blocks = [(f"/participantGroups/{g}", group, ("count",))
+              for g, group in items(ctx.data, "participantGroups")]
+    for where, _, _, block in demographic_counts(ctx.data):
+        blocks += [(f"{where}/counts/{c}", cell, ("count",))
+                   for c, cell in items(block, "counts")]
+    blocks += [(where, report, ("n", "nExcluded", *STATISTICS))
+               for where, _, _, report in reports(ctx.data)]
+    for where, block, keys in blocks:
+        if block.get("suppressed") is True:
+            for key in keys:
+                if key in block:
+                    yield Finding(f"{where}/{key}", {"key": key})
+
+
+def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]):
+    """A single suppressed cell in a breakdown whose total and other cells are published."""
+    hidden = [where for where, cell in cells if cell.get("suppressed") is True]
+    if total_suppressed or total is None or len(hidden) != 1:
+        return None
+    return hidden[0]
+
+
+@check("secondary-suppression-needed", title="Suppressed number can be worked out",
+       severity=E, category="disclosure", serves=SERVES,
+       message="Only one number in this breakdown is suppressed, so it can be worked out by "
+               "subtracting the others from the total.",
+       fix="Suppress a second number in the breakdown (the next smallest), or suppress the "
+           "total.",
+       explanation="When a group's breakdown (by ethnicity, age, sex or disability, where "
+                   "everyone is counted once) has exactly one suppressed cell and the group's "
+                   "total and other cells are published, the suppressed number is found by "
+                   "subtraction. A second cell, or the total, must be suppressed too "
+                   "(secondary suppression). Result subgroups are often partial breakdowns, so "
+                   "they are not checked this way.")
+def secondary_suppression_needed(ctx: Context):
+    if not _applies(ctx):
+        return
+    for where, group, _, block in demographic_counts(ctx.data):
+        cells = [(f"{where}/counts/{c}", cell) for c, cell in items(block, "counts")]
+        found = _cells_revealed(group.get("suppressed") is True, number(group, "count"), cells)
+        if found:
+            yield Finding(found)
+
+
+@check("proportion-reveals-small-number", title="Proportion reveals a small number",
+       severity=W, category="disclosure", serves=SERVES,
+       message="The proportion improved, multiplied by n, gives a count of people below "
+               "{threshold}.",
+       fix="Suppress the proportion, or report it for a larger group.",
+       explanation="A proportion and a total together give a count. If that count (or the "
+                   "count who did not improve) is small, it can identify people.")
+def proportion_reveals_small_number(ctx: Context):
+    if not _applies(ctx):
+        return
+    for where, _, _, report in reports(ctx.data):
+        n, share = number(report, "n"), number(report, "proportionImproved")
+        if n is None or share is None or n < ctx.settings.threshold:
+            continue
+        improved = round(n * share)
+        if any(1 <= k < ctx.settings.threshold for k in (improved, n - improved)):
+            yield Finding(f"{where}/proportionImproved", {"threshold": ctx.settings.threshold})

@@ -161,7 +161,7 @@ def fields(version: str) -> dict[Path, Field]:
 def path_of_pointer(pointer: str) -> Path:
     """``/projects/0/status`` becomes ``("projects", "*", "status")``."""
     parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-    return tuple("*" if p.isdigit() else p for p in parts)
+    return tuple("*" if (p.isascii() and p.isdigit()) else p for p in parts)
 
 
 def field_at(version: str, pointer: str) -> Field | None:

@@ -48,11 +48,15 @@ def pointer_join(base: str, *parts: Any) -> str:
     return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def _is_index(part: str) -> bool:
+    return part.isascii() and part.isdigit()
+
+
 def _describe(version: str, pointer: str) -> tuple[str, str, Field | None]:
     """The field's JSON name, its human title and its schema details."""
     parts = pointer.split("/")[1:]
     fld = field_at(version, pointer)
-    if parts and parts[-1].isdigit():
+    if parts and _is_index(parts[-1]):
         number = int(parts[-1]) + 1
         name = parts[-2] if len(parts) > 1 else ""
         if fld and fld.title and "object" in fld.types:

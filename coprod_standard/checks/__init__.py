@@ -108,7 +108,8 @@ def _issue(chk: Check, finding: Finding, pointer: str, label: str, version: str,
            settings: Settings) -> Issue:
     path = pointer + finding.path
     fld = field_at(version, path)
-    name = next((p for p in reversed(path.split("/")) if p and not p.isdigit()), "")
+    name = next((p for p in reversed(path.split("/"))
+                 if p and not (p.isascii() and p.isdigit())), "")
     severity = chk.severity
     if settings.level == "draft" and chk.category == "disclosure":
         severity = Severity.WARNING  # drafts may hold raw numbers; publishing may not

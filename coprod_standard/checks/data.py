@@ -39,6 +39,12 @@ def text(value: Any, key: str) -> str:
     return found.strip() if isinstance(found, str) else ""
 
 
+def code(value: Any, key: str) -> str | None:
+    """A code-like value: the string under key, or None for anything else."""
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def number(value: Any, key: str) -> float | None:
     found = value.get(key) if isinstance(value, dict) else None
     if isinstance(found, bool) or not isinstance(found, (int, float)):

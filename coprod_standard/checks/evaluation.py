@@ -7,7 +7,7 @@ import re
 
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import items, obj, text
+from .data import code, items, obj, text
 
 W, A = Severity.WARNING, Severity.ADVISORY
 PUBLISH = ("publish",)
@@ -113,7 +113,7 @@ def costs_incomplete(ctx: Context):
     costs = list(items(ctx.data, "costs"))
     if not costs:
         return
-    present = {c.get("category") for _, c in costs}
+    present = {code(c, "category") for _, c in costs}
     missing = [word for code, word in NEEDED_COSTS.items() if code not in present]
     if missing:
         yield Finding("/costs", {"missing": ", ".join(missing)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import day, indicators, items, number, obj, reports, score_types
+from .data import code, day, indicators, items, number, obj, reports, score_types
 
 E, W, A = Severity.ERROR, Severity.WARNING, Severity.ADVISORY
 SERVES = "Evidence integrity: results that fit the instrument's published scale"
@@ -12,7 +12,7 @@ ESTIMATES = ("mean", "median", "value")
 
 
 def _scale(ctx: Context, indicator: dict) -> dict | None:
-    return score_types(ctx.version).get(indicator.get("scoreType"))
+    return score_types(ctx.version).get(code(indicator, "scoreType") or "")
 
 
 def _fmt(value: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import demographic_counts, items, number, obj, text
+from .data import code, demographic_counts, items, number, obj, text
 
 W, A = Severity.WARNING, Severity.ADVISORY
 REC1 = ("SCIE recommendation 1: evaluate as standard, including people under-represented in "
@@ -16,7 +16,7 @@ WHITE = {"A", "B", "C", "white-british", "white-irish", "white-gypsy-irish-trave
 
 
 def _roles(project: dict) -> set:
-    return {g.get("role") for _, g in items(project, "participantGroups")}
+    return {code(g, "role") for _, g in items(project, "participantGroups")}
 
 
 def _reason(project: dict) -> str:
@@ -65,7 +65,7 @@ def ethnicity_not_reported(ctx: Context):
 def _ethnicity_counts(ctx: Context):
     for where, _, dimension, block in demographic_counts(ctx.data):
         if dimension == "ethnicity" and block.get("askedStatus") == "asked":
-            counts = [(c.get("code"), number(c, "count")) for _, c in items(block, "counts")]
+            counts = [(code(c, "code"), number(c, "count")) for _, c in items(block, "counts")]
             total = sum(n for _, n in counts if n)
             if total:
                 yield where, counts, total

@@ -7,6 +7,7 @@ from collections import Counter
 from ..issues import Severity
 from . import Context, Finding, check
 from .data import (
+    code,
     codes_of,
     day,
     demographic_counts,
@@ -62,7 +63,9 @@ def duplicate_id(ctx: Context):
 def duplicate_project_id(ctx: Context):
     seen: set = set()
     for pointer, ident in ctx.project_ids:
-        if isinstance(ident, str) and ident in seen:
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
             yield Finding(f"{pointer}/id", {"ident": ident})
         seen.add(ident)
 
@@ -74,7 +77,7 @@ def duplicate_project_id(ctx: Context):
        explanation="Activities and outputs refer to participant groups by their identifiers, "
                    "which must exist in the same project.")
 def unknown_group_reference(ctx: Context):
-    groups = {g.get("id") for _, g in items(ctx.data, "participantGroups")}
+    groups = {code(g, "id") for _, g in items(ctx.data, "participantGroups")}
     for key, ref in (("activities", "participantGroups"), ("outputs", "coProducedBy")):
         for i, item in items(ctx.data, key):
             for j, ident in enumerate(item.get(ref) if isinstance(item.get(ref), list) else []):
@@ -173,10 +176,10 @@ def subgroup_code_unknown(ctx: Context):
              "participant-role": ("participant-role",)}
     for where, _, _, report in reports(ctx.data):
         subgroup = obj(report.get("subgroup"))
-        dimension, code = subgroup.get("dimension"), subgroup.get("code")
-        if dimension in lists and isinstance(code, str) and code not in codes_of(
+        dimension, value = code(subgroup, "dimension"), code(subgroup, "code")
+        if dimension in lists and value is not None and value not in codes_of(
                 ctx.version, *lists[dimension]):
-            yield Finding(f"{where}/subgroup/code", {"code": code, "dimension": dimension})
+            yield Finding(f"{where}/subgroup/code", {"code": value, "dimension": dimension})
 
 
 @check("unknown-identifier-list", title="Unfamiliar organisation or area code", severity=W,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import indicators, items, obj, text
+from .data import code, indicators, items, obj, text
 
 W, E = Severity.WARNING, Severity.ERROR
 REC2 = "SCIE recommendation 2: assess outcomes and impact, not only process and outputs"
@@ -94,7 +94,7 @@ def chosen_by_contradiction(ctx: Context):
     involving = {"co-selected", "led-by-lived-experience", "voted"}
     for index, outcome in items(ctx.data, "outcomes"):
         chosen = obj(outcome.get("chosenBy"))
-        involved, method = chosen.get("livedExperienceInvolved"), chosen.get("method")
+        involved, method = chosen.get("livedExperienceInvolved"), code(chosen, "method")
         if (involved is True and method == "not-involved") or (
                 involved is False and method in involving):
             yield Finding(f"/outcomes/{index}/chosenBy",

@@ -1,0 +1,134 @@
+"""Checks beyond the schema: every check has a passing and a failing fixture, the failing
+one gives exactly the expected code and paths, and messages never repeat personal data."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from coprod_standard import validate
+from coprod_standard.checks import CATEGORIES, catalogue
+from tests.conftest import FIXTURES, ROOT
+
+CHECKS = FIXTURES / "1.0" / "checks"
+CODES = [c.code for c in catalogue()]
+
+
+def test_every_check_is_complete_and_in_a_known_category():
+    assert len(CODES) == len(set(CODES)) >= 40
+    for chk in catalogue():
+        assert chk.category in CATEGORIES
+        assert chk.title and chk.serves and chk.explanation and chk.levels
+        assert chk.scope in ("project", "dataset", "both")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_check_has_a_passing_and_a_failing_fixture(code):
+    assert (CHECKS / code / "pass" / "input.json").is_file()
+    assert (CHECKS / code / "fail" / "input.json").is_file()
+    assert (CHECKS / code / "fail" / "expected.json").is_file()
+
+
+def _settings(folder):
+    expected = folder / "expected.json"
+    data = json.loads(expected.read_text()) if expected.exists() else {}
+    return data, {"level": data.get("level", "publish"),
+                  "disclosure": data.get("disclosure", "nhs-digital")}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_failing_fixture_gives_exactly_its_code_and_paths(code):
+    folder = CHECKS / code / "fail"
+    expected, settings = _settings(folder)
+    report = validate(folder / "input.json", **settings)
+    got = sorted((i.code, i.path) for i in report.issues if i.code == code)
+    assert got == sorted((i["code"], i["path"]) for i in expected["issues"])
+    assert got, "the failing fixture must fail"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_passing_fixture_does_not_give_the_code(code):
+    folder = CHECKS / code / "pass"
+    _, settings = _settings(CHECKS / code / "fail")
+    report = validate(folder / "input.json", **settings)
+    assert code not in {i.code for i in report.issues}
+    assert report.status == "valid"
+
+
+MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text())
+
+
+@pytest.mark.parametrize("where,secret,code", [
+    ("description", "Ask Sam at sam.jones@example.org for details.", "email-address"),
+    ("description", "Member 943 476 5919 joined in May.", "nhs-number"),
+    ("title", "Group for 4010232137", "nhs-number"),
+])
+def test_personal_data_fails_publish_without_repeating_it(where, secret, code, coprod,
+                                                          tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["projects"][0][where] = secret
+    path = tmp_path / "dataset.json"
+    path.write_text(json.dumps(data))
+    result = coprod("validate", "--level", "publish", path)
+    assert result.returncode == 1
+    assert f"[{code}]" in result.stdout
+    as_json = coprod("validate", "--level", "publish", "--format", "json", path).stdout
+    for part in secret.split():
+        if any(ch.isdigit() for ch in part) or "@" in part:
+            assert part.strip(".") not in result.stdout + as_json
+
+
+def test_an_unsuppressed_count_of_three_fails_publish_with_a_plain_message(coprod, tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["projects"][0]["participantGroups"][0]["count"] = 3
+    path = tmp_path / "dataset.json"
+    path.write_text(json.dumps(data))
+    result = coprod("validate", "--level", "publish", path)
+    assert result.returncode == 1
+    text = " ".join(result.stdout.split())
+    assert "[small-number-not-suppressed]" in text
+    assert "A count of people below 8 is published; below national level it must be " \
+           "suppressed." in text
+    draft = coprod("validate", "--level", "draft", path)
+    assert draft.returncode == 0  # a draft may hold raw numbers: a warning, not an error
+
+
+def test_threshold_10_policy_suppresses_up_to_9_without_rounding():
+    data = copy.deepcopy(MINIMAL)
+    data["projects"][0]["participantGroups"][0]["count"] = 9
+    codes = {i.code for i in validate(data, disclosure="threshold-10").issues}
+    assert "small-number-not-suppressed" in codes
+    data["projects"][0]["participantGroups"][0]["count"] = 12
+    codes = {i.code for i in validate(data, disclosure="threshold-10").issues}
+    assert not codes & {"small-number-not-suppressed", "number-not-rounded"}
+    assert "number-not-rounded" in {i.code for i in validate(data).issues}
+
+
+def test_national_figures_are_not_subject_to_small_number_rules():
+    data = copy.deepcopy(MINIMAL)
+    data["projects"][0]["areas"] = ["E92000001"]
+    data["projects"][0]["participantGroups"][0]["count"] = 3
+    assert "small-number-not-suppressed" not in {i.code for i in validate(data).issues}
+
+
+def test_the_report_counts_checks_and_carries_the_scorecard():
+    report = validate(ROOT / "examples" / "peer-support-network.json")
+    assert report.checks_passed == len(report.checks_run) >= 40
+    [(label, results)] = report.scorecards
+    assert [r.principle for r in results] == ["equality", "diversity", "accessibility",
+                                             "reciprocity"]
+    assert all(r.status == "met" and r.summary.endswith(".") for r in results)
+    document = report.to_dict()
+    assert document["checks"] == {"run": len(report.checks_run), "passed": report.checks_passed}
+    assert document["principles"]["equality"]["met"] == 1
+    schema_only = validate(ROOT / "examples" / "peer-support-network.json", level="schema")
+    assert schema_only.checks_run == set() and schema_only.scorecards == []
+
+
+def test_nhs_number_check_digit():
+    from coprod_standard.checks.privacy import nhs_number_valid
+
+    assert nhs_number_valid("9434765919") and nhs_number_valid("4010232137")
+    assert not nhs_number_valid("9434765918") and not nhs_number_valid("1111111111")

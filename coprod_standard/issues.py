@@ -68,6 +68,7 @@ class Issue:
     value_shown: bool = False  # False when the value is withheld or there is none
     record: str | None = None  # which record it is in, for example a project's id
     location: Location | None = None
+    context: dict[str, Any] | None = None  # for spreadsheets: the cells around the issue
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -88,6 +89,8 @@ class Issue:
             out["record"] = self.record
         if self.location:
             out["location"] = self.location.to_dict()
+        if self.context:
+            out["context"] = self.context
         return out
 
 

@@ -14,6 +14,7 @@ from .report import Report
 from .schema_engine import engine
 from .schemas import latest_version, version_names
 from .scorecard import assess
+from .tabular.grid import attach
 
 
 def _choose_version(result: ReadResult, report: Report) -> str | None:
@@ -120,4 +121,10 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
         issue.record = _record_of(issue.path, labels)
         report.issues.append(issue)
     _prefer_privacy(report)
+    if result.locate:
+        for issue in report.issues:
+            if issue.location is None:
+                issue.location = result.locate(issue.path)
+    if result.fetch:
+        attach(report.issues, result.fetch)
     return report

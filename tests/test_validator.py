@@ -161,7 +161,8 @@ def test_extremely_deep_nesting_is_refused_not_a_crash():
 @pytest.mark.parametrize("text,code", [
     (b'{"a": NaN}', "invalid-number"), (b'{"a": 1e999999}', "invalid-number"),
     (b'{"a": ' + b"9" * 5000 + b"}", "invalid-number"),
-    (b"PK\x03\x04rest", "unsupported-file-type"), (b"Caf\xe9", "not-utf8"),
+    (b"PK\x03\x04rest", "damaged-file"), (b"%PDF-1.4", "unsupported-file-type"),
+    (b"Caf\xe9", "not-utf8"),
     (b"  \n ", "empty-file"), (b'{"a": 1,}', "malformed-json"), (b'{"a": [1', "truncated-json"),
 ])
 def test_unreadable_inputs_get_their_own_code(text, code):

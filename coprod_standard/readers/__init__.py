@@ -9,7 +9,7 @@ read at all raises ``Unreadable`` carrying a plain-language issue.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ class ReadResult:
     has_version: bool = False
     is_object: bool = False  # False when the top level is not a JSON object at all
     issues: list[Issue] = field(default_factory=list)  # found while reading, not fatal
+    locate: Callable[[str], Location | None] | None = None  # JSON path -> cell, for tables
+    data: Any = None  # the whole dataset, when the reader has it in hand
+    fetch: Callable[[str, set[int]], Iterator[tuple[int, list]]] | None = None  # cells again
 
 
 Source = str | os.PathLike | bytes | dict | list
@@ -63,8 +66,6 @@ def source_name(source: Source, name: str | None = None) -> str:
 def read_bytes(path: Path, name: str, limits: Limits) -> bytes:
     """The file's bytes, after the checks that need no parsing."""
     try:
-        if path.is_dir():
-            raise unreadable("is-a-folder", name)
         if not path.exists():
             raise unreadable("file-not-found", name)
         size = path.stat().st_size
@@ -79,15 +80,30 @@ def read_bytes(path: Path, name: str, limits: Limits) -> bytes:
 
 
 def read(source: Source, limits: Limits | None = None, name: str | None = None) -> ReadResult:
-    """Read any supported source into records. Raises ``Unreadable``."""
+    """Read any supported source into records, choosing the reader by content, not by
+    name: JSON, an Excel workbook, a zip of CSV files or a data package, a folder of CSV
+    files or a data package, or a single CSV file. Raises ``Unreadable``."""
+    from . import tabular_reader as tabular
     from .json_reader import read_json
 
     limits = limits or Limits()
     name = source_name(source, name)
     if isinstance(source, (dict, list)):
         return read_json(source, name, limits, parsed=True)
+    if not isinstance(source, bytes):
+        path = Path(source)
+        if path.is_dir():
+            return tabular.read_folder(path, name, limits)
+        if path.name == "datapackage.json" and path.is_file():
+            return tabular.read_folder(path.parent, name, limits)
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
     if len(data) > limits.max_bytes:
         raise unreadable("file-too-large", name, size=Limits.describe_bytes(len(data)),
                          limit=Limits.describe_bytes(limits.max_bytes))
+    if data.startswith(b"PK\x03\x04"):
+        if b"xl/workbook.xml" in data[:200_000] or name.lower().endswith((".xlsx", ".xlsm")):
+            return tabular.read_xlsx(data, name, limits)
+        return tabular.read_zip(data, name, limits)
+    if name.lower().endswith(".csv"):
+        return tabular.read_csv_files({Path(name).name: data}, name, limits)
     return read_json(data, name, limits)

@@ -164,7 +164,7 @@ def _inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str
     return issues
 
 
-def _records(doc: Any) -> Any:
+def records(doc: Any) -> Any:
     yield Record("dataset", "", doc, "the dataset's own details")
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list):
@@ -190,7 +190,8 @@ def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> Rea
         raise unreadable("too-many-records", name, limit=limits.max_rows)
     return ReadResult(
         name=name,
-        records=_records(doc),
+        records=records(doc),
+        data=doc,
         version=doc.get("version") if isinstance(doc, dict) else None,
         has_version=isinstance(doc, dict) and "version" in doc,
         is_object=isinstance(doc, dict),

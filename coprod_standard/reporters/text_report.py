@@ -8,6 +8,7 @@ import textwrap
 from ..issues import Issue
 from ..report import INVALID, UNREADABLE, Report
 from ..scorecard import summarise
+from ..tabular.grid import render as render_grid
 
 WIDTH = 88
 SEVERITY_HEADINGS = {"error": "Errors (must be fixed)", "warning": "Warnings (should be fixed)",
@@ -77,6 +78,8 @@ def _example(issue: Issue, with_fix: bool) -> list[str]:
     lines = [_wrap(f"- {where}: {issue.message}" if where else f"- {issue.message}", "    ")]
     if with_fix:
         lines.append(_wrap(f"Fix: {issue.fix}", "      "))
+    if issue.context:
+        lines += ["    " + line for line in render_grid(issue.context)]
     if issue.path:
         lines.append(f"      (at {issue.path})")
     return lines

@@ -1,0 +1,117 @@
+"""Read spreadsheets and tables (XLSX, a folder or zip of CSV files, a data package) into
+the same records as a JSON dataset, with a locator from JSON paths to cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+
+from ..issues import Issue
+from ..limits import Limits
+from ..schemas import latest_version, version_names
+from ..tabular import issues as _  # noqa: F401 - registers the spreadsheet issues
+from ..tabular.sheets import Sheet, csv_sheets, package_resources, zip_members
+from ..tabular.unflatten import assemble
+from ..tabular.workbook import workbook_sheets
+from . import ReadResult, unreadable
+from .json_reader import records
+
+KINDS = ("xlsx", "csv-folder", "csv-zip", "datapackage")
+
+
+def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
+    """The version declared on the Dataset sheet, or the current one."""
+    probe = assemble({k: v for k, v in sheets.items() if k.lower() == "dataset"},
+                     latest_version(), file, epoch)
+    declared = probe.dataset.get("version")
+    return declared if declared in version_names() else latest_version()
+
+
+def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None,
+            fetch=None) -> ReadResult:
+    version = _version(sheets, file, epoch)
+    assembler = assemble(sheets, version, file, epoch)
+    if not assembler.layouts:
+        raise unreadable("empty-workbook", file)
+    dataset = assembler.dataset
+    return ReadResult(name=file, records=records(dataset), version=dataset.get("version"),
+                      has_version="version" in dataset, is_object=True,
+                      issues=issues + assembler.issues, locate=assembler.locate,
+                      data=dataset, fetch=fetch)
+
+
+def _xlsx_fetch(data: bytes):
+    def fetch(sheet: str, rows: set[int]):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if sheet not in book.sheetnames:
+                return
+            stream = book[sheet].iter_rows(min_row=1, max_row=max(rows), values_only=True)
+            for number, row in enumerate(stream, start=1):
+                if number in rows:
+                    yield number, list(row)
+        finally:
+            book.close()
+    return fetch
+
+
+def _csv_fetch(files: dict[str, bytes]):
+    def fetch(sheet: str, rows: set[int]):
+        for path, data in files.items():
+            if Path(path).name.rsplit(".", 1)[0] == sheet:
+                text = data.decode("utf-8-sig", errors="replace")
+                for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+                    if number in rows:
+                        yield number, row
+                    if number >= max(rows):
+                        return
+    return fetch
+
+
+def read_xlsx(data: bytes, file: str, limits: Limits) -> ReadResult:
+    with workbook_sheets(data, file, limits) as (sheets, epoch):
+        return _result(sheets, file, [], epoch, _xlsx_fetch(data))
+
+
+def read_csv_files(files: dict[str, bytes], file: str, limits: Limits) -> ReadResult:
+    issues: list[Issue] = []
+    csvs = {path: data for path, data in files.items() if path.lower().endswith(".csv")}
+    return _result(csv_sheets(csvs, file, limits, issues), file, issues, fetch=_csv_fetch(csvs))
+
+
+def read_zip(data: bytes, file: str, limits: Limits) -> ReadResult:
+    members = zip_members(data, file, limits)
+    descriptor = next((p for p in members if p.endswith("datapackage.json")), None)
+    if descriptor:
+        base = descriptor[: -len("datapackage.json")]
+        files = package_resources(members[descriptor],
+                                  lambda p: members.get(base + p, b""), file, limits)
+        return read_csv_files(files, file, limits)
+    return read_csv_files(members, file, limits)
+
+
+def _read_file(path: Path, limits: Limits) -> bytes:
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise unreadable("file-too-large", str(path), size=Limits.describe_bytes(size),
+                         limit=Limits.describe_bytes(limits.max_bytes))
+    return path.read_bytes()
+
+
+def read_folder(folder: Path, file: str, limits: Limits) -> ReadResult:
+    descriptor = folder / "datapackage.json"
+    if descriptor.is_file():
+        def read(relative: str) -> bytes:
+            target = (folder / relative).resolve()
+            if folder.resolve() not in target.parents or not target.is_file():
+                return b""
+            return _read_file(target, limits)
+        files = package_resources(_read_file(descriptor, limits), read, file, limits)
+    else:
+        files = {p.name: _read_file(p, limits) for p in sorted(folder.glob("*.csv"))}
+    if not files:
+        raise unreadable("is-a-folder", file)
+    return read_csv_files(files, file, limits)

@@ -1,0 +1,131 @@
+"""Cell values to JSON values and back, with Excel's habits handled.
+
+Reading: numbers stored as text and "5.0" for 5 become numbers where the schema wants
+one; Excel dates and date serials (1900 or 1904 system) become year-month-day; codes
+and identifiers stay text, so leading zeros are kept; a value that cannot be converted
+is kept exactly as it was, so that validation can point at its cell.
+
+Writing: strings that start with = + - @ tab CR or LF are prefixed with an apostrophe so
+that no spreadsheet runs them as formulas (OWASP CSV injection); reading removes that one
+apostrophe again, so a round trip gives back exactly the original.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from openpyxl.utils.datetime import from_excel
+
+from .rules import LIST_SEPARATOR, Column
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_INTEGER = re.compile(r"\s*[-+]?\d+(?:\.0*)?\s*")
+_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
+
+
+def neutralise(text: str) -> str:
+    """Make a string safe to open in a spreadsheet: never a formula."""
+    if text.startswith(FORMULA_START) or (text.startswith("'") and
+                                          text[1:].startswith(FORMULA_START + ("'",))):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """Undo ``neutralise``: drop the one apostrophe it added."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START + ("'",)):
+        return text[1:]
+    return text
+
+
+_WHOLE = re.compile(r"\s*[-+]?\d+\s*")
+
+
+def _number_text(text: str, integer: bool) -> Any:
+    """Numbers written as text: "12" and (for whole-number fields) "12.0" become 12;
+    "6.0" in a decimal field stays 6.0, so CSV round trips keep the original form."""
+    if _WHOLE.fullmatch(text) or (integer and _INTEGER.fullmatch(text)):
+        return int(float(text))
+    if not integer and _NUMBER.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return restore(value) if isinstance(value, str) else str(value)
+
+
+def from_cell(value: Any, column: Column, epoch: datetime | None = None) -> Any:
+    """The JSON value for a cell, or None when the cell is empty."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    kind = column.kind
+    if kind == "list":
+        items = [part.strip() for part in _as_text(value).split(LIST_SEPARATOR)]
+        return [restore(item) for item in items if item] or None
+    if kind == "date":
+        if isinstance(value, (datetime, date)):
+            return (value.date() if isinstance(value, datetime) else value).isoformat()
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and epoch:
+            try:
+                return from_excel(value, epoch=epoch).date().isoformat()
+            except (ValueError, OverflowError):
+                return value
+        return _as_text(value)
+    if kind in ("integer", "number"):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, float):
+            if math.isfinite(value) and (kind == "integer" and value.is_integer()):
+                return int(value)
+            return value
+        if isinstance(value, int):
+            return value
+        return _number_text(_as_text(value), kind == "integer")
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        text = _as_text(value).strip().lower()
+        return {"true": True, "false": False}.get(text, _as_text(value))
+    return _as_text(value)
+
+
+def to_text(value: Any, column: Column) -> str:
+    """A JSON value as CSV text (empty for a missing value)."""
+    if value is None:
+        return ""
+    if column.kind == "list" and isinstance(value, list):
+        return LIST_SEPARATOR.join(neutralise(str(v)) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return neutralise(str(value))
+
+
+def to_excel(value: Any, column: Column) -> Any:
+    """A JSON value as an Excel cell value: real dates for date columns, numbers stay
+    numbers, booleans stay booleans, text is made safe."""
+    if value is None:
+        return None
+    if column.kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return neutralise(value)
+    if isinstance(value, (bool, int, float)) and column.kind != "list":
+        return value
+    return to_text(value, column)

@@ -1,0 +1,75 @@
+"""Excel workbooks, read safely: zip checks first, then openpyxl in read-only mode with
+defusedxml guarding every XML part (billion laughs and other entity attacks are refused)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import defusedxml  # noqa: F401 - openpyxl uses defusedxml when it is installed
+import openpyxl
+from defusedxml import DefusedXmlException
+
+from ..limits import Limits
+from ..readers import unreadable
+from .sheets import Sheet, check_zip, data_rows
+
+SAFETY_REASON = "it contains XML entity definitions, a trick used to attack programs"
+
+
+def _guarded(rows: Iterator, name: str) -> Iterator:
+    try:
+        yield from rows
+    except DefusedXmlException:
+        raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise unreadable("damaged-file", name,
+                         reason="part of a sheet is damaged") from None
+
+
+def _headings(ws, name: str) -> list[Any]:
+    first = next(_guarded(ws.iter_rows(min_row=1, max_row=1, values_only=True), name), ())
+    headings = list(first)
+    while headings and (headings[-1] is None or str(headings[-1]).strip() == ""):
+        headings.pop()
+    return headings
+
+
+@contextmanager
+def workbook_sheets(data: bytes, name: str, limits: Limits
+                    ) -> Iterator[tuple[dict[str, Sheet], datetime]]:
+    """The workbook's sheets by name, and its date epoch (1900 or 1904 system)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise unreadable("damaged-file", name, reason="it is not a complete .xlsx file") \
+            from None
+    check_zip(archive, name, limits)
+    if "xl/workbook.xml" not in archive.namelist():
+        raise unreadable("damaged-file", name, reason="it is a zip file but not a workbook")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DefusedXmlException:
+        raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
+        raise unreadable("damaged-file", name,
+                         reason="one of its parts is missing or is not valid") from None
+    counter = [0]
+    try:
+        sheets = {}
+        for ws in book.worksheets:
+            headings = _headings(ws, name)
+            width = len(headings)
+
+            def rows(ws=ws, width=width):
+                stream = _guarded(ws.iter_rows(min_row=2, values_only=True), name)
+                return data_rows(stream, width, limits, counter, name)
+
+            sheets[ws.title] = Sheet(ws.title, headings, rows)
+        yield sheets, book.epoch
+    finally:
+        book.close()

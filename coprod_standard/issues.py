@@ -163,5 +163,6 @@ def _load() -> None:
     # The catalogue modules register their types when imported.
     from . import catalogue as _  # noqa: F401
     from .checks import catalogue as checks
+    from .tabular import issues as _tabular  # noqa: F401
 
     checks()

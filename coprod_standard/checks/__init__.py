@@ -69,6 +69,13 @@ class Check:
 
 CHECKS: list[Check] = []
 
+register(IssueType(
+    "check-failed", "A check could not finish", Severity.ADVISORY, "integrity",
+    "A check met data of a shape it did not expect and stopped; the other checks ran.",
+    "The check '{check}' could not finish on this record, so its result is missing.",
+    "Fix the other problems reported here, then check again. If this stays, please report "
+    "it: it is a fault in the toolkit, not in your data."))
+
 
 def check(code: str, *, title: str, severity: Severity, category: str, serves: str,
           message: str, fix: str, explanation: str, scope: str = "project",
@@ -126,6 +133,11 @@ def run(scope: str, ctx: Context, pointer: str, label: str) -> tuple[list[Issue]
         if chk.scope not in (scope, "both") or ctx.settings.level not in chk.levels:
             continue
         ran.append(chk.code)
-        for finding in chk.run(ctx):
-            issues.append(_issue(chk, finding, pointer, label, ctx.version, ctx.settings))
+        try:
+            found = [_issue(chk, f, pointer, label, ctx.version, ctx.settings)
+                     for f in chk.run(ctx)]
+        except Exception:  # noqa: BLE001 - one faulty check must not stop the others
+            found = [issue_type("check-failed").make(path=pointer, record=label,
+                                                     check=chk.code)]
+        issues.extend(found)
     return issues, ran

@@ -98,7 +98,7 @@ def score_types(version: str) -> dict[str, dict[str, Any]]:
 
     for code in find_codelist(version, "score-type").codes:
         direction = code.extra.get("higherIsBetter", "")
-        out[code.code] = {"instrument": code.extra.get("instrument"),
+        out[code.code] = {"instrument": code.extra.get("instrument"), "title": code.title,
                           "minimum": num(code.extra.get("minimum")),
                           "maximum": num(code.extra.get("maximum")),
                           "higherIsBetter": {"true": True, "false": False}.get(direction)}

@@ -17,6 +17,9 @@ E, W = Severity.ERROR, Severity.WARNING
 SERVES = ("Disclosure control: NHS Digital's rule (suppress 1 to 7, round to the nearest 5) "
           "or a threshold of 10")
 STATISTICS = ("mean", "sd", "median", "value", "ci95", "proportionImproved", "change")
+STATISTIC_WORDS = {"mean": "a mean", "sd": "a standard deviation", "median": "a median",
+                   "value": "a value", "ci95": "a confidence interval",
+                   "proportionImproved": "a proportion improved", "change": "a change"}
 
 
 def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
@@ -74,7 +77,7 @@ def number_not_rounded(ctx: Context):
 
 @check("statistic-for-small-number", title="Result shown for too few people", severity=E,
        category="disclosure", serves=SERVES,
-       message="A {statistic} is shown for fewer than {threshold} people.",
+       message="{statistic} is shown for fewer than {threshold} people.",
        fix="Remove the result and set 'suppressed' to true for this report.",
        explanation="An average or other result for a handful of people can reveal their "
                    "answers. No result is shown when fewer than the threshold answered.")
@@ -86,7 +89,8 @@ def statistic_for_small_number(ctx: Context):
         if n is not None and 1 <= n < ctx.settings.threshold:
             for key in STATISTICS:
                 if key in report:
-                    yield Finding(f"{where}/{key}", {"statistic": key,
+                    words = STATISTIC_WORDS[key]
+                    yield Finding(f"{where}/{key}", {"statistic": words[0].upper() + words[1:],
                                                      "threshold": ctx.settings.threshold})
 
 
@@ -143,8 +147,8 @@ def secondary_suppression_needed(ctx: Context):
 
 @check("proportion-reveals-small-number", title="Proportion reveals a small number",
        severity=W, category="disclosure", serves=SERVES,
-       message="The proportion improved, multiplied by n, gives a count of people below "
-               "{threshold}.",
+       message="The proportion improved, multiplied by the number of people it is based on, "
+               "gives a count of people below {threshold} (improved or not).",
        fix="Suppress the proportion, or report it for a larger group.",
        explanation="A proportion and a total together give a count. If that count (or the "
                    "count who did not improve) is small, it can identify people.")
@@ -152,8 +156,10 @@ def proportion_reveals_small_number(ctx: Context):
     if not _applies(ctx):
         return
     for where, _, _, report in reports(ctx.data):
-        n, share = number(report, "n"), number(report, "proportionImproved")
-        if n is None or share is None or n < ctx.settings.threshold:
+        change = report.get("change") if isinstance(report.get("change"), dict) else {}
+        n = number(change, "n") if number(change, "n") is not None else number(report, "n")
+        share = number(report, "proportionImproved")
+        if n is None or share is None or n < ctx.settings.threshold or not 0 <= share <= 1:
             continue
         improved = round(n * share)
         if any(1 <= k < ctx.settings.threshold for k in (improved, n - improved)):

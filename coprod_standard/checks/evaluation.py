@@ -119,14 +119,15 @@ def costs_incomplete(ctx: Context):
         yield Finding("/costs", {"missing": ", ".join(missing)})
 
 
-GRIPP2 = {"aim": "1. aim", "methods": "2. methods", "results": "3. results",
-          "influence": "4. influence", "criticalReflection": "5. critical reflection"}
+GRIPP2 = {"aim": "the aim (item 1)", "methods": "the methods (item 2)",
+          "results": "the results (item 3)", "influence": "the influence (item 4)",
+          "criticalReflection": "the critical reflection (item 5)"}
 
 
 @check("reporting-incomplete", title="GRIPP2 short form incomplete", severity=W,
        category="evaluation", serves="GRIPP2 short form for reporting involvement",
        levels=PUBLISH,
-       message="The report of involvement leaves out {missing}.",
+       message="The GRIPP2 report of involvement leaves out {missing}.",
        fix="Fill in every item of 'reporting': aim, methods, results, influence and critical "
            "reflection.",
        explanation="The GRIPP2 short form asks for five items. Each helps a reader judge how "
@@ -138,9 +139,10 @@ def reporting_incomplete(ctx: Context):
         yield Finding("/reporting", {"missing": ", ".join(missing)})
 
 
-NEGATIVE = re.compile(r"\b(not|no|none|less|fewer|lower|worse|negative|disappoint\w*|difficult\w*|"
-                      r"challeng\w*|fail\w*|but|however|unfortunately|did ?n[o']t|could ?n[o']t|"
-                      r"only)\b", re.I)
+NEGATIVE = re.compile(r"\b(not|none|no (?:change|difference|improvement|effect)|less than|fewer|"
+                      r"worse|negative|disappoint\w*|difficult\w*|challeng\w*|fail\w*|but|"
+                      r"however|unfortunately|did ?n[o']t|could ?n[o']t|only|struggl\w*|"
+                      r"problem\w*|lost|los(?:e|ing))\b", re.I)
 
 
 @check("negative-results-not-reported", title="Only positive results reported", severity=A,

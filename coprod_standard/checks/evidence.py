@@ -43,7 +43,7 @@ def score_out_of_range(ctx: Context):
                 continue
             if (low is not None and value < low) or (high is not None and value > high):
                 yield Finding(f"{where}/{key}", {"what": what, "amount": _fmt(value),
-                                                 "score": indicator.get("scoreType"),
+                                                 "score": scale["title"],
                                                  "low": _fmt(low), "high": _fmt(high)})
 
 
@@ -155,13 +155,14 @@ def timepoint_before_baseline(ctx: Context):
 @check("change-without-baseline", title="Change claimed without a baseline", severity=W,
        category="evidence", serves=SERVES,
        message="This result gives a change since baseline, but the indicator has no baseline "
-               "result.",
+               "result that readers can see.",
        fix="Add the baseline report, or remove the change.",
        explanation="A change needs a starting point that readers can see.")
 def change_without_baseline(ctx: Context):
     for where, _, indicator in indicators(ctx.data):
         found = list(items(indicator, "reports"))
-        if any(r.get("timepoint") == "baseline" for _, r in found):
+        if any(r.get("timepoint") == "baseline" and r.get("suppressed") is not True
+               for _, r in found):
             continue
         for r, report in found:
             if isinstance(report.get("change"), dict):

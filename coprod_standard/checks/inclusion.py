@@ -3,6 +3,8 @@ evidence from under-represented groups."""
 
 from __future__ import annotations
 
+import math
+
 from ..issues import Severity
 from . import Context, Finding, check
 from .data import code, demographic_counts, items, number, obj, text
@@ -58,15 +60,20 @@ def unpaid_carers_missing(ctx: Context):
                    "that missing data is never read as 'none'.")
 def ethnicity_not_reported(ctx: Context):
     groups = list(items(ctx.data, "participantGroups"))
-    if groups and not any("ethnicity" in obj(g.get("demographics")) for _, g in groups):
+    reason = text(obj(obj(ctx.data.get("principles")).get("diversity")),
+                  "demographicsNotCollectedReason")
+    if groups and not reason and not any("ethnicity" in obj(g.get("demographics"))
+                                         for _, g in groups):
         yield Finding("/participantGroups")
 
 
 def _ethnicity_counts(ctx: Context):
+    """Each asked ethnicity breakdown: (pointer, [(code, count or None if withheld)], total)."""
     for where, _, dimension, block in demographic_counts(ctx.data):
         if dimension == "ethnicity" and block.get("askedStatus") == "asked":
-            counts = [(code(c, "code"), number(c, "count")) for _, c in items(block, "counts")]
-            total = sum(n for _, n in counts if n)
+            counts = [(code(c, "code"), None if c.get("suppressed") is True else
+                       number(c, "count")) for _, c in items(block, "counts")]
+            total = sum(n for _, n in counts if n and math.isfinite(n))
             if total:
                 yield where, counts, total
 
@@ -94,6 +101,6 @@ def ethnicity_mostly_not_stated(ctx: Context):
                    "communities were not reached. This is advice, not a fault.")
 def ethnicity_all_white(ctx: Context):
     for where, counts, _ in _ethnicity_counts(ctx):
-        known = [code for code, n in counts if n and code not in NOT_STATED]
+        known = [code for code, n in counts if (n or n is None) and code not in NOT_STATED]
         if known and all(code in WHITE for code in known):
             yield Finding(f"{where}/counts")

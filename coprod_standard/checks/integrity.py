@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from datetime import UTC, datetime
 
 from ..issues import Severity
 from . import Context, Finding, check
@@ -27,17 +28,22 @@ KNOWN_ORG_LISTS = {"GB-CHC", "GB-COH", "GB-LAE", "GB-LAW", "GB-LAS", "GB-LANI", 
                    "GB-SC", "GB-EDU", "GB-NHS", "GB-GOR", "GB-UKPRN", "GB-MPR", "GB-SHPE",
                    "GB-UKCRN", "GB-REV", "GB-PLA", "XI-PB", "XI-IATI", "XI-GRID", "XI-ROR"}
 # ONS GSS entity codes for the kinds of area a project covers.
-KNOWN_AREA_TYPES = {"E06", "E07", "E08", "E09", "E10", "E11", "E12", "E13", "E38", "E40",
-                    "E47", "E54", "E92", "W06", "W11", "W92", "S12", "S37", "S92", "N09",
-                    "N92", "K02", "K03", "K04"}
+KNOWN_AREA_TYPES = {"E01", "E02", "E05", "E06", "E07", "E08", "E09", "E10", "E11", "E12",
+                    "E13", "E14", "E38", "E40", "E47", "E54", "E92", "W01", "W02", "W05",
+                    "W06", "W07", "W11", "W92", "S01", "S02", "S12", "S13", "S14", "S37",
+                    "S92", "N08", "N09", "N92", "K02", "K03", "K04"}
+DIMENSIONS = {"ethnicity": "ethnicity", "ageBand": "age band", "sex": "sex",
+              "disability": "disability"}
 LOCAL_LISTS = {"participant group": ("participantGroups",), "activity": ("activities",),
                "output": ("outputs",), "outcome": ("outcomes",), "cost": ("costs",)}
 
 
 @check("duplicate-id", title="Identifier used twice", severity=E, category="integrity",
        serves=SERVES,
-       message="The {kind} identifier '{ident}' is used more than once in this project.",
-       fix="Give each {kind} its own identifier.",
+       message="The identifier '{ident}' of this {kind} is already used by {other} in this "
+               "project.",
+       fix="Give each group, activity, output, outcome, indicator, result and cost its own "
+           "identifier within the project.",
        explanation="Identifiers must be unique within their project (and project identifiers "
                    "within the dataset), so that references and comparisons are unambiguous.")
 def duplicate_id(ctx: Context):
@@ -46,13 +52,16 @@ def duplicate_id(ctx: Context):
         found += [(kind, f"/{key}/{i}/id", o.get("id")) for i, o in items(ctx.data, key)]
     found += [("indicator", f"{w}/id", ind.get("id")) for w, _, ind in indicators(ctx.data)]
     found += [("report", f"{w}/id", rep.get("id")) for w, _, _, rep in reports(ctx.data)]
-    counts = Counter((kind, ident) for kind, _, ident in found if isinstance(ident, str))
-    seen: set = set()
+    first: dict[str, str] = {}
     for kind, where, ident in found:
-        if isinstance(ident, str) and counts[(kind, ident)] > 1:
-            if (kind, ident) in seen:
-                yield Finding(where, {"kind": kind, "ident": ident})
-            seen.add((kind, ident))
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            other = first[ident]
+            yield Finding(where, {"kind": kind, "ident": ident,
+                                  "other": f"another {other}" if other == kind else f"a {other}"})
+        else:
+            first[ident] = kind
 
 
 @check("duplicate-project-id", title="Project identifier used twice", severity=E,
@@ -114,19 +123,23 @@ def end_before_start(ctx: Context):
        message="This {what} ({when}) falls outside the project's dates ({start} to {end}).",
        fix="Check the dates, or the project's start and end dates.",
        explanation="Activities and result periods should fall within the project's start and "
-                   "end dates (a running project has no end yet).")
+                   "end dates (a running project has no end yet). A baseline may be measured "
+                   "before the start, and a follow-up after the end.")
 def date_outside_project(ctx: Context):
     start, end = day(ctx.data, "startDate"), day(ctx.data, "endDate")
     if not start:
         return
     spans = [(f"/activities/{i}/date", "activity", day(a, "date"), day(a, "endDate") or
-              day(a, "date")) for i, a in items(ctx.data, "activities")]
+              day(a, "date"), None) for i, a in items(ctx.data, "activities")]
     spans += [(f"{w}/period", "result period", day(obj(r.get("period")), "startDate"),
-               day(obj(r.get("period")), "endDate")) for w, _, _, r in reports(ctx.data)]
-    for where, what, first, last in spans:
+               day(obj(r.get("period")), "endDate"), r.get("timepoint"))
+              for w, _, _, r in reports(ctx.data)]
+    for where, what, first, last, timepoint in spans:
         if not first or not last:
             continue
-        if first < start or (end and last > end):
+        early = first < start and timepoint != "baseline"  # a baseline may come before
+        late = end is not None and last > end and timepoint != "follow-up"  # and follow-up after
+        if early or late:
             yield Finding(where, {"what": what, "when": f"{first} to {last}",
                                   "start": start.isoformat(),
                                   "end": end.isoformat() if end else "now"})
@@ -213,8 +226,14 @@ def published_in_future(ctx: Context):
     published = day(ctx.data, "publishedDate")
     if published and published > ctx.settings.today:
         yield Finding("/publishedDate", {"what": "date published", "when": published})
-    modified = text(ctx.data, "modified")[:10]
-    if modified and modified > ctx.settings.today.isoformat():
+    modified = text(ctx.data, "modified")
+    try:
+        changed = datetime.fromisoformat(modified.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return
+    if changed.tzinfo is not None:
+        changed = changed.astimezone(UTC)
+    if changed.date() > ctx.settings.today:
         yield Finding("/modified", {"what": "last-changed date", "when": modified})
 
 
@@ -229,6 +248,6 @@ def demographic_counts_exceed_group(ctx: Context):
         count = number(group, "count")
         cells = [number(c, "count") for _, c in items(block, "counts")]
         total = sum(c for c in cells if c)
-        if count is not None and total > count + 2.5 * (len(cells) + 1):
-            yield Finding(f"{where}/counts", {"dimension": dimension, "total": int(total),
-                                              "count": int(count)})
+        if count is not None and math.isfinite(total) and total > count + 2.5 * (len(cells) + 1):
+            yield Finding(f"{where}/counts", {"dimension": DIMENSIONS.get(dimension, dimension),
+                                              "total": f"{total:g}", "count": f"{count:g}"})

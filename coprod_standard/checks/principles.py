@@ -38,8 +38,8 @@ def principle_evidence_thin(ctx: Context):
        fix="Add at least one code to 'practices' for {principle}; use 'other' and describe it "
            "in the evidence if none fits.",
        explanation="Coded practices make projects comparable: each principle should name at "
-                   "least one practice, and for accessibility at least one measure, from its "
-                   "codelist.")
+                   "least one practice from its codelist (for accessibility, the measures "
+                   "taken, such as Easy Read or hybrid meetings).")
 def principle_practice_missing(ctx: Context):
     for name in PRINCIPLES:
         principle = obj(obj(ctx.data.get("principles")).get(name))
@@ -86,8 +86,8 @@ SERVES_LADDER = ("Honest ladder claim: consultation alone is not co-production (
 
 @check("ladder-change-not-shown", title="Co-production claimed, change not shown", severity=E,
        category="principles", serves=SERVES_LADDER,
-       message="The project claims {level}, but no activity at co-design or co-production "
-               "level says what changed as a result.",
+       message="The project claims {level}, but no activity at that level says what changed "
+               "as a result.",
        fix="Add the activities where people designed or decided together, with 'whatChanged', "
            "or set the participation level to the rung the activities show.",
        explanation="A claim of co-design or co-production must be backed by at least one "
@@ -97,7 +97,7 @@ def ladder_change_not_shown(ctx: Context):
     level = ctx.data.get("participationLevel")
     if rung(level) < rung("co-design"):
         return
-    shown = any(rung(a.get("participationLevel")) >= rung("co-design") and text(a, "whatChanged")
+    shown = any(rung(a.get("participationLevel")) >= rung(level) and text(a, "whatChanged")
                 for _, a in items(ctx.data, "activities"))
     if not shown:
         yield Finding("/participationLevel", {"level": level})
@@ -123,6 +123,10 @@ def ladder_power_not_shared(ctx: Context):
 
 
 COPRODUCTION_WORD = re.compile(r"co-?produc", re.I)
+# Words just before "co-production" that make it a denial or an aim, not a claim.
+NOT_A_CLAIM = re.compile(r"(\bnot|n't|\bno|toward|towards|aim(?:s|ing)? to|hope(?:s|d)? to|"
+                         r"plan(?:s|ned)? to|move to|moving to|journey to|rather than|"
+                         r"instead of|before)\W+(?:\w+\W+){0,3}$", re.I)
 
 
 @check("coproduction-claimed-below-co-design", title="Called co-production, below co-design",
@@ -139,5 +143,7 @@ def coproduction_claimed_below_co_design(ctx: Context):
     if rung(level) < 0 or rung(level) >= rung("co-design"):
         return
     for key in ("title", "description"):
-        if COPRODUCTION_WORD.search(text(ctx.data, key)):
+        value = text(ctx.data, key)
+        if any(not NOT_A_CLAIM.search(value[max(0, m.start() - 40):m.start()])
+               for m in COPRODUCTION_WORD.finditer(value)):
             yield Finding(f"/{key}", {"where": key, "level": level})

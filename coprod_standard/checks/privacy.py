@@ -13,15 +13,17 @@ from .data import walk_keys, walk_strings
 E, W = Severity.ERROR, Severity.WARNING
 SERVES = "Privacy by design: datasets are about people who use social care"
 FIX = ("Remove it from the dataset. Published data holds counts only; never a person's "
-       "details, not even in free text.")
+       "details, not even in free text. For a venue or a team, give the area or the "
+       "organisation's website instead.")
 
 NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
-POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b")
+POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b", re.I)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
 MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*")
 DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
-        rf"\d{{1,2}}\s+{MONTH}\s+\d{{4}})")
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\s+\d{{4}}|"
+        rf"{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
 BIRTH = re.compile(rf"(?:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn(?:\s+on)?)\W{{0,3}}{DATE}",
                    re.I)
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z][a-z'-]+")
@@ -88,8 +90,12 @@ _scan("date-of-birth", "a date of birth", "Date of birth in the data", BIRTH.sea
                    "capitalised word (Mrs Patel, Dr Jones) looks like a name.")
 def possible_person_name(ctx: Context):
     for where, _, value in _texts(ctx):
-        if HONORIFIC.search(value):
+        for match in HONORIFIC.finditer(value):
+            before = value[:match.start()].split()
+            if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
+                continue  # a title in Title Case ("Why Members Miss Meetings"), not a name
             yield Finding(where)
+            break
 
 
 @check("personal-data-field", title="Field for personal data", severity=E, category="privacy",

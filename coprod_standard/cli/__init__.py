@@ -12,7 +12,9 @@ import click
 from .. import __version__
 from .catalogue_cmd import checks
 from .codelists_cmd import codelists
+from .convert_cmd import convert
 from .schema_cmd import schema
+from .template_cmd import template
 from .validate_cmd import validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -24,7 +26,7 @@ def cli() -> None:
     """Check, explore and publish data in the Co-production Data Standard."""
 
 
-for command in (validate, schema, codelists, checks):
+for command in (validate, convert, template, schema, codelists, checks):
     cli.add_command(command)
 
 

@@ -26,7 +26,7 @@ def _guarded(rows: Iterator, name: str) -> Iterator:
         yield from rows
     except DefusedXmlException:
         raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError):
         raise unreadable("damaged-file", name,
                          reason="part of a sheet is damaged") from None
 
@@ -55,7 +55,7 @@ def workbook_sheets(data: bytes, name: str, limits: Limits
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except DefusedXmlException:
         raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for broken files
         raise unreadable("damaged-file", name,
                          reason="one of its parts is missing or is not valid") from None
     counter = [0]

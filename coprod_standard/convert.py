@@ -1,0 +1,77 @@
+"""convert(source, out): between JSON, an Excel workbook, CSV files (a folder or a zip)
+and a Frictionless Data Package. Reading problems that lose data (unknown columns, rows
+without their parent) are reported; the input is never changed, and an existing output is
+replaced only when asked."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .issues import Issue, Severity
+from .limits import Limits
+from .readers import Source, Unreadable, read, source_name
+from .schemas import latest_version, version_names
+from .writers import FORMATS, write
+
+SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".zip": "csv-zip"}
+
+
+class ConvertError(Exception):
+    """The conversion was not attempted: a usage problem, said in plain words."""
+
+
+@dataclass
+class Conversion:
+    source: str
+    target: str
+    fmt: str
+    projects: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+
+def output_format(out: Path, to: str | None) -> tuple[str, Path]:
+    """The format to write, and where: a data package goes in a folder (or a zip)."""
+    if to:
+        if to not in FORMATS:
+            raise ConvertError(f"'{to}' is not a format; choose one of {', '.join(FORMATS)}")
+        return to, out
+    if out.name == "datapackage.json":
+        return "datapackage", out.parent
+    return SUFFIXES.get(out.suffix.lower(), "csv" if not out.suffix else ""), out
+
+
+def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
+            force: bool = False, limits: Limits | None = None) -> Conversion:
+    fmt, target = output_format(Path(out), to)
+    if not fmt:
+        raise ConvertError(f"cannot tell the format from '{out}': end the name with .json, "
+                           ".xlsx or .zip, give a folder, or use --to")
+    if isinstance(source, (str, os.PathLike)) and Path(source).resolve() == target.resolve():
+        raise ConvertError("the output would overwrite the input; choose another name")
+    if target.exists() and not force:
+        raise ConvertError(f"'{target}' already exists; use --force to replace it")
+    name = source_name(source)
+    conversion = Conversion(name, str(target), fmt)
+    try:
+        result = read(source, limits or Limits())
+    except Unreadable as exc:
+        conversion.unreadable = True
+        conversion.issues.append(exc.issue)
+        return conversion
+    dataset = result.data
+    if not isinstance(dataset, dict):
+        raise ConvertError("the input is not a dataset (a JSON object), so it cannot be "
+                           "turned into tables")
+    conversion.issues = list(result.issues)
+    projects = dataset.get("projects")
+    conversion.projects = len(projects) if isinstance(projects, list) else 0
+    version = dataset.get("version")
+    write(dataset, version if version in version_names() else latest_version(), fmt, target)
+    return conversion

@@ -120,3 +120,26 @@ def test_every_listed_version_has_a_folder_and_nothing_else_does():
     assert folders == set(VERSIONS)
     meta = json.loads((schemas_dir() / "standard.json").read_text())
     assert [v["status"] for v in meta["versions"]].count("current") == 1
+
+
+def test_the_bundled_schema_gives_the_same_verdict_on_every_example_and_fixture():
+    import json as json_module
+
+    from coprod_standard import validate
+    from coprod_standard.bundle import bundled_schema
+    from coprod_standard.formats import format_checker
+    from tests.conftest import EXAMPLES, FIXTURES
+
+    bundled = bundled_schema("1.0")
+    assert "$ref" not in json_module.dumps(bundled)
+    Draft202012Validator.check_schema(bundled)
+    checker = Draft202012Validator(bundled, format_checker=format_checker())
+    cases = [c for c in FIXTURES.glob("1.0/*/*/expected.json")
+             if json_module.loads(c.read_text()).get("schemaComparable")]
+    paths = EXAMPLES + [next(c.parent.glob("input*")) for c in cases]
+    for path in paths:
+        from tests.fixtures.make_fixtures import _parse_for_schema
+
+        document = _parse_for_schema(path.read_bytes())
+        ours = validate(path, level="schema").valid
+        assert (not list(checker.iter_errors(document))) is ours, path

@@ -105,5 +105,5 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None) 
             return tabular.read_xlsx(data, name, limits)
         return tabular.read_zip(data, name, limits)
     if name.lower().endswith(".csv"):
-        return tabular.read_csv_files({Path(name).name: data}, name, limits)
+        return tabular.read_csv_file(data, name, limits)
     return read_json(data, name, limits)

@@ -13,7 +13,14 @@ from ..issues import Issue
 from ..limits import Limits
 from ..schemas import latest_version, version_names
 from ..tabular import issues as _  # noqa: F401 - registers the spreadsheet issues
-from ..tabular.sheets import Sheet, csv_sheets, package_resources, zip_members
+from ..tabular.sheets import (
+    Opener,
+    Sheet,
+    csv_sheets,
+    detect_encoding,
+    package_resources,
+    zip_members,
+)
 from ..tabular.unflatten import assemble
 from ..tabular.workbook import workbook_sheets
 from . import ReadResult, unreadable
@@ -58,12 +65,14 @@ def _xlsx_fetch(data: bytes):
     return fetch
 
 
-def _csv_fetch(files: dict[str, bytes]):
+def _csv_fetch(files: dict[str, Opener]):
     def fetch(sheet: str, rows: set[int]):
-        for path, data in files.items():
-            if Path(path).name.rsplit(".", 1)[0] == sheet:
-                text = data.decode("utf-8-sig", errors="replace")
-                for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+        for path, opener in files.items():
+            if Path(path).name != sheet:
+                continue
+            with io.TextIOWrapper(opener(), encoding=detect_encoding(opener),
+                                  errors="replace", newline="") as text:
+                for number, row in enumerate(csv.reader(text), 1):
                     if number in rows:
                         yield number, row
                     if number >= max(rows):
@@ -76,9 +85,9 @@ def read_xlsx(data: bytes, file: str, limits: Limits) -> ReadResult:
         return _result(sheets, file, [], epoch, _xlsx_fetch(data))
 
 
-def read_csv_files(files: dict[str, bytes], file: str, limits: Limits) -> ReadResult:
+def read_csv_files(files: dict[str, Opener], file: str, limits: Limits) -> ReadResult:
     issues: list[Issue] = []
-    csvs = {path: data for path, data in files.items() if path.lower().endswith(".csv")}
+    csvs = {path: opener for path, opener in files.items() if path.lower().endswith(".csv")}
     return _result(csv_sheets(csvs, file, limits, issues), file, issues, fetch=_csv_fetch(csvs))
 
 
@@ -87,31 +96,37 @@ def read_zip(data: bytes, file: str, limits: Limits) -> ReadResult:
     descriptor = next((p for p in members if p.endswith("datapackage.json")), None)
     if descriptor:
         base = descriptor[: -len("datapackage.json")]
-        files = package_resources(members[descriptor],
-                                  lambda p: members.get(base + p, b""), file, limits)
+        with members[descriptor]() as stream:
+            text = stream.read(limits.max_bytes + 1)
+        files = package_resources(text, lambda p: members.get(base + p), file)
         return read_csv_files(files, file, limits)
     return read_csv_files(members, file, limits)
 
 
-def _read_file(path: Path, limits: Limits) -> bytes:
+def _opener(path: Path, limits: Limits) -> Opener:
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise unreadable("file-too-large", str(path), size=Limits.describe_bytes(size),
                          limit=Limits.describe_bytes(limits.max_bytes))
-    return path.read_bytes()
+    return lambda: path.open("rb")
 
 
 def read_folder(folder: Path, file: str, limits: Limits) -> ReadResult:
     descriptor = folder / "datapackage.json"
     if descriptor.is_file():
-        def read(relative: str) -> bytes:
+        def member(relative: str) -> Opener | None:
             target = (folder / relative).resolve()
             if folder.resolve() not in target.parents or not target.is_file():
-                return b""
-            return _read_file(target, limits)
-        files = package_resources(_read_file(descriptor, limits), read, file, limits)
+                return None
+            return _opener(target, limits)
+        with _opener(descriptor, limits)() as stream:
+            files = package_resources(stream.read(), member, file)
     else:
-        files = {p.name: _read_file(p, limits) for p in sorted(folder.glob("*.csv"))}
+        files = {p.name: _opener(p, limits) for p in sorted(folder.glob("*.csv"))}
     if not files:
         raise unreadable("is-a-folder", file)
     return read_csv_files(files, file, limits)
+
+
+def read_csv_file(data: bytes, file: str, limits: Limits) -> ReadResult:
+    return read_csv_files({Path(file).name: lambda: io.BytesIO(data)}, file, limits)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
+from sys import intern
 from typing import Any
 
 from openpyxl.utils.datetime import from_excel
@@ -99,6 +101,59 @@ def from_cell(value: Any, column: Column, epoch: datetime | None = None) -> Any:
         text = _as_text(value).strip().lower()
         return {"true": True, "false": False}.get(text, _as_text(value))
     return _as_text(value)
+
+
+def _short(text: str) -> str:
+    """Share one copy of short repeated text (codes, identifiers, dates) to save memory."""
+    return intern(text) if len(text) <= 64 else text
+
+
+def converter(column: Column, epoch: datetime | None = None) -> Callable[[Any], Any]:
+    """A fast ``from_cell`` for one column: text (all a CSV file holds) takes a short path;
+    anything else goes through ``from_cell``."""
+    kind = column.kind
+
+    def slow(value: Any) -> Any:
+        result = from_cell(value, column, epoch)
+        return _short(result) if isinstance(result, str) else result
+
+    if kind in ("string", "date", "datetime"):
+        def text(value: Any, _str=str, _intern=intern) -> Any:
+            if value.__class__ is not _str:
+                return None if value is None else slow(value)
+            if not value or value.isspace():
+                return None
+            if value[0] == "'":
+                value = restore(value)
+            return _intern(value) if len(value) <= 64 else value
+        return text
+    if kind == "list":
+        def listed(value: Any) -> Any:
+            if value.__class__ is not str:
+                return None if value is None else slow(value)
+            items = [_short(restore(p.strip())) for p in value.split(LIST_SEPARATOR)]
+            return [item for item in items if item] or None
+        return listed
+    if kind in ("integer", "number"):
+        integer = kind == "integer"
+
+        def numeric(value: Any) -> Any:
+            if value.__class__ is not str:
+                return None if value is None else slow(value)
+            if value.isdecimal() and value.isascii():  # the common case: 40
+                return int(value)
+            if not value or value.isspace():
+                return None
+            return _number_text(value, integer)
+        return numeric
+
+    def boolean(value: Any) -> Any:
+        if value.__class__ is str:
+            if not value or value.isspace():
+                return None
+            return {"true": True, "false": False}.get(value.strip().lower(), value)
+        return None if value is None else slow(value)
+    return boolean
 
 
 def to_text(value: Any, column: Column) -> str:

@@ -9,6 +9,7 @@ extreme compression ratio mean a zip bomb, and the file is refused.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -16,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..issues import Issue, issue_type
 from ..limits import Limits
@@ -32,6 +33,7 @@ class Sheet:
     name: str
     headings: list[Any]
     _rows: Callable[[], Iterator[tuple[int, list[Any]]]]
+    all_text: bool = False  # True for CSV files: every cell is a string
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         return self._rows()
@@ -42,8 +44,8 @@ def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[i
     """Non-empty rows, cut to the headings' width, with their 1-based row numbers."""
     empty_run = 0
     for number, row in enumerate(rows, start=first):
-        cells = list(row[:width])
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+        cells = row[:width] if isinstance(row, list) else list(row[:width])
+        if not any(cells):
             empty_run += 1
             if empty_run >= EMPTY_RUN:
                 return
@@ -72,24 +74,38 @@ def check_zip(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
                                     "in a zip bomb")
 
 
-def decode_csv(data: bytes, name: str, issues: list[Issue]) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        issues.append(issue_type("legacy-encoding").make(file=name))
-        return data.decode("cp1252", errors="replace")
+Opener = Callable[[], BinaryIO]  # opens a CSV file's bytes afresh, each time it is called
 
 
-def csv_sheet(name: str, text: str, limits: Limits, counter: list[int], file: str) -> Sheet:
+def detect_encoding(opener: Opener) -> str:
+    """UTF-8 (with or without Excel's byte-order mark), else Windows-1252; read in chunks so
+    that no whole file is held in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with opener() as stream:
+        try:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def csv_sheet(name: str, opener: Opener, encoding: str, limits: Limits, counter: list[int],
+              file: str) -> Sheet:
     csv.field_size_limit(max(limits.max_string, 131_072))
 
     def reader() -> Iterator[list[str]]:
-        try:
-            yield from csv.reader(io.StringIO(text, newline=""))
-        except csv.Error as exc:
-            raise unreadable("malformed-csv", file, problem=str(exc)) from None
+        with io.TextIOWrapper(opener(), encoding=encoding, errors="replace",
+                              newline="") as text:
+            try:
+                yield from csv.reader(text)
+            except csv.Error as exc:
+                raise unreadable("malformed-csv", file, problem=str(exc)) from None
 
-    first = next(reader(), [])
+    stream = reader()
+    first = next(stream, [])
+    stream.close()
     headings = [h.strip() if isinstance(h, str) else h for h in first]
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
@@ -97,22 +113,25 @@ def csv_sheet(name: str, text: str, limits: Limits, counter: list[int], file: st
         next(stream, None)
         return data_rows(stream, len(headings), limits, counter, file)
 
-    return Sheet(name, headings, rows)
+    return Sheet(name, headings, rows, all_text=True)
 
 
-def csv_sheets(files: dict[str, bytes], file: str, limits: Limits,
+def csv_sheets(files: dict[str, Opener], file: str, limits: Limits,
                issues: list[Issue]) -> dict[str, Sheet]:
-    """CSV files by table name (the file name without .csv)."""
+    """CSV files by file name (matched to tables by the name without .csv)."""
     counter = [0]
     sheets = {}
-    for path, data in files.items():
-        stem = PurePosixPath(path).name.rsplit(".", 1)[0]
-        text = decode_csv(data, path, issues)
-        sheets[stem] = csv_sheet(stem, text, limits, counter, file)
+    for path, opener in files.items():
+        encoding = detect_encoding(opener)
+        if encoding == "cp1252":
+            issues.append(issue_type("legacy-encoding").make(file=path))
+        name = PurePosixPath(path).name
+        sheets[name] = csv_sheet(name, opener, encoding, limits, counter, file)
     return sheets
 
 
-def zip_members(data: bytes, name: str, limits: Limits) -> dict[str, bytes]:
+def zip_members(data: bytes, name: str, limits: Limits) -> dict[str, Opener]:
+    """Openers for the CSV and JSON files in a zip, after the zip-bomb checks."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -125,13 +144,13 @@ def zip_members(data: bytes, name: str, limits: Limits) -> dict[str, bytes]:
         if entry.is_dir() or path.name.startswith((".", "__")) or ".." in path.parts:
             continue
         if path.suffix.lower() in (".csv", ".json"):
-            members[entry.filename] = archive.read(entry)
+            members[entry.filename] = (lambda e=entry: archive.open(e))
     return members
 
 
-def package_resources(descriptor: bytes, read: Callable[[str], bytes], name: str,
-                      limits: Limits) -> dict[str, bytes]:
-    """The CSV files a Data Package's descriptor names, read through ``read``."""
+def package_resources(descriptor: bytes, open_member: Callable[[str], Opener | None],
+                      name: str) -> dict[str, Opener]:
+    """Openers for the CSV files a Data Package's descriptor names (local paths only)."""
     try:
         package = json.loads(descriptor)
         resources = package["resources"]
@@ -144,5 +163,7 @@ def package_resources(descriptor: bytes, read: Callable[[str], bytes], name: str
         if not isinstance(path, str) or path.startswith("/") or ".." in PurePosixPath(
                 path).parts or "://" in path:
             continue  # only local files inside the package are read
-        files[path] = read(path)
+        opener = open_member(path)
+        if opener is not None:
+            files[path] = opener
     return files

@@ -8,19 +8,24 @@ heading) is worked out from its JSON path only when it is needed.
 
 from __future__ import annotations
 
+import gc
+from array import array
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from ..issues import Issue, Location, issue_type
-from .cells import from_cell
+from .cells import converter, restore
 from .rules import Column, Table, column_lookup, normalise
 from .rules import tables as table_rules
 from .sheets import Sheet
 
 IGNORED_SHEETS = {"read me", "readme", "codelists", "notes"}
+TEXT_KINDS = ("string", "date", "datetime")
 
 
 @dataclass
@@ -29,6 +34,7 @@ class SheetLayout:
     sheet: str  # the name the user gave it
     positions: dict[Column, int] = field(default_factory=dict)  # 1-based column number
     blank: set[int] = field(default_factory=set)  # columns without a heading
+    all_text: bool = False  # every cell is text (a CSV file)
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -43,9 +49,14 @@ class Assembler:
         self.file = file
         self.dataset: dict[str, Any] = {}
         self.issues: list[Issue] = []
-        self.index: dict[tuple, tuple[dict, str]] = {}  # (table path, key) -> object, pointer
-        self.rows: dict[str, tuple[int, int]] = {}  # pointer -> (layout number, row)
+        self.index: dict[tuple, dict] = {}  # (table path, key) -> a parent object
+        # The source map: for each list built, its sheet (layout number) and the row each of
+        # its items came from. Keyed by id() of the list, which lives as long as the dataset.
+        self.rows: dict[int, tuple[int, array]] = {}
+        self.dataset_row: tuple[int, int] | None = None
         self.layouts: list[SheetLayout] = []
+        self.parents: set = set()  # paths of tables that other tables hang from
+        self._last: tuple | None = None  # the parent the previous row went under
 
     def _issue(self, code: str, sheet: str, row: int | None = None, column: int | None = None,
                column_title: str | None = None, **params: Any) -> None:
@@ -57,7 +68,7 @@ class Assembler:
 
     def layout(self, table: Table, sheet: Sheet) -> SheetLayout:
         lookup = column_lookup(table)
-        layout = SheetLayout(table, sheet.name)
+        layout = SheetLayout(table, sheet.name, all_text=sheet.all_text)
         for number, heading in enumerate(sheet.headings, start=1):
             if heading is None or str(heading).strip() == "":
                 layout.blank.add(number)
@@ -78,42 +89,124 @@ class Assembler:
         return layout
 
     def add_rows(self, layout: SheetLayout, rows: Iterable[tuple[int, list]], epoch) -> None:
-        table, number = layout.table, len(self.layouts) - 1
-        positions = list(layout.positions.items())
+        table = layout.table
+        plan = [(position - 1, converter(column, epoch), column)
+                for column, position in layout.positions.items()]
+        # One entry per position in the row: how to read the cell there, or None to skip it.
+        specs: list[tuple | None] = [None] * (max(layout.positions.values(), default=0))
+        for i, conv, column in plan:
+            if column.link is None:
+                key = column.path[0] if len(column.path) == 1 else column.path
+                specs[i] = (conv, key, column.kind in TEXT_KINDS)
+        links = sorted(((column.link, i, conv) for i, conv, column in plan
+                        if column.link is not None), key=lambda link: link[0])
+        needed = len(table.link_columns)
+        # For text-only sources (CSV), plain text columns are read in one comprehension and
+        # only the other columns one by one; the result is the same as the general loop.
+        text_keys = [spec[1] if spec and spec[2] and spec[1].__class__ is str else None
+                     for spec in specs] if layout.all_text else None
+        other = [(i, spec) for i, spec in enumerate(specs)
+                 if spec and (text_keys is None or text_keys[i] is None)]
+        link_positions = [i for _, i, _ in links] if layout.all_text else None
+        is_parent = table.path in self.parents
         for row_number, cells in rows:
-            for blank in [b for b in layout.blank if b - 1 < len(cells) and cells[b - 1]
-                          not in (None, "")]:
-                self._issue("blank-column-heading", layout.sheet, row_number, blank)
-                layout.blank.discard(blank)
-            values = {}
-            for column, position in positions:
-                raw = cells[position - 1] if position - 1 < len(cells) else None
-                value = from_cell(raw, column, epoch)
-                if value is not None:
-                    values[column] = value
-            if not table.path:
-                self._dataset_row(layout, row_number, values)
+            if layout.blank:
+                self._blank_cells(layout, row_number, cells)
+            width = len(cells)
+            if text_keys is not None:
+                item = {k: (intern(v) if len(v) <= 64 else v) if v[0] != "'" else restore(v)
+                        for k, v in zip(text_keys, cells, strict=False) if k and v and not v.isspace()}
+                for i, (conv, key, _) in other:
+                    if i < width and cells[i]:
+                        value = conv(cells[i])
+                        if value is not None:
+                            if key.__class__ is str:
+                                item[key] = value
+                            else:
+                                _set(item, key, value)
             else:
-                self._item_row(layout, number, row_number, values)
+                item = self._general(specs, cells)
+            if not table.path:
+                self._dataset_row(layout, row_number, item)
+                continue
+            if link_positions is not None:  # text: identifiers are used as they are
+                key = tuple([cells[i] or None if i < width else None for i in link_positions])
+            else:
+                key = tuple([conv(cells[i]) if i < width else None for _, i, conv in links])
+            if len(key) != needed or None in key:
+                if item or any(k is not None for k in key):  # not just a row of spaces
+                    self._missing_link(layout, row_number, key)
+                continue
+            self._place(layout, row_number, key, item, is_parent)
 
-    def _dataset_row(self, layout: SheetLayout, row_number: int, values: dict) -> None:
-        if "" in self.rows:
+    @staticmethod
+    def _general(specs: list, cells: list) -> dict[str, Any]:
+        """A row of any cell types (a workbook's) as an object."""
+        item: dict[str, Any] = {}
+        for spec, raw in zip(specs, cells, strict=False):
+            if spec is None or raw is None or raw == "":
+                continue
+            conv, key, is_text = spec
+            if is_text and raw.__class__ is str and raw[0] != "'" and not raw.isspace():
+                value = intern(raw) if len(raw) <= 64 else raw  # the common case, inline
+            else:
+                value = conv(raw)
+            if value is not None:
+                if key.__class__ is str:
+                    item[key] = value
+                else:
+                    _set(item, key, value)
+        return item
+
+    def _blank_cells(self, layout: SheetLayout, row_number: int, cells: list) -> None:
+        for blank in [b for b in layout.blank if b - 1 < len(cells) and cells[b - 1]
+                      not in (None, "")]:
+            self._issue("blank-column-heading", layout.sheet, row_number, blank)
+            layout.blank.discard(blank)
+
+    def _dataset_row(self, layout: SheetLayout, row_number: int, item: dict) -> None:
+        if self.dataset_row is not None:
             self._issue("extra-dataset-row", layout.sheet, row_number)
             return
-        for column, value in values.items():
-            _set(self.dataset, column.path, value)
-        self.rows[""] = (len(self.layouts) - 1, row_number)
+        self.dataset.update(item)
+        self.dataset_row = (len(self.layouts) - 1, row_number)
 
-    def _item_row(self, layout: SheetLayout, number: int, row_number: int, values: dict):
+    def _missing_link(self, layout: SheetLayout, row_number: int, key: tuple) -> None:
         table = layout.table
-        key = tuple(values.get(c) for c in table.link_columns)
+        given = dict(enumerate(key))
         for column in table.link_columns:
-            if values.get(column) is None:
-                parent = table.ancestors[column.link]
+            if given.get(column.link) is None:
                 self._issue("missing-link", layout.sheet, row_number,
                             layout.positions.get(column), column.heading,
-                            heading=column.heading, parent_sheet=parent.name)
+                            heading=column.heading,
+                            parent_sheet=table.ancestors[column.link].name)
                 return
+
+    def _place(self, layout: SheetLayout, row_number: int, key: tuple, item: dict,
+               is_parent: bool) -> None:
+        last = self._last
+        if last is not None and last[0] is layout and last[1] == key:
+            siblings, rows = last[2], last[3]  # rows of one parent usually come together
+        else:
+            found = self._siblings(layout, row_number, key)
+            if found is None:
+                return
+            siblings, rows = found
+            self._last = (layout, key, siblings, rows)
+        siblings.append(item)
+        rows.append(row_number)
+        if is_parent:
+            own_id = item.get("id")
+            if isinstance(own_id, str):
+                full = (layout.table.path, key + (own_id,))
+                if full in self.index:
+                    self._issue("duplicate-row", layout.sheet, row_number, key=own_id)
+                else:
+                    self.index[full] = item
+
+    def _siblings(self, layout: SheetLayout, row_number: int, key: tuple):
+        """The list a row's object goes into (under its parent), and that list's row map."""
+        table = layout.table
         if table.ancestors:
             parent_table = table.ancestors[-1]
             found = self.index.get((parent_table.path, key))
@@ -122,40 +215,38 @@ class Assembler:
                 self._issue("orphan-row", layout.sheet, row_number, layout.positions.get(link),
                             link.heading, parent=parent_table.item_title.lower(),
                             key=key[-1], parent_sheet=parent_table.name)
-                return
-            parent, parent_pointer = found
+                return None
+            parent = found
             relative = table.path[len(parent_table.item_path):]
         else:
-            parent, parent_pointer, relative = self.dataset, "", table.path
+            parent, relative = self.dataset, table.path
         holder = parent
         for step in relative[:-1]:
             holder = holder.setdefault(step, {})
         siblings = holder.setdefault(relative[-1], [])
-        item: dict[str, Any] = {}
-        for column, value in values.items():
-            if column.link is None:
-                _set(item, column.path, value)
-        pointer = f"{parent_pointer}/{'/'.join(relative)}/{len(siblings)}"
-        siblings.append(item)
-        self.rows[pointer] = (number, row_number)
-        own_id = item.get("id") if table.has_id else None
-        if table.has_id and isinstance(own_id, str):
-            full = key + (own_id,)
-            if (table.path, full) in self.index:
-                self._issue("duplicate-row", layout.sheet, row_number, key=own_id)
-            else:
-                self.index[(table.path, full)] = (item, pointer)
+        if id(siblings) not in self.rows:
+            self.rows[id(siblings)] = (len(self.layouts) - 1, array("I"))
+        return siblings, self.rows[id(siblings)][1]
 
     def locate(self, pointer: str) -> Location | None:
-        """The sheet, row, column letter and heading for a JSON path, from the source map."""
-        parts = pointer.split("/")
-        for cut in range(len(parts), 0, -1):
-            prefix = "/".join(parts[:cut])
-            if prefix in self.rows:
+        """The sheet, row, column letter and heading for a JSON path, from the source map:
+        the deepest list item on the path that came from a row, then the column."""
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+        found, cut, node = self.dataset_row, 0, self.dataset
+        for depth, part in enumerate(parts, start=1):
+            if isinstance(node, list) and part.isascii() and part.isdigit() and \
+                    int(part) < len(node):
+                rows = self.rows.get(id(node))
+                if rows is not None:
+                    found, cut = (rows[0], rows[1][int(part)]), depth
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
                 break
-        else:
+        if found is None:
             return None
-        number, row = self.rows[prefix]
+        number, row = found
         layout = self.layouts[number]
         rest = tuple(p for p in parts[cut:] if not (p.isascii() and p.isdigit()))
         column = next((c for c in layout.table.own_columns if c.path == rest), None)
@@ -167,12 +258,27 @@ class Assembler:
                         column_title=column.heading)
 
 
+@contextmanager
+def paused_gc():
+    """Building a large dataset makes millions of objects and no cycles; CPython's cycle
+    collector would spend a third of the time looking for them, so it waits until the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def assemble(sheets: dict[str, Sheet], version: str, file: str, epoch=None) -> Assembler:
     """Read every known sheet, parents first; report the ones the standard does not know."""
     assembler = Assembler(version, file)
     rules = table_rules(version)
+    assembler.parents = {t.ancestors[-1].path for t in rules if t.ancestors}
     known = {normalise(t.name): t for t in rules}
     known.update({normalise(t.file_name[:-4]): t for t in rules})
+    known.update({normalise(t.file_name): t for t in rules})
     by_table: dict[str, Sheet] = {}
     for name, sheet in sheets.items():
         table = known.get(normalise(name))
@@ -183,9 +289,10 @@ def assemble(sheets: dict[str, Sheet], version: str, file: str, epoch=None) -> A
 
             assembler._issue("unknown-sheet", name, suggestion=did_you_mean(
                 name, [t.name for t in rules]), names=", ".join(t.name for t in rules))
-    for table in rules:
-        sheet = by_table.get(table.name)
-        if sheet is not None:
-            layout = assembler.layout(table, sheet)
-            assembler.add_rows(layout, sheet.rows(), epoch)
+    with paused_gc():
+        for table in rules:
+            sheet = by_table.get(table.name)
+            if sheet is not None:
+                layout = assembler.layout(table, sheet)
+                assembler.add_rows(layout, sheet.rows(), epoch)
     return assembler

@@ -21,12 +21,23 @@ from .sheets import Sheet, check_zip, data_rows
 SAFETY_REASON = "it contains XML entity definitions, a trick used to attack programs"
 
 
+def _is_attack(exc: BaseException | None) -> bool:
+    """True if defusedxml refused the XML, however deep openpyxl wrapped its error."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _guarded(rows: Iterator, name: str) -> Iterator:
     try:
         yield from rows
     except DefusedXmlException:
         raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError):
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+        if _is_attack(exc):
+            raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
         raise unreadable("damaged-file", name,
                          reason="part of a sheet is damaged") from None
 
@@ -55,7 +66,9 @@ def workbook_sheets(data: bytes, name: str, limits: Limits
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except DefusedXmlException:
         raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for broken files
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
+        if _is_attack(exc):
+            raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
         raise unreadable("damaged-file", name,
                          reason="one of its parts is missing or is not valid") from None
     counter = [0]

@@ -12,14 +12,41 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import orjson
+
 from .csv_out import csv_texts, descriptor
 from .xlsx_out import workbook_bytes
 
 FORMATS = ("json", "xlsx", "csv", "csv-zip", "datapackage", "datapackage-zip")
 
 
+def json_bytes(dataset: dict) -> bytes:
+    """Indented UTF-8 JSON; orjson is ten times faster than json for large datasets."""
+    try:
+        return orjson.dumps(dataset, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer past 64 bits
+        return (json.dumps(dataset, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def json_text(dataset: dict) -> str:
-    return json.dumps(dataset, indent=2, ensure_ascii=False) + "\n"
+    return json_bytes(dataset).decode("utf-8")
+
+
+def json_chunks(dataset: dict):
+    """The same bytes as ``json_bytes``, one project at a time, so that writing a large
+    dataset never holds its whole text in memory."""
+    projects = dataset.get("projects")
+    if not isinstance(projects, list) or not projects:
+        yield json_bytes(dataset)
+        return
+    marker = "\u0000projects\u0000"
+    outline = json_bytes({**dataset, "projects": [marker]})
+    head, tail = outline.split(orjson.dumps(marker), 1)
+    yield head
+    for index, project in enumerate(projects):
+        text = json_bytes(project).rstrip(b"\n").replace(b"\n", b"\n    ")
+        yield text if index == 0 else b",\n    " + text
+    yield tail
 
 
 def _members(dataset: dict, version: str, fmt: str) -> dict[str, bytes]:
@@ -40,7 +67,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
 def render(dataset: dict, version: str, fmt: str) -> bytes | dict[str, bytes]:
     """The bytes of a single-file format, or the files of a folder format."""
     if fmt == "json":
-        return json_text(dataset).encode("utf-8")
+        return b"".join(json_chunks(dataset))
     if fmt == "xlsx":
         return workbook_bytes(dataset, version)
     files = _members(dataset, version, fmt)
@@ -51,12 +78,17 @@ def write(dataset: dict, version: str, fmt: str, out: Path) -> None:
     """Write atomically: into a temporary sibling first, then move into place."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    content = render(dataset, version, fmt)
-    if isinstance(content, bytes):
+    content = json_chunks(dataset) if fmt == "json" else render(dataset, version, fmt)
+    if not isinstance(content, dict):
         handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temp, out)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                for chunk in [content] if isinstance(content, bytes) else content:
+                    stream.write(chunk)
+            os.replace(temp, out)
+        finally:
+            if os.path.exists(temp):
+                os.remove(temp)
         return
     temp_dir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     try:

@@ -115,7 +115,8 @@ class Assembler:
             width = len(cells)
             if text_keys is not None:
                 item = {k: (intern(v) if len(v) <= 64 else v) if v[0] != "'" else restore(v)
-                        for k, v in zip(text_keys, cells, strict=False) if k and v and not v.isspace()}
+                        for k, v in zip(text_keys, cells, strict=False)
+                        if k and v and not v.isspace()}
                 for i, (conv, key, _) in other:
                     if i < width and cells[i]:
                         value = conv(cells[i])

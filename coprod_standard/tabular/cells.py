@@ -144,6 +144,12 @@ def converter(column: Column, epoch: datetime | None = None) -> Callable[[Any], 
                 return int(value)
             if not value or value.isspace():
                 return None
+            if not integer and "." in value and value.isascii() and "_" not in value:
+                try:  # the other common case, 6.2, without a regular expression
+                    number = float(value)
+                except ValueError:
+                    return value
+                return number if math.isfinite(number) else value
             return _number_text(value, integer)
         return numeric
 

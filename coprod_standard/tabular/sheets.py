@@ -43,8 +43,12 @@ def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[i
               name: str, first: int = 2) -> Iterator[tuple[int, list[Any]]]:
     """Non-empty rows, cut to the headings' width, with their 1-based row numbers."""
     empty_run = 0
+    most = limits.max_rows
     for number, row in enumerate(rows, start=first):
-        cells = row[:width] if isinstance(row, list) else list(row[:width])
+        if row.__class__ is not list:
+            cells = list(row[:width])
+        else:
+            cells = row if len(row) <= width else row[:width]
         if not any(cells):
             empty_run += 1
             if empty_run >= EMPTY_RUN:
@@ -52,7 +56,7 @@ def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[i
             continue
         empty_run = 0
         counter[0] += 1
-        if counter[0] > limits.max_rows:
+        if counter[0] > most:
             raise unreadable("too-many-records", name, limit=limits.max_rows)
         yield number, cells
 

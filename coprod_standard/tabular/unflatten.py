@@ -92,19 +92,22 @@ class Assembler:
         table = layout.table
         plan = [(position - 1, converter(column, epoch), column)
                 for column, position in layout.positions.items()]
+
         # One entry per position in the row: how to read the cell there, or None to skip it.
         specs: list[tuple | None] = [None] * (max(layout.positions.values(), default=0))
         for i, conv, column in plan:
             if column.link is None:
                 key = column.path[0] if len(column.path) == 1 else column.path
-                specs[i] = (conv, key, column.kind in TEXT_KINDS)
+                specs[i] = (conv, key, column.kind in TEXT_KINDS,
+                            column.kind in ("integer", "number"))
         links = sorted(((column.link, i, conv) for i, conv, column in plan
                         if column.link is not None), key=lambda link: link[0])
         needed = len(table.link_columns)
         # For text-only sources (CSV), plain text columns are read in one comprehension and
         # only the other columns one by one; the result is the same as the general loop.
-        text_keys = [spec[1] if spec and spec[2] and spec[1].__class__ is str else None
+        text_keys = [spec[1] if spec and spec[2] else None
                      for spec in specs] if layout.all_text else None
+        nested = any(k.__class__ is tuple for k in text_keys or ())
         other = [(i, spec) for i, spec in enumerate(specs)
                  if spec and (text_keys is None or text_keys[i] is None)]
         link_positions = [i for _, i, _ in links] if layout.all_text else None
@@ -117,9 +120,16 @@ class Assembler:
                 item = {k: (intern(v) if len(v) <= 64 else v) if v[0] != "'" else restore(v)
                         for k, v in zip(text_keys, cells, strict=False)
                         if k and v and not v.isspace()}
-                for i, (conv, key, _) in other:
+                if nested:  # keys such as ("period", "startDate") become nested objects
+                    for k in [k for k in item if k.__class__ is tuple]:
+                        _set(item, k, item.pop(k))
+                for i, (conv, key, _, numeric) in other:
                     if i < width and cells[i]:
-                        value = conv(cells[i])
+                        raw = cells[i]
+                        if numeric and raw.isdecimal() and raw.isascii():
+                            value = int(raw)  # the commonest number: a whole one
+                        else:
+                            value = conv(raw)
                         if value is not None:
                             if key.__class__ is str:
                                 item[key] = value
@@ -147,7 +157,7 @@ class Assembler:
         for spec, raw in zip(specs, cells, strict=False):
             if spec is None or raw is None or raw == "":
                 continue
-            conv, key, is_text = spec
+            conv, key, is_text, _ = spec
             if is_text and raw.__class__ is str and raw[0] != "'" and not raw.isspace():
                 value = intern(raw) if len(raw) <= 64 else raw  # the common case, inline
             else:

@@ -42,7 +42,8 @@ class Location:
     def describe(self) -> str:
         parts = []
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            kind = "file" if self.sheet.lower().endswith(".csv") else "sheet"
+            parts.append(f"{kind} {self.sheet}")
         if self.column_letter and self.row:
             cell = f"cell {self.column_letter}{self.row}"
             parts.append(f"{cell} ({self.column_title})" if self.column_title else cell)
@@ -163,6 +164,7 @@ def _load() -> None:
     # The catalogue modules register their types when imported.
     from . import catalogue as _  # noqa: F401
     from .checks import catalogue as checks
+    from .instruments import run as _responses  # noqa: F401
     from .tabular import issues as _tabular  # noqa: F401
 
     checks()

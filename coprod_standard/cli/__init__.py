@@ -13,6 +13,7 @@ from .. import __version__
 from .catalogue_cmd import checks
 from .codelists_cmd import codelists
 from .convert_cmd import convert
+from .instruments_cmd import aggregate, score
 from .schema_cmd import schema
 from .template_cmd import template
 from .validate_cmd import validate
@@ -26,7 +27,7 @@ def cli() -> None:
     """Check, explore and publish data in the Co-production Data Standard."""
 
 
-for command in (validate, convert, template, schema, codelists, checks):
+for command in (validate, convert, template, score, aggregate, schema, codelists, checks):
     cli.add_command(command)
 
 

@@ -63,8 +63,9 @@ def source_name(source: Source, name: str | None = None) -> str:
     return "<data>"
 
 
-def read_bytes(path: Path, name: str, limits: Limits) -> bytes:
-    """The file's bytes, after the checks that need no parsing."""
+def read_bytes(path: Path, name: str, limits: Limits, head: bool = False) -> bytes:
+    """The file's bytes, after the checks that need no parsing (with ``head``, only the
+    checks: nothing is read)."""
     try:
         if not path.exists():
             raise unreadable("file-not-found", name)
@@ -72,7 +73,7 @@ def read_bytes(path: Path, name: str, limits: Limits) -> bytes:
         if size > limits.max_bytes:
             raise unreadable("file-too-large", name, size=Limits.describe_bytes(size),
                              limit=Limits.describe_bytes(limits.max_bytes))
-        return path.read_bytes()
+        return b"" if head else path.read_bytes()
     except PermissionError:
         raise unreadable("cannot-open", name, reason="permission denied") from None
     except OSError as exc:

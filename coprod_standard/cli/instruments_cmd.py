@@ -1,0 +1,134 @@
+"""coprod score and coprod aggregate: questionnaire responses to scores, and to
+disclosure-safe aggregate results."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+
+from ..checks import POLICIES
+from ..instruments.disclosure import Policy
+from ..instruments.publish import MergeError, merge, standalone
+from ..instruments.registry import InstrumentError
+from ..instruments.run import Run, aggregate_responses, score_responses
+from ..readers import Unreadable, read
+from ..writers import json_bytes
+
+BY = ["role", "ethnicity", "ageBand", "sex", "disability"]
+PRIVATE = ("These scores are for each person (under pseudonymous references): keep them "
+           "private. Publish only aggregates, made with 'coprod aggregate'.")
+
+
+def _summary(run: Run) -> list[str]:
+    lines = [f"{run.responses} responses read: {run.scored} scored, "
+             f"{sum(run.excluded.values())} excluded."]
+    for reason, count in sorted(run.excluded.items()):
+        lines.append(f"  excluded, {reason}: {count}")
+    for issue in run.issues:
+        where = issue.location.describe() if issue.location else ""
+        lines.append(f"  {issue.severity.value}: {where}: {issue.message}")
+    hidden = sum(run.counts.values()) - len(run.issues)
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more issues of the same kinds.")
+    return lines
+
+
+def _fail(exc: Exception, code: int) -> None:
+    message = exc.issue.message if isinstance(exc, Unreadable) else str(exc)
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _writable(out: str | None, force: bool) -> None:
+    if out and Path(out).exists() and not force:
+        raise click.UsageError(f"'{out}' already exists; use --force to replace it")
+
+
+@click.command()
+@click.argument("responses", type=click.Path())
+@click.option("--instrument", "bespoke", multiple=True, type=click.Path(),
+              help="A file defining a bespoke instrument (can be given more than once).")
+@click.option("--out", type=click.Path(), help="Write the scores to this CSV file.")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool) -> None:
+    """Score each response in RESPONSES (CSV, XLSX or JSON), with its scale stated.
+
+    Exit status: 0 every response scored or fairly excluded, 1 some responses have
+    errors, 2 usage error, 3 the file could not be read.
+    """
+    _writable(out, force)
+    stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+    try:
+        run, scored = score_responses(responses, bespoke=bespoke)
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(["row", "respondent", "instrument", "timepoint", "date", "scoreType",
+                         "score", "band", "status"])
+        for item in scored:
+            r = item.response
+            base = [r.row, r.respondent, r.instrument, r.timepoint, r.day.isoformat()]
+            if item.excluded:
+                writer.writerow([*base, "", "", "", f"excluded: {item.excluded}"])
+            instrument = run.instruments[r.instrument]
+            for score_type, value in item.scores.items():
+                band = instrument.score(score_type).band(value) or ""
+                writer.writerow([*base, score_type, f"{value:g}", band, "scored"])
+    except (Unreadable, InstrumentError) as exc:
+        _fail(exc, 3 if isinstance(exc, Unreadable) else 2)
+    finally:
+        if out:
+            stream.close()
+    click.echo("\n".join(_summary(run) + [PRIVATE]), err=not out)
+    sys.exit(1 if run.errors else 0)
+
+
+@click.command()
+@click.argument("responses", type=click.Path())
+@click.option("--instrument", "bespoke", multiple=True, type=click.Path(),
+              help="A file defining a bespoke instrument (can be given more than once).")
+@click.option("--by", type=click.Choice(BY), help="Also break the results down by this.")
+@click.option("--disclosure", type=click.Choice(sorted(POLICIES)), default="nhs-digital",
+              show_default=True, help="The small-numbers policy applied before writing.")
+@click.option("--national", is_flag=True,
+              help="The figures are national, so small-number rules do not apply.")
+@click.option("--into", "into", type=click.Path(), help="A dataset to merge the results into.")
+@click.option("--project", help="With --into: the identifier of the project to merge into.")
+@click.option("--out", type=click.Path(), help="Write the results (or merged dataset) here.")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosure: str,
+              national: bool, into: str | None, project: str | None, out: str | None,
+              force: bool) -> None:
+    """Turn RESPONSES into indicator reports per instrument and timepoint, with the paired
+    change since baseline, after disclosure control.
+
+    Exit status: 0 done, 1 done but some responses have errors (they are counted and
+    left out) or the results could not be merged, 2 usage error, 3 unreadable input.
+    """
+    if into and not project:
+        raise click.UsageError("--into needs --project: the project to put the results in")
+    if into and Path(into).resolve() == Path(out or "").resolve():
+        raise click.UsageError("--out would overwrite the dataset; choose another name")
+    _writable(out, force)
+    try:
+        run = aggregate_responses(responses, bespoke=bespoke, by=by,
+                                  policy=Policy(disclosure, national))
+        notes: list[str] = []
+        if into:
+            dataset = read(into).data
+            document, notes = merge(dataset, project, run)
+        else:
+            document = standalone(run)
+    except (Unreadable, InstrumentError) as exc:
+        _fail(exc, 3 if isinstance(exc, Unreadable) else 2)
+    except MergeError as exc:
+        _fail(exc, 1)
+    data = json_bytes(document)
+    if out:
+        Path(out).write_bytes(data)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    click.echo("\n".join(_summary(run) + notes), err=not out)
+    sys.exit(1 if run.errors else 0)
+

@@ -1,0 +1,94 @@
+"""Disclosure control for aggregate results, applied before anything is written.
+
+The default is NHS Digital's rule for figures below national level: suppress counts of
+1 to 7 (and any result based on them), round other counts to the nearest 5, show no mean
+for 1 to 7 people. The alternative policy suppresses 1 to 9 without rounding. National
+figures are exempt. A suppressed subgroup that could be worked out from the total and the
+other subgroups takes the next smallest with it (secondary suppression).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ..checks import POLICIES
+
+RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
+           "proportionImproved")
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str = "nhs-digital"
+    national: bool = False
+
+    @property
+    def threshold(self) -> int:
+        return POLICIES[self.name]
+
+    @property
+    def rounds(self) -> bool:
+        return self.name == "nhs-digital"
+
+    def small(self, count: int) -> bool:
+        return not self.national and 1 <= count < self.threshold
+
+    def rounded(self, count: int) -> int:
+        if self.national or not self.rounds:
+            return count
+        return int(count / 5 + 0.5) * 5
+
+
+def _suppress(report: dict[str, Any]) -> None:
+    for key in RESULTS:
+        report.pop(key, None)
+    report["suppressed"] = True
+
+
+def _protect_one(report: dict[str, Any], policy: Policy) -> None:
+    improved = report.pop("_improved", None)
+    n = report.get("n", 0)
+    if policy.small(n):
+        _suppress(report)
+        return
+    excluded = report.get("nExcluded", 0)
+    if policy.small(excluded):
+        report.pop("nExcluded")
+    else:
+        report["nExcluded"] = policy.rounded(excluded)
+    change = report.get("change")
+    if change:
+        if policy.small(change["n"]):
+            report.pop("change")
+            report.pop("proportionImproved", None)
+        else:
+            if improved is not None and (policy.small(improved) or
+                                         policy.small(change["n"] - improved)):
+                report.pop("proportionImproved", None)
+            change["n"] = policy.rounded(change["n"])
+    report["n"] = policy.rounded(n)
+
+
+def _secondary(reports: list[dict[str, Any]]) -> None:
+    """Where one subgroup alone is suppressed but its total is shown, suppress another."""
+    totals = {r["timepoint"]: r for r in reports if "subgroup" not in r}
+    groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for report in reports:
+        if "subgroup" in report:
+            groups[(report["timepoint"], report["subgroup"]["dimension"])].append(report)
+    for (timepoint, _), members in groups.items():
+        total = totals.get(timepoint)
+        hidden = [r for r in members if r.get("suppressed")]
+        shown = [r for r in members if not r.get("suppressed")]
+        if total is not None and not total.get("suppressed") and len(hidden) == 1 and shown:
+            _suppress(min(shown, key=lambda r: r.get("n", 0)))
+
+
+def protect(reports: list[dict[str, Any]], policy: Policy) -> None:
+    """Make a set of reports (one instrument score) safe to publish, in place."""
+    for report in reports:
+        _protect_one(report, policy)
+    if not policy.national:
+        _secondary(reports)

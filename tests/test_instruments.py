@@ -348,3 +348,23 @@ def test_merging_replaces_results_for_the_same_timepoint_and_subgroup():
     assert [r["timepoint"] for r in reports].count("baseline") == 1
     assert dataset != merged  # the input is not changed
     assert json.loads((ROOT / "examples" / "dementia-club.json").read_text()) == dataset
+
+
+def test_json_responses_follow_the_responses_schema_and_score_the_same(tmp_path):
+    from coprod_standard.formats import format_checker
+
+    schema = json.loads((schemas_dir() / "instruments" / "responses.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    rows = list(csv.DictReader((RESPONSES / "club-wellbeing-responses.csv").open()))
+    as_json = [{"respondent": r["Respondent reference"], "instrument": r["Instrument"],
+                "timepoint": r["Timepoint"], "date": r["Date"],
+                "items": [int(r[f"Item {n}"]) if r[f"Item {n}"] else None
+                          for n in range(1, 8)], "role": r["Role"]} for r in rows]
+    checker = Draft202012Validator(schema, format_checker=format_checker())
+    assert list(checker.iter_errors(as_json)) == []
+    assert list(checker.iter_errors([{**as_json[0], "respondent": "Jo Bloggs"}]))
+    path = tmp_path / "responses.json"
+    path.write_text(json.dumps(as_json))
+    from_json = aggregate_responses(path, by="role").reports
+    from_csv = aggregate_responses(RESPONSES / "club-wellbeing-responses.csv", by="role").reports
+    assert from_json == from_csv

@@ -301,3 +301,21 @@ def test_zipped_csv_and_single_csv_files_are_read(tmp_path):
     project_only.write_bytes(render(MINIMAL, "1.0", "csv")["projects.csv"])
     result = read(project_only)
     assert result.data["projects"][0]["id"] == MINIMAL["projects"][0]["id"]
+
+
+def test_column_letters_and_date_serials_match_openpyxl():
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
+
+    from coprod_standard.tabular.letters import (
+        MAC_1904,
+        column_letter,
+        column_number,
+        excel_date,
+    )
+
+    for n in (1, 26, 27, 52, 53, 702, 703, 16384):
+        assert column_letter(n) == get_column_letter(n) and column_number(column_letter(n)) == n
+    for serial in (1, 59, 60, 61, 45292, 43830.5):
+        assert excel_date(serial) == from_excel(serial)
+        assert excel_date(serial, MAC_1904) == from_excel(serial, CALENDAR_MAC_1904)

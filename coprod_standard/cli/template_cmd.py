@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from ..writers import write
-from ..writers.responses_out import responses_csv, responses_workbook
-from ..writers.xlsx_out import workbook_bytes
 from .schema_cmd import check_version
 
 
@@ -30,6 +28,9 @@ def template(target: str, version: str | None, to: str, force: bool, kind: str) 
     out = Path(target)
     if out.exists() and not force:
         raise click.UsageError(f"'{out}' already exists; use --force to replace it")
+    from ..writers.responses_out import responses_csv, responses_workbook
+    from ..writers.xlsx_out import workbook_bytes
+
     if kind == "responses":
         out.parent.mkdir(parents=True, exist_ok=True)
         if to == "xlsx":

@@ -22,6 +22,7 @@ from ..issues import Issue, IssueType, Location, Severity, issue_type, register
 from ..limits import Limits
 from ..readers import read_bytes, source_name, unreadable
 from ..tabular.cells import restore
+from ..tabular.letters import column_letter
 from ..tabular.sheets import Sheet, csv_sheet, detect_encoding
 from ..tabular.workbook import workbook_sheets
 
@@ -101,8 +102,7 @@ class ResponseReader:
             return
         letter = None
         if column and column in self.headings:
-            from openpyxl.utils import get_column_letter
-            letter = get_column_letter(self.headings[column] + 1)
+            letter = column_letter(self.headings[column] + 1)
         where = Location(file=self.file, sheet=self.sheet or None, row=row,
                          column_letter=letter, column_title=column)
         self.issues.append(issue_type(code).make(location=where, record=f"row {row}",

@@ -7,8 +7,6 @@ import csv
 import io
 from pathlib import Path
 
-import openpyxl
-
 from ..issues import Issue
 from ..limits import Limits
 from ..schemas import latest_version, version_names
@@ -52,6 +50,8 @@ def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None
 
 def _xlsx_fetch(data: bytes):
     def fetch(sheet: str, rows: set[int]):
+        import openpyxl
+
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             if sheet not in book.sheetnames:

@@ -19,8 +19,7 @@ from datetime import date, datetime, time
 from sys import intern
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
+from .letters import excel_date
 from .rules import LIST_SEPARATOR, Column
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -81,7 +80,7 @@ def from_cell(value: Any, column: Column, epoch: datetime | None = None) -> Any:
             return (value.date() if isinstance(value, datetime) else value).isoformat()
         if isinstance(value, (int, float)) and not isinstance(value, bool) and epoch:
             try:
-                return from_excel(value, epoch=epoch).date().isoformat()
+                return excel_date(value, epoch).date().isoformat()
             except (ValueError, OverflowError):
                 return value
         return _as_text(value)

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, time
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from ..issues import Issue
+from .letters import column_letter, column_number
 
 # For a sheet name and the rows wanted: (row number, cells) pairs, row 1 being the headings.
 Fetch = Callable[[str, set[int]], Iterator[tuple[int, list[Any]]]]
@@ -54,13 +53,13 @@ def attach(issues: list[Issue], fetch: Fetch, per_code: int = 3) -> None:
 
 def _grid(issue: Issue, rows: dict[int, list[Any]]) -> dict[str, Any]:
     where = issue.location
-    focus = column_index_from_string(where.column_letter)
+    focus = column_number(where.column_letter)
     columns = [c for c in (focus - 1, focus, focus + 1) if c >= 1]
     numbers = [r for r in (1, where.row - 1, where.row, where.row + 1) if r in rows]
     numbers = sorted(set(numbers))
     return {
         "sheet": where.sheet,
-        "columns": [get_column_letter(c) for c in columns],
+        "columns": [column_letter(c) for c in columns],
         "rows": [{"row": n, "cells": [_short(rows[n][c - 1]) if c - 1 < len(rows[n]) else ""
                                       for c in columns]} for n in numbers],
         "focus": {"row": where.row, "column": where.column_letter},

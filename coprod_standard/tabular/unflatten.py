@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from ..issues import Issue, Location, issue_type
 from .cells import converter, restore
+from .letters import column_letter
 from .rules import Column, Table, column_lookup, normalise
 from .rules import tables as table_rules
 from .sheets import Sheet
@@ -60,7 +59,7 @@ class Assembler:
 
     def _issue(self, code: str, sheet: str, row: int | None = None, column: int | None = None,
                column_title: str | None = None, **params: Any) -> None:
-        letter = get_column_letter(column) if column else None
+        letter = column_letter(column) if column else None
         where = Location(file=self.file, sheet=sheet, row=row, column_letter=letter,
                          column_title=column_title)
         self.issues.append(issue_type(code).make(location=where, sheet=sheet,
@@ -265,7 +264,7 @@ class Assembler:
             return Location(file=self.file, sheet=layout.sheet, row=row)
         position = layout.positions.get(column)
         return Location(file=self.file, sheet=layout.sheet, row=row,
-                        column_letter=get_column_letter(position) if position else None,
+                        column_letter=column_letter(position) if position else None,
                         column_title=column.heading)
 
 

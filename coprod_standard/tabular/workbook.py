@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 import defusedxml  # noqa: F401 - openpyxl uses defusedxml when it is installed
-import openpyxl
 from defusedxml import DefusedXmlException
 
 from ..limits import Limits
@@ -62,6 +61,8 @@ def workbook_sheets(data: bytes, name: str, limits: Limits
     check_zip(archive, name, limits)
     if "xl/workbook.xml" not in archive.namelist():
         raise unreadable("damaged-file", name, reason="it is a zip file but not a workbook")
+    import openpyxl  # only when a workbook is read: the library is large
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except DefusedXmlException:

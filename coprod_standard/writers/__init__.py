@@ -15,7 +15,6 @@ from pathlib import Path
 import orjson
 
 from .csv_out import csv_texts, descriptor
-from .xlsx_out import workbook_bytes
 
 FORMATS = ("json", "xlsx", "csv", "csv-zip", "datapackage", "datapackage-zip")
 
@@ -69,6 +68,8 @@ def render(dataset: dict, version: str, fmt: str) -> bytes | dict[str, bytes]:
     if fmt == "json":
         return b"".join(json_chunks(dataset))
     if fmt == "xlsx":
+        from .xlsx_out import workbook_bytes  # the spreadsheet library loads only if needed
+
         return workbook_bytes(dataset, version)
     files = _members(dataset, version, fmt)
     return _zip(files) if fmt.endswith("zip") else files

@@ -141,6 +141,11 @@ STRUCTURE = [
        "code makes the dataset easier to compare.",
        "{title} ('{field}') is {shown}, which is not in the '{codelist}' list.{suggestion}",
        "If one of these fits, use it: {codes}."),
+    _t("deprecated-field", "Deprecated field", W, "structure",
+       "A field that still works in this version but is deprecated, and will be removed in "
+       "a future major version. Its replacement is named.",
+       "'{field}' is deprecated in version {version}: use '{replacement}' instead.",
+       "Rename '{field}' to '{replacement}'; 'coprod upgrade' makes such changes for you."),
     _t("value-not-allowed", "Value not allowed", E, "structure",
        "A value is not one of the values the standard allows here.",
        "{title} ('{field}') must be {allowed}; it is {shown}.",

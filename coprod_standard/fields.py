@@ -37,6 +37,7 @@ class Field:
     pattern: str | None = None
     item_types: tuple[str, ...] = ()
     deprecated: bool = False
+    replaced_by: str | None = None  # the field to use instead, for a deprecated one
     minimum: float | None = None
     maximum: float | None = None
     children: list[str] = field(default_factory=list)
@@ -141,6 +142,7 @@ class _Walker:
         fld.format = fld.format or schema.get("format")
         fld.pattern = fld.pattern or schema.get("pattern")
         fld.deprecated = fld.deprecated or bool(schema.get("deprecated"))
+        fld.replaced_by = fld.replaced_by or schema.get("replacedBy")
         if "minimum" in schema and fld.minimum is None:
             fld.minimum = schema["minimum"]
         if "maximum" in schema and fld.maximum is None:

@@ -1,4 +1,5 @@
-"""Advisories for values missing from open codelists (closed ones are enforced by the schema)."""
+"""Advice for values missing from open codelists (closed ones are enforced by the schema),
+and warnings for deprecated fields that name their replacement."""
 
 from __future__ import annotations
 
@@ -42,6 +43,23 @@ def _relative(path: Path, record: Record) -> Path | None:
     if record.kind == "dataset":
         return path if not path or path[0] != "projects" else None
     return path[2:] if path[:2] == ("projects", "*") else None
+
+
+@cache
+def _deprecated_fields(version: str) -> list[tuple[Path, str]]:
+    return [(path, fld.replaced_by or "") for path, fld in fields(version).items()
+            if fld.deprecated]
+
+
+def deprecation_issues(version: str, record: Record) -> Iterator[Issue]:
+    for path, replacement in _deprecated_fields(version):
+        inner = _relative(path, record)
+        if inner is None:
+            continue
+        for pointer, _ in _values_at(record.data, inner, record.pointer):
+            yield issue_type("deprecated-field").make(
+                path=pointer, field=path[-1], title=fields(version)[path].title,
+                record=record.label, version=version, replacement=replacement)
 
 
 def open_code_issues(version: str, record: Record) -> Iterator[Issue]:

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from .formats import format_checker
 from .issues import Issue
-from .open_codelists import open_code_issues
+from .open_codelists import deprecation_issues, open_code_issues
 from .readers import Record
 from .schemas import PROJECT_SCHEMA, ROOT_SCHEMA, load_schema, registry, schema_id
 from .structural import translate
@@ -43,6 +43,7 @@ class SchemaEngine:
                     seen.add((issue.path, issue.code))
                     issues.append(issue)
         issues.extend(open_code_issues(self.version, record))
+        issues.extend(deprecation_issues(self.version, record))
         issues.sort(key=lambda i: (i.path, i.code))
         return issues
 

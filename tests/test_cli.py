@@ -126,9 +126,11 @@ def test_the_input_file_is_never_modified(coprod, broken):
 
 def test_schema_versions_and_show(coprod):
     versions = coprod("schema", "versions")
-    assert versions.returncode == 0 and versions.stdout.startswith("1.0\tcurrent")
+    assert versions.returncode == 0
+    assert versions.stdout.splitlines()[:2] == ["1.0\tsupported\treleased 2026-11-23",
+                                                "1.1\tcurrent\treleased 2026-11-23"]
     shown = json.loads(coprod("schema", "show").stdout)
-    assert shown["$id"].endswith("/1.0/dataset.schema.json")
+    assert shown["$id"].endswith("/1.1/dataset.schema.json")
     project = json.loads(
         coprod("schema", "show", "--version", "1.0", "--component", "project").stdout)
     assert project["title"] == "Project"

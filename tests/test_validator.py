@@ -131,14 +131,14 @@ def test_missing_version_is_checked_against_the_latest():
 
 @pytest.mark.parametrize("version,words", [
     ("2.0", "says it follows version '2.0', which is not a version of the standard"),
-    (1.0, "written as the number 1.0; it must be text in quotes, like \"1.0\""),
+    (1.0, "written as the number 1.0; it must be text in quotes, like \"1.1\""),
     (None, "not written as text in quotes"),
 ])
 def test_unknown_version_lists_the_supported_ones(version, words):
     report = validate(dataset(version=version))
     [issue] = report.issues
     assert issue.code == "unsupported-version"
-    assert words in issue.message and "Supported versions: 1.0." in issue.message
+    assert words in issue.message and "Supported versions: 1.0, 1.1." in issue.message
 
 
 @pytest.mark.parametrize("limits,code", [

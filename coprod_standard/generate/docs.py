@@ -33,14 +33,20 @@ def _type(fld: Field) -> str:
     return kind
 
 
-def _notes(fld: Field) -> str:
+def _codelists_page(version: str) -> str:
+    return "codelists.md" if version == latest_version() else f"codelists-{version}.md"
+
+
+def _notes(fld: Field, version: str) -> str:
     notes = [_cell(fld.description)]
     for name in fld.codelists:
         stem = name.removesuffix(".csv")
         state = "open" if fld.open_codelist else "closed"
-        notes.append(f"Codes: [{stem}](codelists.md#{stem}) ({state}).")
+        notes.append(f"Codes: [{stem}]({_codelists_page(version)}#{stem}) ({state}).")
     if fld.const is not None:
         notes.append(f"Must be `{fld.const}`.")
+    if fld.deprecated:
+        notes.append(f"**Deprecated**: use `{fld.replaced_by}` instead.")
     if fld.required_when:
         notes.append(f"Required when: {_cell(fld.required_when)}")
     if fld.minimum is not None:
@@ -69,7 +75,7 @@ def schema_page(version: str | None = None) -> str:
             required = "yes" if child.required else ("when stated" if child.required_when
                                                      else "no")
             lines.append(f"| `{name}` | {_cell(child.title)} | {_type(child)} | {required} | "
-                         f"{_notes(child)} |")
+                         f"{_notes(child, version)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -175,9 +181,15 @@ def versions_page() -> str:
 
 
 def pages() -> dict[str, str]:
+    out = {}
+    for info in versions():
+        current = info.version == latest_version()
+        out[f"reference/schema{'' if current else '-' + info.version}.md"] = schema_page(
+            info.version)
+        out[f"reference/codelists{'' if current else '-' + info.version}.md"] = \
+            codelists_page(info.version)
     return {
-        "reference/schema.md": schema_page(),
-        "reference/codelists.md": codelists_page(),
+        **out,
         "reference/issue-codes.md": issues_page(),
         "reference/checks.md": checks_page(),
         "reference/cli.md": cli_page(),

@@ -110,6 +110,18 @@ STRUCTURE = [
        "{problem} Supported versions: {versions}.",
        "Write the version as text in quotes, for example \"version\": \"{latest}\", or "
        "install a newer release of this toolkit."),
+    _t("extension-not-found", "Extension not found", E, "structure",
+       "The dataset names an extension that could not be found. The dataset was checked "
+       "without it.",
+       "{detail}",
+       "Check the extension's name in 'extensions', or put its folder beside the dataset. "
+       "'coprod compile --help' lists the packaged extensions."),
+    _t("extension-failed", "Extension could not be applied", E, "structure",
+       "An extension was found but could not be applied to the standard. The dataset was "
+       "checked without it.",
+       "{detail}",
+       "Fix the extension (its extension.json, patches or codelist files), or remove it "
+       "from 'extensions'."),
     _t("missing-required-field", "Required field missing", E, "structure",
        "A field that the standard requires is missing.",
        "{title} ('{field}') is missing.",

@@ -39,28 +39,33 @@ class Codelist:
         return next((c for c in self.codes if c.code == code), None)
 
 
+_COMPILED: dict[str, dict[str, Codelist]] = {}  # codelists of schema sets with extensions
+
+
+def register_compiled(key: str, codelists: dict[str, Codelist]) -> None:
+    _COMPILED[key] = codelists
+
+
+def read_codelist(path) -> Codelist:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return Codelist(path.name, tuple(
+        Code(code=row["code"], title=row["title"], description=row["description"],
+             deprecated=row.get("deprecated") or "",
+             extra={k: v for k, v in row.items()
+                    if k not in {"code", "title", "description", "deprecated"}})
+        for row in rows))
+
+
 @cache
 def load_codelists(version: str) -> dict[str, Codelist]:
     """Every codelist of a version, keyed by file name (``stage.csv``)."""
+    if version in _COMPILED:
+        return _COMPILED[version]
     folder = version_dir(version) / "codelists"
     lists = {}
     for path in sorted(folder.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        codes = tuple(
-            Code(
-                code=row["code"],
-                title=row["title"],
-                description=row["description"],
-                deprecated=row.get("deprecated") or "",
-                extra={
-                    k: v for k, v in row.items()
-                    if k not in {"code", "title", "description", "deprecated"}
-                },
-            )
-            for row in rows
-        )
-        lists[path.name] = Codelist(path.name, codes)
+        lists[path.name] = read_codelist(path)
     return lists
 
 

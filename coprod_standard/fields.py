@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from referencing import Registry
 from referencing._core import Resolver
 
 from .schemas import ROOT_SCHEMA, registry, schema_id
@@ -149,15 +150,18 @@ class _Walker:
             fld.maximum = schema["maximum"]
 
 
-@cache
-def fields(version: str) -> dict[Path, Field]:
-    """Every field of the dataset schema, in schema order, keyed by path."""
-    reg = registry(version)
-    root_uri = schema_id(version, ROOT_SCHEMA)
+def walk_fields(reg: Registry, root_uri: str) -> dict[Path, Field]:
+    """Every field of the schema at ``root_uri``, in schema order, keyed by path."""
     resolver = reg.resolver(base_uri=root_uri)
     walker = _Walker()
     walker.walk([({"$ref": root_uri}, resolver)], (), True)
     return walker.fields
+
+
+@cache
+def fields(version: str) -> dict[Path, Field]:
+    """Every field of a version's dataset schema, in schema order, keyed by path."""
+    return walk_fields(registry(version), schema_id(version, ROOT_SCHEMA))
 
 
 def path_of_pointer(pointer: str) -> Path:

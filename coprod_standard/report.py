@@ -36,6 +36,7 @@ class Report:
     records: list[str] = field(default_factory=list)  # labels, in reading order
     unreadable: bool = False
     level: str = "publish"
+    extensions: list[str] = field(default_factory=list)
     scorecards: list[tuple[str, list[PrincipleResult]]] = field(default_factory=list)
     checks_run: set[str] = field(default_factory=set)  # codes of the checks beyond the schema
 
@@ -98,6 +99,7 @@ class Report:
             "status": self.status,
             "valid": self.valid,
             "version": self.version,
+            "extensions": self.extensions,
             "records": len(self.records),
             "projects": self.projects,
             "errors": counts.get("error", 0),

@@ -62,19 +62,36 @@ def latest_version() -> str:
     return current[-1] if current else version_names()[-1]
 
 
+# Schema sets compiled with extensions, by key ("1.1+welsh-local-authority"). They are used
+# exactly like a version, so that every cached lookup works on them unchanged.
+_COMPILED: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+def base_version(version: str) -> str:
+    """The released version a (possibly compiled) schema set is built on."""
+    return version.split("+", 1)[0]
+
+
+def register_compiled(key: str, schemas: dict[str, dict[str, Any]]) -> None:
+    _COMPILED[key] = schemas
+
+
 def version_dir(version: str) -> Path:
+    version = base_version(version)
     if version not in version_names():
         raise KeyError(f"Unknown version {version!r}; known: {', '.join(version_names())}")
     return schemas_dir() / version
 
 
 def schema_id(version: str, filename: str) -> str:
-    return f"{base_url()}{version}/{filename}"
+    return f"{base_url()}{base_version(version)}/{filename}"
 
 
 @cache
 def load_schemas(version: str) -> dict[str, dict[str, Any]]:
     """Every schema file of a version, by file name. Treat the result as read-only."""
+    if version in _COMPILED:
+        return _COMPILED[version]
     folder = version_dir(version)
     return {
         path.name: json.loads(path.read_text(encoding="utf-8"))

@@ -27,7 +27,8 @@ class PrincipleResult:
 def _titles(version: str, principle: str, codes: list[str]) -> str:
     codelist = find_codelist(version, CODELISTS[principle])
     titles = [(codelist.get(c).title if codelist and codelist.get(c) else c) for c in codes]
-    return ", ".join(t[0].lower() + t[1:] if t[:2] != t[:2].upper() else t for t in titles)
+    return ", ".join(t if sum(w[:1].isupper() for w in t.split()) > 1 else t[0].lower() + t[1:]
+                     for t in titles)
 
 
 def _extra_gap(project: dict, principle: str, block: dict) -> str:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from .checks import LEVELS, POLICIES, Context, Settings, run
+from .extensions import ExtensionError, compile_set
 from .issues import issue_type
 from .limits import Limits
 from .readers import ReadResult, Record, Source, Unreadable, read, source_name
@@ -92,6 +95,25 @@ def _prefer_privacy(report: Report) -> None:
                      if not (i.code == "unknown-field" and i.path in personal)]
 
 
+def _with_extensions(version: str | None, result: ReadResult, source: Source,
+                     report: Report) -> str | None:
+    """The schema set to check against: the version, with any declared extensions."""
+    declared = result.data.get("extensions") if isinstance(result.data, dict) else None
+    if not version or not isinstance(declared, list) or not declared or not all(
+            isinstance(name, str) for name in declared):
+        return version
+    base = Path(source).parent if isinstance(source, (str, os.PathLike)) else None
+    try:
+        key = compile_set(version, declared, base)
+    except ExtensionError as exc:
+        report.issues.append(issue_type(exc.code).make(
+            path="/extensions", field="extensions", title="Extensions", detail=str(exc),
+            record="the dataset's own details"))
+        return version
+    report.extensions = list(declared)
+    return key
+
+
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
              level: str = "publish", disclosure: str = "nhs-digital",
              today: date | None = None) -> Report:
@@ -112,6 +134,7 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
         return report
     version = _choose_version(result, report) if result.is_object else None
     report.version = version
+    version = _with_extensions(version, result, source, report)
     _check_records(result.records, version, report, settings)
     if not result.has_version:  # already said, in words that explain what was done instead
         report.issues = [i for i in report.issues

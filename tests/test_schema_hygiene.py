@@ -117,7 +117,7 @@ def test_identifier_patterns_are_distinct(version):
 
 def test_every_listed_version_has_a_folder_and_nothing_else_does():
     folders = {p.name for p in schemas_dir().iterdir() if p.is_dir()}
-    assert folders == set(VERSIONS) | {"instruments"}
+    assert folders == set(VERSIONS) | {"instruments", "extensions"}
     meta = json.loads((schemas_dir() / "standard.json").read_text())
     assert [v["status"] for v in meta["versions"]].count("current") == 1
 
@@ -143,3 +143,55 @@ def test_the_bundled_schema_gives_the_same_verdict_on_every_example_and_fixture(
         document = _parse_for_schema(path.read_bytes())
         ours = validate(path, level="schema").valid
         assert (not list(checker.iter_errors(document))) is ours, path
+
+
+def test_each_version_has_a_changelog_that_names_every_change():
+    from coprod_standard.governance import missing_from_changelog
+
+    for version in VERSIONS:
+        assert (version_dir(version) / "CHANGELOG.md").is_file(), version
+    for old, new in zip(VERSIONS, VERSIONS[1:], strict=False):
+        changelog = (version_dir(new) / "CHANGELOG.md").read_text(encoding="utf-8")
+        assert missing_from_changelog(version_dir(old), version_dir(new), changelog) == []
+
+
+def test_a_schema_change_left_out_of_the_changelog_is_caught(tmp_path):
+    import shutil
+
+    from coprod_standard.governance import missing_from_changelog
+
+    old, new = version_dir(VERSIONS[-2]), tmp_path / "next"
+    shutil.copytree(version_dir(VERSIONS[-1]), new)
+    project = json.loads((new / "project.schema.json").read_text())
+    project["properties"]["budgetGBP"] = {"title": "Budget", "description": "The budget.",
+                                          "type": "number"}
+    (new / "project.schema.json").write_text(json.dumps(project))
+    with (new / "codelists" / "stage.csv").open("a") as handle:
+        handle.write("review,Review,Looking back.\n")
+    changelog = (new / "CHANGELOG.md").read_text()
+    assert missing_from_changelog(old, new, changelog) == ["projects[].budgetGBP",
+                                                           "stage.csv: review"]
+    assert missing_from_changelog(old, new, changelog + "\n`projects[].budgetGBP` and "
+                                  "`stage.csv: review`") == []
+
+
+def test_released_versions_keep_their_schema_ids_and_are_frozen():
+    for version in VERSIONS:
+        for schema in load_schemas(version).values():
+            assert f"/{version}/" in schema["$id"]
+
+
+def test_released_versions_match_their_frozen_checksums():
+    """A released version is never edited: its files must match the checksums recorded
+    when it was released (schemas/<version>/SHA256SUMS)."""
+    import hashlib
+
+    for version in VERSIONS:
+        folder = version_dir(version)
+        recorded = {}
+        for line in (folder / "SHA256SUMS").read_text().splitlines():
+            digest, name = line.split(maxsplit=1)
+            recorded[name.removeprefix("./")] = digest
+        actual = {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                  for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
+        assert actual == recorded, f"schemas/{version} has changed since its release"

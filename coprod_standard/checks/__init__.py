@@ -101,6 +101,7 @@ def catalogue() -> list[Check]:
 def _load() -> None:
     from . import (  # noqa: F401 - importing registers the checks
         disclosure,
+        economics,
         evaluation,
         evidence,
         inclusion,

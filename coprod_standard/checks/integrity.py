@@ -94,10 +94,15 @@ def unknown_group_reference(ctx: Context):
                     yield Finding(f"/{key}/{i}/{ref}/{j}", {"ident": ident})
 
 
+def _start_key(activity: dict) -> str:
+    """An activity's first date: 'startDate' from version 1.1, 'date' before (deprecated)."""
+    return "startDate" if "startDate" in activity else "date"
+
+
 def _periods(project: dict):
     yield "", project, "startDate", "endDate"
     for i, activity in items(project, "activities"):
-        yield f"/activities/{i}", activity, "date", "endDate"
+        yield f"/activities/{i}", activity, _start_key(activity), "endDate"
     for where, _, _, report in reports(project):
         yield f"{where}/period", obj(report.get("period")), "startDate", "endDate"
     for i, cost in items(project, "costs"):
@@ -129,8 +134,9 @@ def date_outside_project(ctx: Context):
     start, end = day(ctx.data, "startDate"), day(ctx.data, "endDate")
     if not start:
         return
-    spans = [(f"/activities/{i}/date", "activity", day(a, "date"), day(a, "endDate") or
-              day(a, "date"), None) for i, a in items(ctx.data, "activities")]
+    spans = [(f"/activities/{i}/{_start_key(a)}", "activity", day(a, _start_key(a)),
+              day(a, "endDate") or day(a, _start_key(a)), None)
+             for i, a in items(ctx.data, "activities")]
     spans += [(f"{w}/period", "result period", day(obj(r.get("period")), "startDate"),
                day(obj(r.get("period")), "endDate"), r.get("timepoint"))
               for w, _, _, r in reports(ctx.data)]

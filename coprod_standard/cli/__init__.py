@@ -12,10 +12,12 @@ import click
 from .. import __version__
 from .catalogue_cmd import checks
 from .codelists_cmd import codelists
+from .compile_cmd import compile_schema
 from .convert_cmd import convert
 from .instruments_cmd import aggregate, score
 from .schema_cmd import schema
 from .template_cmd import template
+from .upgrade_cmd import upgrade
 from .validate_cmd import validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -27,7 +29,8 @@ def cli() -> None:
     """Check, explore and publish data in the Co-production Data Standard."""
 
 
-for command in (validate, convert, template, score, aggregate, schema, codelists, checks):
+for command in (validate, convert, upgrade, template, score, aggregate, schema, compile_schema,
+                codelists, checks):
     cli.add_command(command)
 
 

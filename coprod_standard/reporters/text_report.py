@@ -33,7 +33,11 @@ def _counts_phrase(report: Report) -> str:
 
 def _scope(report: Report) -> str:
     projects = _plural(report.projects, "project")
-    return f"Checked against version {report.version}: the dataset's own details and {projects}."
+    version = f"version {report.version}"
+    if report.extensions:
+        names = ", ".join(report.extensions)
+        version += f" with the extension{'s' if len(report.extensions) > 1 else ''} {names}"
+    return f"Checked against {version}: the dataset's own details and {projects}."
 
 
 def _verdict(report: Report) -> list[str]:

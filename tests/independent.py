@@ -9,7 +9,7 @@ from functools import cache
 
 import jsonschema_rs
 
-from coprod_standard.schemas import ROOT_SCHEMA, load_schemas
+from coprod_standard.schemas import ROOT_SCHEMA, load_schemas, version_names
 
 
 def _refuse(uri: str):
@@ -25,5 +25,8 @@ def rust_validator(version: str):
         schemas[ROOT_SCHEMA], registry=registry, validate_formats=True, retriever=_refuse)
 
 
-def independent_verdict(document, version: str = "1.0") -> bool:
+def independent_verdict(document) -> bool:
+    """Valid against the schema of the version the document declares (1.0 if none)."""
+    declared = document.get("version") if isinstance(document, dict) else None
+    version = declared if declared in version_names() else "1.0"
     return rust_validator(version).is_valid(document)

@@ -51,8 +51,11 @@ def _own(ctx: Context):
     return ctx.data
 
 
-def _texts(ctx: Context) -> Iterator[tuple[str, str, str]]:
-    yield from walk_strings(_own(ctx))
+def _texts(ctx: Context) -> list[tuple[str, str, str]]:
+    """Every string in the record, found once and shared by all the privacy checks."""
+    if ctx.texts is None:
+        ctx.texts = list(walk_strings(_own(ctx)))
+    return ctx.texts
 
 
 def _scan(name: str, what: str, title: str, found, exempt: tuple[str, ...] = ()):

@@ -51,8 +51,8 @@ class Context:
     settings: Settings
     version: str
     pointer: str = ""  # the record's own JSON Pointer
-    texts: list | None = None  # every string in the record, once found (privacy checks)
     project_ids: list[tuple[str, Any]] = field(default_factory=list)  # dataset scope only
+    texts: list | None = None  # every string in the record, once found (privacy checks)
 
 
 @dataclass(frozen=True)

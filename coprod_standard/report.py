@@ -39,6 +39,7 @@ class Report:
     extensions: list[str] = field(default_factory=list)
     scorecards: list[tuple[str, list[PrincipleResult]]] = field(default_factory=list)
     checks_run: set[str] = field(default_factory=set)  # codes of the checks beyond the schema
+    data: Any = field(default=None, repr=False)  # the dataset as read (never in the report)
 
     @property
     def status(self) -> str:

@@ -134,6 +134,7 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
         return report
     version = _choose_version(result, report) if result.is_object else None
     report.version = version
+    report.data = result.data
     version = _with_extensions(version, result, source, report)
     _check_records(result.records, version, report, settings)
     if not result.has_version:  # already said, in words that explain what was done instead

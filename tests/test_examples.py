@@ -104,3 +104,46 @@ def test_examples_hold_no_personal_data(path):
     text = json.dumps(data)
     for kind, pattern in PERSONAL.items():
         assert not pattern.search(text), f"{path.name} contains something like a {kind}"
+
+
+def test_the_version_1_1_examples_use_everything_new_in_1_1():
+    """The 1.1 examples use every object added in 1.1 and every code of its new lists."""
+    from coprod_standard.codelists import find_codelist
+
+    old, new = fields("1.0"), fields("1.1")
+    added = {p: f for p, f in new.items() if p not in old}
+    new_lists = {n for f in added.values() for n in f.codelists} - {
+        n for f in old.values() for n in f.codelists}
+    assert added and new_lists
+    used_paths, used_codes = set(), {}
+    for path in EXAMPLES:
+        data = json.loads(path.read_text())
+        if data["version"] != "1.1":
+            continue
+        for where, value in _paths_used(data):
+            used_paths.add(where)
+            fld = new.get(where)
+            for name in fld.codelists if fld else ():
+                for code in value if isinstance(value, list) else [value]:
+                    used_codes.setdefault(name, set()).add(code)
+    objects = {p for p, f in added.items() if "object" in f.types}
+    assert objects - used_paths == set()
+    # HACT's values may not be shared (CC BY-NC-ND), so no example uses that method.
+    allowed_unused = {"valuation-method.csv": {"hact-social-value-bank", "other"}}
+    for name in new_lists:
+        codes = set(find_codelist("1.1", name).code_values())
+        assert codes - used_codes.get(name, set()) <= allowed_unused.get(name, set()), name
+
+
+def test_the_privacy_and_integrity_checks_run_on_dataset_level_text(tmp_path):
+    """A regression: these checks once failed quietly ('check could not finish')."""
+    data = json.loads(EXAMPLES[NAMES.index("minimal.json")].read_text())
+    data["description"] = "Write to someone.private@gmail.com or ring 07700 900123."
+    data["projects"].append(dict(data["projects"][0]))
+    path = tmp_path / "leaky.json"
+    path.write_text(json.dumps(data))
+    report = validate(path, level="publish")
+    codes = {i.code for i in report.issues}
+    assert not report.valid
+    assert "check-failed" not in codes
+    assert {"email-address", "phone-number", "duplicate-project-id"} <= codes, codes

@@ -40,7 +40,7 @@ def same_json(a, b) -> bool:
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_round_trip_gives_back_exactly_the_original(example, fmt, name, tmp_path):
     original = json.loads(example.read_text())
-    write(original, "1.0", fmt, tmp_path / name)
+    write(original, original["version"], fmt, tmp_path / name)
     back = read(tmp_path / name)
     assert back.issues == []
     assert same_json(back.data, original)
@@ -267,7 +267,8 @@ def test_the_exported_data_package_passes_frictionless_validate(tmp_path):
 
     for example in EXAMPLES:
         folder = tmp_path / example.stem
-        write(json.loads(example.read_text()), "1.0", "datapackage", folder)
+        data = json.loads(example.read_text())
+        write(data, data["version"], "datapackage", folder)
         result = subprocess.run([sys.executable, "-m", "frictionless", "validate",
                                  str(folder / "datapackage.json"), "--json"],
                                 capture_output=True, text=True, timeout=600)

@@ -27,3 +27,11 @@ def test_responses_meet_their_target():
     for command in ("aggregate", "score"):
         assert result["commands"][command]["seconds"] <= 10
         assert result["commands"][command]["peakMB"] <= 200
+
+
+def test_combining_1000_datasets_meets_its_target_with_its_peer_measured():
+    result = json.loads((RESULTS / "combine-1000.json").read_text())
+    assert result["datasets"] == 1000
+    assert result["commands"]["combine"]["seconds"] <= 10
+    assert result["commands"]["compare"]["seconds"] <= 10
+    assert "check-jsonschema (schema only)" in result["peers"]

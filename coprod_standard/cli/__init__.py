@@ -15,6 +15,7 @@ from .codelists_cmd import codelists
 from .compile_cmd import compile_schema
 from .convert_cmd import convert
 from .instruments_cmd import aggregate, score
+from .research_cmd import combine, compare
 from .schema_cmd import schema
 from .template_cmd import template
 from .upgrade_cmd import upgrade
@@ -29,8 +30,8 @@ def cli() -> None:
     """Check, explore and publish data in the Co-production Data Standard."""
 
 
-for command in (validate, convert, upgrade, template, score, aggregate, schema, compile_schema,
-                codelists, checks):
+for command in (validate, convert, upgrade, template, score, aggregate, combine, compare,
+                schema, compile_schema, codelists, checks):
     cli.add_command(command)
 
 

@@ -1,0 +1,116 @@
+"""coprod combine and coprod compare: published datasets into one analysis-ready store, and
+a report comparing the projects in it."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from ..limits import Limits
+
+LEVELS = ["schema", "draft", "publish"]
+
+
+def _exists(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise click.UsageError(f"'{path}' already exists; use --force to replace it")
+
+
+@click.command()
+@click.argument("sources", nargs=-1, type=str)
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The DuckDB file to write (for example study.duckdb).")
+@click.option("--registry", multiple=True, type=click.Path(),
+              help="A CSV or JSON file listing datasets (a 'url' or 'path' column, and "
+                   "'publisher'); can be given more than once.")
+@click.option("--fetch", "allow_web", is_flag=True,
+              help="Fetch web addresses (only from hosts given with --allow-host).")
+@click.option("--allow-host", "hosts", multiple=True,
+              help="A host that may be fetched from, such as data.example.org.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds to wait for a web server before giving up.")
+@click.option("--max-size", default=Limits().max_bytes // 1_000_000, show_default=True,
+              type=click.IntRange(1, 10_000), help="The largest dataset to read, in MB.")
+@click.option("--level", type=click.Choice(LEVELS), default="publish", show_default=True,
+              help="How strictly each dataset is checked before it is let in.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Also export every table as CSV into this folder.")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False),
+              help="Also export every table as Parquet, partitioned by publisher.")
+@click.option("--jobs", default=0, type=click.IntRange(0, 64),
+              help="Processes to use (default: one per core, up to 4).")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow_web: bool,
+            hosts: tuple[str, ...], timeout: float, max_size: int, level: str,
+            csv_dir: str | None, parquet_dir: str | None, jobs: int, force: bool) -> None:
+    """Combine the datasets in SOURCES (files, folders or web addresses) into one DuckDB
+    file of analysis-ready tables. Invalid or unavailable datasets are kept out of the
+    analysis tables and listed, with their reasons, in the 'datasets' and 'issues' tables.
+
+    Exit status: 0 every dataset combined, 1 some were kept out, 2 usage error,
+    3 no dataset could be read.
+    """
+    from ..research.combine import combine as combine_sources
+    from ..research.sources import SourceError, expand
+
+    if not sources and not registry:
+        raise click.UsageError("name at least one file, folder, web address or --registry")
+    if allow_web and not hosts:
+        raise click.UsageError("--fetch needs at least one --allow-host")
+    target = Path(out)
+    _exists(target, force)
+    try:
+        found = expand(list(sources), list(registry))
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
+    with click.progressbar(length=len(found), label="Combining", file=sys.stderr,
+                           show_pos=True) as bar:
+        result = combine_sources(
+            found, target, level=level, allow_web=allow_web, allowed=set(hosts),
+            timeout=timeout, max_bytes=max_size * 1_000_000, jobs=jobs,
+            csv_dir=Path(csv_dir) if csv_dir else None,
+            parquet_dir=Path(parquet_dir) if parquet_dir else None, progress=bar.update)
+    used = result.count("valid")
+    click.echo(f"Combined {used} of {len(result.datasets)} datasets into {target}: "
+               + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in
+                           result.rows.items() if n) + ".")
+    kept_out = [d for d in result.datasets if d["status"] != "valid"]
+    for record in kept_out:
+        click.echo(f"  kept out ({record['status']}): {record['source']}: {record['reason']}")
+    if kept_out:
+        click.echo("  The 'datasets' and 'issues' tables in the store list every reason.")
+    sys.exit(0 if not kept_out else 1 if used or any(d["status"] == "invalid"
+                                                      for d in kept_out) else 3)
+
+
+@click.command()
+@click.argument("store", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the report into.")
+@click.option("--force", is_flag=True, help="Replace a report already in the folder.")
+def compare(store: str, out: str, force: bool) -> None:
+    """Compare the projects in STORE (made by 'coprod combine') and write a report into
+    OUT: index.html (a self-contained page), tables/*.csv and charts/*.png and *.svg,
+    including forest plots of random-effects meta-analyses.
+
+    Exit status: 0 written, 2 usage error, 3 the store could not be read.
+    """
+    from ..research import StoreError, compare_report
+
+    folder = Path(out)
+    _exists(folder / "index.html", force)
+    if force and (folder / "charts").is_dir():
+        shutil.rmtree(folder / "charts")  # charts from an earlier report must not linger
+    try:
+        found, written = compare_report(store, folder)
+    except StoreError as exc:
+        click.echo(f"COULD NOT READ {store}\n  {exc}", err=True)
+        sys.exit(3)
+    click.echo(f"Compared {found.summary()}. Report written to {written.page}, with "
+               f"{len(written.tables)} tables and {len(written.charts)} chart files; "
+               f"{len(found.analyses)} meta-analyses.")
+    for note in found.not_pooled:
+        click.echo(f"  not pooled: {note}")

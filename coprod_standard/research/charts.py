@@ -1,0 +1,139 @@
+"""Charts for the comparison report, drawn with matplotlib (no display needed), each saved
+as PNG and SVG. Colours are the Okabe-Ito palette, which stays distinct for people with
+colour-blindness; text in the SVG stays text, so it can be searched and read aloud."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from .compare import Analysis
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+STATUS_COLOURS = {"met": "#009E73", "partly met": "#E69F00", "not met": "#D55E00",
+                  "not evidenced": "#999999"}
+INK = "#1b1b1b"
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "coprod",
+                                "font.family": "DejaVu Sans", "font.size": 10,
+                                "axes.spines.top": False, "axes.spines.right": False,
+                                "text.color": INK, "axes.labelcolor": INK})
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, folder: Path, name: str) -> str:
+    """Write NAME.png and NAME.svg; return the SVG text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.savefig(folder / f"{name}.png", dpi=150, bbox_inches="tight",
+                metadata={"Software": None})
+    fig.savefig(folder / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return (folder / f"{name}.svg").read_text(encoding="utf-8")
+
+
+def bars(folder: Path, name: str, title: str, labels: list[str], values: list[int],
+         xlabel: str) -> str:
+    """A horizontal bar chart, first label at the top."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.2))
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, values, color=OKABE_ITO[0])
+    ax.set_yticks(positions, labels)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    for y, value in zip(positions, values, strict=True):
+        ax.text(value, y, f" {value}", va="center")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _save(fig, folder, name)
+
+
+def stacked(folder: Path, name: str, title: str, rows: list[str],
+            parts: dict[str, list[int]], xlabel: str) -> str:
+    """A horizontal stacked bar chart: one bar per row, one segment per part."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 1.6))
+    positions = list(range(len(rows)))[::-1]
+    left = [0] * len(rows)
+    for index, (part, values) in enumerate(parts.items()):
+        colour = STATUS_COLOURS.get(part, OKABE_ITO[index % len(OKABE_ITO)])
+        ax.barh(positions, values, left=left, color=colour, label=part,
+                edgecolor="white", hatch=["", "//", "xx", ".."][index % 4])
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_yticks(positions, rows)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(parts), frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _save(fig, folder, name)
+
+
+MANY = 30  # beyond this many projects, a forest plot leaves out the names and figures
+
+
+def forest(folder: Path, name: str, analysis: Analysis) -> str:
+    """A forest plot: each project's effect and 95% interval (square sized by its weight),
+    and the pooled random-effects estimate as a diamond. With many projects, they are
+    drawn in order of their result, without names (the tables give every figure)."""
+    plt = _pyplot()
+    pooled = analysis.pooled
+    many = len(pooled.studies) > MANY
+    studies = sorted(pooled.studies, key=lambda s: s.effect) if many else pooled.studies
+    weights = [1.0 / (s.variance + pooled.tau2) for s in studies]
+    total = math.fsum(weights)
+    height = 7.0 if many else 0.5 * len(studies) + 2.0
+    fig, ax = plt.subplots(figsize=(8, height))
+    ys = list(range(len(studies) + 1, 1, -1))
+    if many:
+        ax.hlines(ys, [s.lower for s in studies], [s.upper for s in studies], color=INK,
+                  linewidth=0.4)
+        ax.plot([s.effect for s in studies], ys, marker="s", color=OKABE_ITO[0],
+                linestyle="none", markersize=2)
+    else:
+        for y, study, weight in zip(ys, studies, weights, strict=True):
+            ax.plot([study.lower, study.upper], [y, y], color=INK, linewidth=1.2)
+            ax.plot([study.effect], [y], marker="s", color=OKABE_ITO[0], linestyle="none",
+                    markersize=4 + 10 * math.sqrt(weight / total))
+    diamond = max(len(studies) / 60, 0.3) if many else 0.3
+    at = -diamond if many else 0.5  # the pooled row, clear of the projects
+    ax.fill([pooled.lower, pooled.estimate, pooled.upper, pooled.estimate],
+            [at, at + diamond, at, at - diamond], color=OKABE_ITO[5])
+    ax.axvline(0, color="#666666", linewidth=0.8, linestyle="--")
+    if many:
+        ax.set_yticks([at], ["Pooled (random effects)"])
+        ax.set_ylabel(f"{len(studies)} projects, in order of their result")
+    else:
+        ax.set_yticks([*ys, at], [_short(s.label) for s in studies]
+                      + ["Pooled (random effects)"])
+    ax.set_ylim(at - 2 * diamond, len(studies) + 1.8)
+    right = [] if many else [
+        f"{s.effect:.2f} [{s.lower:.2f}, {s.upper:.2f}]  {100 * w / total:.0f}%"
+        for s, w in zip(studies, weights, strict=True)]
+    right.append(f"{pooled.estimate:.2f} [{pooled.lower:.2f}, {pooled.upper:.2f}]")
+    ax.annotate("Estimate [95% CI]" + ("" if many else "  Weight"),
+                xy=(1.02, len(studies) + 1.6), xycoords=("axes fraction", "data"),
+                va="center", weight="bold")
+    for y, text in zip([*([] if many else ys), at], right, strict=True):
+        ax.annotate(text, xy=(1.02, y), xycoords=("axes fraction", "data"), va="center")
+    ax.set_xlabel(analysis.measure)
+    ax.set_title(f"{analysis.title}\n{pooled.k} projects; tau\u00b2 = {pooled.tau2:.3g}, "
+                 f"I\u00b2 = {pooled.i2:.0%}", loc="left")
+    return _save(fig, folder, name)
+
+
+def _short(text: str, limit: int = 48) -> str:
+    """Shorten a label, keeping a closing '(scale)' whole."""
+    if len(text) <= limit:
+        return text
+    head, _, scale = text.rpartition(" (") if text.endswith(")") else (text, "", "")
+    tail = f" ({scale}" if scale else ""
+    room = max(limit - len(tail), 12)
+    return head[:room - 1].rstrip() + "\u2026" + tail

@@ -1,0 +1,175 @@
+"""compare(store) -> the findings across projects: how far up the ladder they went, how the
+principles were met, which outcomes and instruments were used, what participation cost,
+and what the outcomes add up to (random-effects meta-analyses)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..checks.data import LADDER
+from .meta import Pooled, Study, caveats, change_variance, dersimonian_laird, standardised
+
+TIMEPOINT_ORDER = {"interim": 1, "end": 2, "follow-up": 3}
+
+
+@dataclass
+class Analysis:
+    title: str
+    slug: str
+    measure: str  # "mean change" (one scale) or "standardised mean difference"
+    pooled: Pooled
+    notes: list[str]
+
+
+@dataclass
+class Findings:
+    sources: list[tuple] = field(default_factory=list)  # one row per dataset combined
+    ladder: list[tuple[str, int]] = field(default_factory=list)
+    principles: list[tuple[str, str, int]] = field(default_factory=list)
+    domains: list[tuple[str, str, int]] = field(default_factory=list)
+    instruments: list[tuple[str, str, int]] = field(default_factory=list)
+    costs: list[tuple[str, str, float, int, float | None]] = field(default_factory=list)
+    analyses: list[Analysis] = field(default_factory=list)
+    not_pooled: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for row in self.sources:
+            counts[row[3]] = counts.get(row[3], 0) + 1
+        parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        projects = sum(n for _, n in self.ladder)
+        return (f"{len(self.sources)} dataset{'s' if len(self.sources) != 1 else ''} "
+                f"({parts}), {projects} project{'s' if projects != 1 else ''} analysed")
+
+
+def _effects(con) -> list[dict[str, Any]]:
+    """For each project and indicator, its latest change from baseline (whole group)."""
+    rows = con.execute("""
+        SELECT r.dataset_id, r.project_id, p.title, o.domain, i.instrument, i.score_type,
+               i.higher_is_better, r.timepoint, r.change_n, r.change_mean, r.change_sd,
+               r.change_ci95_lower, r.change_ci95_upper
+        FROM indicator_reports r
+        JOIN indicators i USING (dataset_id, project_id, outcome_id, indicator_id)
+        JOIN outcomes o USING (dataset_id, project_id, outcome_id)
+        JOIN projects p USING (dataset_id, project_id)
+        WHERE r.change_mean IS NOT NULL AND r.subgroup_dimension IS NULL
+          AND (r.suppressed IS NULL OR NOT r.suppressed)""").fetchall()
+    names = ["dataset", "project", "title", "domain", "instrument", "score_type", "higher",
+             "timepoint", "n", "mean", "sd", "lower", "upper"]
+    best: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        item = dict(zip(names, row, strict=True))
+        key = (item["dataset"], item["project"], item["score_type"])
+        rank = (TIMEPOINT_ORDER.get(item["timepoint"], 0), item["n"] or 0)
+        if key not in best or rank > best[key]["rank"]:
+            best[key] = {**item, "rank": rank}
+    return list(best.values())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _one_per_project(items: list[dict]) -> tuple[list[dict], int]:
+    """Projects must count once in a pooled estimate: where a project gives more than one
+    result, keep the one from the most people (then the first by scale name)."""
+    chosen: dict[tuple, dict] = {}
+    for item in sorted(items, key=lambda i: (-(i["n"] or 0), i["score_type"])):
+        chosen.setdefault((item["dataset"], item["project"]), item)
+    return list(chosen.values()), len(items) - len(chosen)
+
+
+def _scale(item: dict) -> str:
+    """Bespoke instruments share a score name but not a scale: each is its own."""
+    if item["instrument"] == "bespoke":
+        return f"bespoke:{item['dataset']}:{item['project']}:{item['score_type']}"
+    return item["score_type"]
+
+
+def _dropped_note(dropped: int) -> list[str]:
+    if not dropped:
+        return []
+    return [f"{dropped} further result{'s' if dropped != 1 else ''} from projects already "
+            "counted left out, so that each project counts once (the result from the most "
+            "people is used)."]
+
+
+def meta_analyses(con) -> tuple[list[Analysis], list[str]]:
+    effects = _effects(con)
+    analyses, not_pooled = [], []
+    by_score: dict[str, list[dict]] = {}
+    for item in effects:
+        if item["instrument"] not in ("bespoke", "count"):
+            by_score.setdefault(item["score_type"], []).append(item)
+    for score_type, items in sorted(by_score.items()):
+        items = [i for i in items if change_variance(i["n"], i["sd"], i["lower"], i["upper"])]
+        if len({(i["dataset"], i["project"]) for i in items}) < 2:
+            not_pooled.append(f"{score_type}: measured by only one project with the data "
+                              "needed (a change from baseline with its SD or 95% interval), "
+                              "so there is nothing to pool.")
+            continue
+        studies = [Study(i["title"], i["mean"],
+                         change_variance(i["n"], i["sd"], i["lower"], i["upper"]), i["n"])
+                   for i in items]
+        pooled = dersimonian_laird(studies)
+        direction = ("Higher scores are better." if items[0]["higher"] else
+                     "Lower scores are better, so a fall is an improvement.")
+        analyses.append(Analysis(f"{score_type}: change from baseline", _slug(score_type),
+                                 "mean change (points)", pooled,
+                                 [direction, *caveats(pooled)]))
+    by_domain: dict[str, list[dict]] = {}
+    for item in effects:
+        if item["sd"] and item["n"] and item["n"] >= 2 and item["instrument"] != "count" \
+                and item["higher"] is not None:
+            by_domain.setdefault(item["domain"], []).append(item)
+    for domain, items in sorted(by_domain.items()):
+        if len({_scale(i) for i in items}) < 2:
+            continue  # one scale: pooled above as a mean change
+        items, dropped = _one_per_project(items)
+        if len(items) < 2:
+            continue
+        studies = []
+        for i in items:
+            d, variance = standardised(i["mean"], i["sd"], i["n"], bool(i["higher"]))
+            studies.append(Study(f"{i['title']} ({i['score_type']})", d, variance, i["n"]))
+        pooled = dersimonian_laird(studies)
+        analyses.append(Analysis(f"{domain}: standardised change across instruments",
+                                 _slug(f"smd-{domain}"), "standardised mean difference "
+                                 "(improvement positive)", pooled,
+                                 caveats(pooled, mixed_scales=True) + _dropped_note(dropped)))
+    return analyses, not_pooled
+
+
+def compare(store: str | Path) -> Findings:
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    found = Findings()
+    found.sources = con.execute("SELECT source, publisher, version, status, projects, "
+                                "reason FROM datasets ORDER BY source").fetchall()
+    counts = dict(con.execute("SELECT participation_level, count(*) FROM projects "
+                              "GROUP BY 1").fetchall())
+    found.ladder = [(level, counts.get(level, 0)) for level in LADDER]
+    found.principles = con.execute("SELECT principle, status, count(*) FROM principles "
+                                   "GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+    found.domains = con.execute("SELECT domain, result_level, count(*) FROM outcomes "
+                                "GROUP BY 1, 2 ORDER BY 3 DESC, 1").fetchall()
+    found.instruments = con.execute("SELECT instrument, score_type, count(DISTINCT "
+                                    "dataset_id || project_id) FROM indicators GROUP BY 1, 2 "
+                                    "ORDER BY 3 DESC, 1, 2").fetchall()
+    found.costs = con.execute("""
+        WITH spent AS (SELECT dataset_id, project_id, sum(amount_gbp) AS total
+                       FROM costs GROUP BY 1, 2),
+             people AS (SELECT dataset_id, project_id, sum(count) AS people
+                        FROM participant_groups WHERE count IS NOT NULL GROUP BY 1, 2)
+        SELECT p.project_id, p.title, coalesce(s.total, 0), coalesce(n.people, 0),
+               CASE WHEN n.people > 0 AND s.total IS NOT NULL THEN s.total / n.people END
+        FROM projects p LEFT JOIN spent s USING (dataset_id, project_id)
+        LEFT JOIN people n USING (dataset_id, project_id) ORDER BY 5 DESC NULLS LAST
+        """).fetchall()
+    found.analyses, found.not_pooled = meta_analyses(con)
+    con.close()
+    return found

@@ -1,0 +1,79 @@
+"""The embedded store: DuckDB tables built from column lists through Arrow (fast, typed),
+and exports to CSV and to Parquet partitioned by publisher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+DATASET_COLUMNS = [
+    ("dataset_id", "VARCHAR"), ("source", "VARCHAR"), ("publisher", "VARCHAR"),
+    ("publisher_name", "VARCHAR"), ("version", "VARCHAR"), ("title", "VARCHAR"),
+    ("license", "VARCHAR"), ("published_date", "DATE"), ("retrieved_at", "VARCHAR"),
+    ("checksum", "VARCHAR"), ("status", "VARCHAR"), ("projects", "BIGINT"),
+    ("errors", "BIGINT"), ("warnings", "BIGINT"), ("reason", "VARCHAR"),
+]
+ISSUE_COLUMNS = [("dataset_id", "VARCHAR"), ("source", "VARCHAR"), ("code", "VARCHAR"),
+                 ("severity", "VARCHAR"), ("path", "VARCHAR"), ("location", "VARCHAR"),
+                 ("message", "VARCHAR")]
+
+
+def _arrow_type(kind: str):
+    import pyarrow as pa
+
+    return {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+            "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
+            "VARCHAR[]": pa.list_(pa.string())}[kind]
+
+
+def create_table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> int:
+    """Create a table from rows (tuples in column order); returns the number of rows."""
+    import pyarrow as pa
+
+    schema = pa.schema([(column, _arrow_type(kind)) for column, kind in columns])
+    arrays = [pa.array([row[i] for row in rows], type=schema.field(i).type)
+              for i in range(len(columns))]
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    con.register("incoming", table)
+    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
+    con.unregister("incoming")
+    return len(rows)
+
+
+def _safe_for_spreadsheets(con, table: str) -> str:
+    """A SELECT of TABLE in which text that a spreadsheet would run as a formula starts
+    with an apostrophe (OWASP CSV injection); other values are unchanged."""
+    columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                          "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+    parts = []
+    for column, kind in columns:
+        quoted = '"' + column.replace('"', '""') + '"'
+        if kind == "VARCHAR":
+            parts.append(f"CASE WHEN regexp_matches({quoted}, '^[=+\\-@\\t\\r\\n]') "
+                         f"THEN chr(39) || {quoted} ELSE {quoted} END AS {quoted}")
+        else:
+            parts.append(quoted)
+    return f'SELECT {", ".join(parts)} FROM "{table}"'
+
+
+def export(con, names: list[str], csv_dir: Path | None, parquet_dir: Path | None) -> None:
+    for name in names:
+        if csv_dir is not None:
+            csv_dir.mkdir(parents=True, exist_ok=True)
+            target = (csv_dir / f"{name}.csv").as_posix().replace("'", "''")
+            con.execute(f"COPY ({_safe_for_spreadsheets(con, name)}) TO '{target}' "
+                        "(HEADER, DELIMITER ',')")
+        if parquet_dir is not None:
+            parquet_dir.mkdir(parents=True, exist_ok=True)
+            partitioned = _has(con, name, "publisher")
+            target = (parquet_dir / (name if partitioned else f"{name}.parquet")).as_posix()
+            target = target.replace("'", "''")
+            partition = "PARTITION_BY (publisher), " if partitioned else ""
+            con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT PARQUET, {partition}"
+                        "OVERWRITE_OR_IGNORE)")
+
+
+def _has(con, table: str, column: str) -> bool:
+    found: Any = con.execute("SELECT count(*) FROM information_schema.columns WHERE "
+                             "table_name = ? AND column_name = ?", [table, column]).fetchone()
+    return bool(found and found[0])

@@ -334,3 +334,31 @@ def test_the_commands_fail_kindly(coprod, tmp_path):
     bad = coprod("compare", tmp_path / "not-a-store.duckdb", "--out", tmp_path / "r")
     assert bad.returncode == 3 and "could not be read" in bad.stderr
     assert "Traceback" not in bad.stderr + partly.stderr + missing.stderr
+
+
+def test_a_long_run_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """Run in a pseudo-terminal, as a person would see it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coprod_standard", "combine", str(ROOT / "examples"), "--out",
+         str(tmp_path / "s.duckdb")], stdin=follower, stdout=follower, stderr=follower,
+        env={**os.environ, "COLUMNS": "100"})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    text = seen.decode("utf-8", "replace")
+    assert "Combining" in text and f"{len(EXAMPLES)}/{len(EXAMPLES)}" in text
+    assert "100%" in text

@@ -67,7 +67,7 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
     except SourceError as exc:
         raise click.UsageError(str(exc)) from None
     with click.progressbar(length=len(found), label="Combining", file=sys.stderr,
-                           show_pos=True) as bar:
+                           show_pos=True, show_percent=True) as bar:
         result = combine_sources(
             found, target, level=level, allow_web=allow_web, allowed=set(hosts),
             timeout=timeout, max_bytes=max_size * 1_000_000, jobs=jobs,

@@ -17,6 +17,7 @@ from .convert_cmd import convert
 from .instruments_cmd import aggregate, score
 from .research_cmd import combine, compare
 from .schema_cmd import schema
+from .serve_cmd import serve
 from .template_cmd import template
 from .upgrade_cmd import upgrade
 from .validate_cmd import validate
@@ -31,7 +32,7 @@ def cli() -> None:
 
 
 for command in (validate, convert, upgrade, template, score, aggregate, combine, compare,
-                schema, compile_schema, codelists, checks):
+                serve, schema, compile_schema, codelists, checks):
     cli.add_command(command)
 
 

@@ -102,9 +102,25 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None) 
         raise unreadable("file-too-large", name, size=Limits.describe_bytes(len(data)),
                          limit=Limits.describe_bytes(limits.max_bytes))
     if data.startswith(b"PK\x03\x04"):
-        if b"xl/workbook.xml" in data[:200_000] or name.lower().endswith((".xlsx", ".xlsm")):
+        if _is_workbook(data):
             return tabular.read_xlsx(data, name, limits)
         return tabular.read_zip(data, name, limits)
-    if name.lower().endswith(".csv"):
+    if name.lower().endswith(".csv") and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (
+            b"{", b"["):
         return tabular.read_csv_file(data, name, limits)
     return read_json(data, name, limits)
+
+
+def _is_workbook(data: bytes) -> bool:
+    """A zip is an Excel workbook if it holds xl/workbook.xml: decided by content, never
+    by the file's name."""
+    import io
+    import zipfile
+
+    if b"xl/workbook.xml" in data[:200_000]:
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # the zip reader explains what is wrong with it

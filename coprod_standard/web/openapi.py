@@ -1,0 +1,103 @@
+"""The API's OpenAPI 3.1 description. Its schemas are JSON Schema 2020-12, so the tests
+check real responses against them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+
+SEVERITY = {"type": "string", "enum": ["error", "warning", "advisory"]}
+LOCATION = {"type": "object", "additionalProperties": False, "properties": {
+    "file": {"type": "string"}, "line": {"type": "integer"}, "column": {"type": "integer"},
+    "sheet": {"type": "string"}, "row": {"type": "integer"},
+    "column_letter": {"type": "string"}, "column_title": {"type": "string"}}}
+ISSUE = {"type": "object", "required": ["code", "severity", "category", "message", "fix"],
+         "properties": {"code": {"type": "string"}, "severity": SEVERITY,
+                        "category": {"type": "string"}, "message": {"type": "string"},
+                        "fix": {"type": "string"}, "path": {"type": "string"},
+                        "location": LOCATION}}
+FILE_REPORT = {"type": "object", "required": [
+    "source", "status", "valid", "version", "errors", "warnings", "advisories", "issues",
+    "summary", "principles"], "properties": {
+    "source": {"type": "string"},
+    "status": {"type": "string", "enum": ["valid", "invalid", "unreadable"]},
+    "valid": {"type": "boolean"}, "version": {"type": ["string", "null"]},
+    "projects": {"type": "integer"}, "errors": {"type": "integer"},
+    "warnings": {"type": "integer"}, "advisories": {"type": "integer"},
+    "level": {"type": "string", "enum": ["schema", "draft", "publish"]},
+    "summary": {"type": "array", "items": {"type": "object", "required": [
+        "code", "count", "recordsAffected", "share"]}},
+    "principles": {"type": "object"},
+    "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}}}
+REPORT = {"type": "object", "required": ["tool", "toolVersion", "valid", "files"],
+          "properties": {"tool": {"const": "coprod"}, "toolVersion": {"type": "string"},
+                         "valid": {"type": "boolean"},
+                         "files": {"type": "array", "minItems": 1, "maxItems": 1,
+                                   "items": {"$ref": "#/components/schemas/FileReport"}}}}
+ERROR = {"type": "object", "required": ["error", "message"],
+         "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
+CHECK = {"type": "object", "required": ["code", "severity", "category", "title", "serves",
+                                        "levels", "explanation"],
+         "properties": {"code": {"type": "string"}, "severity": SEVERITY,
+                        "category": {"type": "string"}, "title": {"type": "string"},
+                        "serves": {"type": "string"},
+                        "levels": {"type": "array", "items": {"type": "string"}},
+                        "explanation": {"type": "string"}}}
+
+
+def _json(schema_name: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+
+
+def spec(config) -> dict[str, Any]:
+    binary = {"type": "string", "contentMediaType": "application/octet-stream"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Co-production Data Standard validator", "version": __version__,
+                 "description": "Check datasets in the Co-production Data Standard. Nothing "
+                                "you send is kept unless the server says so."},
+        "paths": {
+            "/api/validate": {"post": {
+                "operationId": "validate",
+                "summary": "Check a dataset: JSON, an Excel workbook, a zip of CSV files "
+                           "or a data package (zip).",
+                "parameters": [
+                    {"name": "level", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["publish", "draft"],
+                                "default": "publish"}},
+                    {"name": "name", "in": "query", "required": False,
+                     "description": "The file's name, used in messages only.",
+                     "schema": {"type": "string", "maxLength": 200}}],
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": {}},
+                    "application/octet-stream": {"schema": binary},
+                    "multipart/form-data": {"schema": {
+                        "type": "object", "properties": {"file": binary}}}}},
+                "responses": {
+                    "200": _json("Report", "The report: status valid, invalid or "
+                                           "unreadable, with every issue."),
+                    "400": _json("Error", "No file, or a malformed request."),
+                    "413": _json("Error", f"Larger than the limit ({config.limit_words})."),
+                }}},
+            "/api/checks": {"get": {
+                "operationId": "checks", "summary": "The catalogue of checks.",
+                "parameters": [{"name": "all", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": ["true", "false"]}}],
+                "responses": {"200": {"description": "Every check.", "content": {
+                    "application/json": {"schema": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/Check"}}}}}}}},
+            "/api/versions": {"get": {
+                "operationId": "versions", "summary": "The versions of the standard.",
+                "responses": {"200": {"description": "Versions.", "content": {
+                    "application/json": {"schema": {"type": "object", "required": [
+                        "versions", "latest"]}}}}}}},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This description.",
+                "responses": {"200": {"description": "OpenAPI 3.1.", "content": {
+                    "application/json": {"schema": {"type": "object"}}}}}}},
+        },
+        "components": {"schemas": {"Report": REPORT, "FileReport": FILE_REPORT,
+                                   "Issue": ISSUE, "Error": ERROR, "Check": CHECK}},
+    }

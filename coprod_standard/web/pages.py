@@ -1,0 +1,118 @@
+"""The pages people use: upload, results, templates, the checks, about, accessibility."""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+
+from ..checks.listing import catalogue_rows
+from ..schemas import latest_version, version_names
+from .intake import BadUpload, TooLarge, check_request
+from .render import page, page_html, problem
+
+TEMPLATE_FILES = {  # name in the address: (label, media type)
+    **{f"dataset-{v}.xlsx": (f"Dataset template, version {v} (Excel workbook)",
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+       for v in version_names()},
+    "responses.xlsx": ("Questionnaire responses template (Excel workbook)",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "responses.csv": ("Questionnaire responses template (CSV)", "text/csv; charset=utf-8"),
+}
+KEPT = {"report": ("report.json", "application/json"),  # a kept download: file name, type
+        "json": ("dataset.json", "application/json"),
+        "xlsx": ("dataset.xlsx", TEMPLATE_FILES["responses.xlsx"][1]),
+        "datapackage": ("datapackage.zip", "application/zip")}
+
+
+def too_large(request, config):
+    return problem(request, 413, "Your file is too large",
+                   f"The file is larger than this service's limit of {config.limit_words}.",
+                   "Check a smaller file, or split your projects across files. For large "
+                   "files, use the 'coprod validate' command on your own computer: its "
+                   "limit is higher and your file never leaves your machine.")
+
+
+def bad_upload(request, exc: BadUpload):
+    return problem(request, 400, "There is a problem with the upload",
+                   f"We could not check anything: {exc}.",
+                   "Go back, choose a file (or paste JSON) and press 'Check my file'.")
+
+
+async def home(request):
+    config = request.app.state.config
+    return page("index.html", request, config=config, level="publish")
+
+
+async def check(request):
+    config = request.app.state.config
+    try:
+        outcome = await check_request(request, config, form=True)
+    except TooLarge:
+        return too_large(request, config)
+    except BadUpload as exc:
+        return bad_upload(request, exc)
+    store = request.app.state.store
+    if store is None:
+        return page("results.html", request, outcome=outcome, kept=None,
+                    links={d.kind: d.data_uri for d in outcome.downloads})
+    token, expires = store.new()
+    for download in outcome.downloads:
+        store.put(token, download.kind, download.data)
+    links = {d.kind: f"/results/{token}/{d.kind}" for d in outcome.downloads}
+    html = page_html("results.html", "/check", outcome=outcome, links=links,
+                     kept={"token": token, "expires": expires.strftime("%d %B %Y, %H:%M UTC")})
+    store.put(token, "page", html.encode("utf-8"))
+    return RedirectResponse(f"/results/{token}", status_code=303)  # reloading is safe
+
+
+async def kept_result(request):
+    store = request.app.state.store
+    token, kind = request.path_params["token"], request.path_params.get("kind", "page")
+    data = store.load(token, kind) if store is not None else None
+    if data is None:
+        return problem(request, 404, "These results are not here",
+                       "They may have expired and been deleted, or the address is wrong.",
+                       "Check your file again.")
+    if kind == "page":
+        return Response(data, media_type="text/html")
+    filename, media = KEPT.get(kind, ("result", "application/octet-stream"))
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def templates(request):
+    return page("templates.html", request, files=TEMPLATE_FILES, latest=latest_version())
+
+
+async def template_file(request):
+    name = request.path_params["name"]
+    if name not in TEMPLATE_FILES:
+        return problem(request, 404, "There is no such template",
+                       "The address does not name one of our templates.",
+                       "Choose a template from the templates page.")
+    from ..writers.responses_out import responses_csv, responses_workbook
+    from ..writers.xlsx_out import workbook_bytes
+
+    if name == "responses.csv":
+        data = responses_csv().encode("utf-8")
+    elif name == "responses.xlsx":
+        data = responses_workbook()
+    else:
+        data = workbook_bytes(None, name.removeprefix("dataset-").removesuffix(".xlsx"))
+    return Response(data, media_type=TEMPLATE_FILES[name][1],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def checks(request):
+    return page("checks.html", request, rows=catalogue_rows())
+
+
+async def about(request):
+    return page("about.html", request, config=request.app.state.config)
+
+
+async def accessibility(request):
+    return page("accessibility.html", request)
+
+
+async def api_page(request):
+    return page("api.html", request, config=request.app.state.config)

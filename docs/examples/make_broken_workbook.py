@@ -1,0 +1,36 @@
+"""Make broken-workbook.xlsx: the dementia club example as a workbook, with three mistakes
+that people make in spreadsheets. The docs and the web validator's tests use it.
+
+    python docs/examples/make_broken_workbook.py
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from coprod_standard.writers import render
+
+HERE = Path(__file__).resolve().parent
+MISTAKES = [  # sheet, heading, row, the value typed
+    ("Projects", "Start date", 2, "31/02/2024"),
+    ("Projects", "Level of participation", 2, "co-producton"),
+    ("Participant groups", "Number of people", 2, "about 45"),
+]
+
+
+def main() -> None:
+    data = json.loads((HERE.parent.parent / "examples" / "dementia-club.json").read_text())
+    book = load_workbook(io.BytesIO(render(data, data["version"], "xlsx")))
+    for sheet, heading, row, value in MISTAKES:
+        ws = book[sheet]
+        column = [c.value for c in ws[1]].index(heading) + 1
+        ws.cell(row=row, column=column, value=value)
+    book.save(HERE / "broken-workbook.xlsx")
+
+
+if __name__ == "__main__":
+    main()

@@ -249,3 +249,36 @@ def test_the_store_sweeps_expired_results_and_refuses_odd_names(tmp_path):
     assert store.load("../../etc", "passwd") is None
     with pytest.raises(ValueError):
         store.put(fresh, "../escape", b"x")
+
+
+def test_coprod_serve_answers_every_bundled_example(tmp_path, coprod):
+    """The command itself, as a person starts it."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "coprod_standard", "serve", "--port",
+                               str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if request(base + "/").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        for example in EXAMPLES:
+            answer = _upload(base, example.name, example.read_bytes())
+            assert f"{example.name} is valid: it meets the standard" in answer.text
+        assert "server" not in {k.lower() for k in request(base + "/").headers}
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in out and "Uploads are not kept" in out
+    assert "Traceback" not in err
+    refused = coprod("serve", "--keep-results", "2")
+    assert refused.returncode == 2 and "--results-folder" in refused.stderr

@@ -71,3 +71,109 @@ def test_the_readme_opens_with_the_two_commands_that_ci_runs():
                 if line.strip() and not line.startswith("#")]
     assert block[0] in ci_lines  # install and validate the examples
     assert block[1] in ci_lines  # install and run the tests
+
+
+def test_every_issue_and_check_code_has_its_page_and_no_page_is_left_over():
+    from coprod_standard.issues import catalogue
+
+    codes = {kind.code for kind in catalogue()}
+    generated = {p for p in pages() if p.startswith("reference/codes/")}
+    assert generated == {f"reference/codes/{code}.md" for code in codes}
+    on_disk = {f"reference/codes/{p.name}" for p in (DOCS / "reference" / "codes").glob("*.md")}
+    assert on_disk == generated, "run python -m coprod_standard.generate and remove old pages"
+    index = (DOCS / "reference" / "issue-codes.md").read_text(encoding="utf-8")
+    assert all(f"(codes/{code}.md)" in index for code in codes)
+
+
+def test_every_field_and_codelist_of_every_version_is_in_the_reference():
+    from coprod_standard.codelists import load_codelists
+    from coprod_standard.fields import fields
+    from coprod_standard.schemas import latest_version, version_names
+
+    for version in version_names():
+        suffix = "" if version == latest_version() else f"-{version}"
+        schema = pages()[f"reference/schema{suffix}.md"]
+        for path in fields(version):
+            if path and path[-1] != "*":
+                assert f"| `{path[-1]}` |" in schema, (version, path)
+        codelists = pages()[f"reference/codelists{suffix}.md"]
+        for name, codelist in load_codelists(version).items():
+            assert f"## {codelist.name}" in codelists
+            assert all(f"| `{c.code}` |" in codelists for c in codelist.codes), name
+
+
+def _commands(group=None, prefix=("coprod",)):
+    from coprod_standard.cli import cli
+
+    group = group or cli
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + (name,))
+
+
+def test_every_command_and_option_has_help_and_a_guide_mentions_the_command():
+    guides = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.glob("*.md"))
+    for path, command in _commands():
+        assert (command.help or "").strip(), f"{' '.join(path)} has no help"
+        for param in command.params:
+            if param.param_type_name == "option" and param.name != "help":
+                assert (param.help or "").strip(), f"{' '.join(path)} {param.opts} has no help"
+        assert " ".join(path) in guides, f"no guide page mentions '{' '.join(path)}'"
+
+
+def _documented_command_lines():
+    for page in sorted(DOCS.rglob("*.md")) + [ROOT / "README.md"]:
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(r"```(?:bash|console|sh)\n(.*?)```", text, flags=re.S):
+            joined = re.sub(r"\\\n\s*", " ", block)
+            for line in joined.splitlines():
+                line = line.removeprefix("$ ").strip()
+                match = re.match(r"(?:\.venv/bin/)?coprod\s.*", line)
+                if match:
+                    yield page.name, match.group(0).split("  #")[0].split(" # ")[0]
+
+
+DOCUMENTED = list(_documented_command_lines())
+
+
+@pytest.mark.parametrize("page,line", DOCUMENTED, ids=[f"{p}:{c}" for p, c in DOCUMENTED])
+def test_every_command_shown_in_the_docs_is_one_the_toolkit_accepts(page, line):
+    """Commands shown as usage (not run, because they need the user's files or the web)
+    are parsed by the real command line: a renamed option or command fails here."""
+    import click
+
+    from coprod_standard.cli import cli
+
+    args = shlex.split(line)[1:]
+    args = [a for a in args if a not in ("&&",)]
+    try:
+        ctx = cli.make_context("coprod", list(args), resilient_parsing=False)
+        while isinstance(ctx.command, click.Group) and ctx.protected_args + ctx.args:
+            name, cmd, rest = ctx.command.resolve_command(ctx, ctx.protected_args + ctx.args)
+            ctx = cmd.make_context(name, rest, parent=ctx, resilient_parsing=False)
+    except click.exceptions.Exit:
+        pass
+    except click.UsageError as exc:
+        raise AssertionError(f"{page}: '{line}' is not accepted: {exc}") from None
+
+
+def test_the_pre_commit_hooks_run_the_validator():
+    import subprocess
+    import sys
+
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"coprod-validate", "coprod-validate-draft"}
+    examples = sorted(str(p) for p in (ROOT / "examples").glob("*.json"))
+    for hook in hooks:
+        assert hook["language"] == "python" and re.search(hook["files"], "data/a.xlsx")
+        command = hook["entry"].split()
+        assert command[0] == "coprod"
+        run = [sys.executable, "-m", "coprod_standard", *command[1:]]
+        good = subprocess.run(run + examples, capture_output=True, text=True, timeout=300)
+        assert good.returncode == 0, good.stdout
+        bad = subprocess.run(run + [str(DOCS / "examples" / "broken-workbook.xlsx")],
+                             capture_output=True, text=True, timeout=300)
+        assert bad.returncode == 1 and "cell O2" in bad.stdout

@@ -12,7 +12,7 @@ from ..checks.listing import catalogue_rows
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 @click.option("--category", type=click.Choice(CATEGORIES),
               help="Only the checks in this category.")
 @click.option("--all", "show_all", is_flag=True,

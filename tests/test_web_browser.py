@@ -5,18 +5,15 @@ results, and axe-core on every page."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from coprod_standard.web.config import WebConfig
+from tests.axe import axe_violations, chromium
 from tests.conftest import EXAMPLES, ROOT
 from tests.live_server import serve
 
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 BROKEN_WORKBOOK = ROOT / "docs" / "examples" / "broken-workbook.xlsx"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIMIT = 200 * 1024  # small, so that an example-sized file can go over it
 
 
@@ -33,15 +30,8 @@ def site(work):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is missing: tests/run.sh installs it (apt-get install chromium)"
-    assert AXE.is_file(), "axe-core is missing: tests/run.sh installs it (npm ci)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -53,14 +43,7 @@ def page(browser):
     context.close()
 
 
-def _axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-    }""")
-    return result
+_axe = axe_violations
 
 
 def _upload(page, site, path):

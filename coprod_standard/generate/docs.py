@@ -216,8 +216,9 @@ def versions_page() -> str:
 @cache
 def pages() -> dict[str, str]:
     from .code_pages import code_pages
+    from .instrument_pages import instruments_page
 
-    out = code_pages()
+    out = {**code_pages(), "reference/instruments.md": instruments_page()}
     for info in versions():
         current = info.version == latest_version()
         out[f"reference/schema{'' if current else '-' + info.version}.md"] = schema_page(

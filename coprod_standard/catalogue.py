@@ -165,7 +165,8 @@ STRUCTURE = [
     _t("invalid-date", "Not a valid date", E, "dates",
        "A date is not a real date written as year-month-day.",
        "{title} ('{field}') is {shown}, which is not a valid date.",
-       "Write the date as year-month-day, for example 2025-03-31."),
+       "Write a real date as year-month-day, for example 2025-03-31, and check that the day "
+       "exists in that month."),
     _t("invalid-date-time", "Not a valid date and time", E, "dates",
        "A date and time is not written in the standard form.",
        "{title} ('{field}') is {shown}, which is not a valid date and time.",

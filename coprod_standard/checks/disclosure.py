@@ -53,6 +53,8 @@ def small_number_not_suppressed(ctx: Context):
     if not _applies(ctx):
         return
     for where, container, key in _counts(ctx.data):
+        if container.get("suppressed") is True:
+            continue  # already marked as withheld: 'suppressed-but-shown' says what to remove
         value = number(container, key)
         if value is not None and 1 <= value < ctx.settings.threshold:
             yield Finding(f"{where}/{key}", {"threshold": ctx.settings.threshold})
@@ -78,7 +80,8 @@ def number_not_rounded(ctx: Context):
 @check("statistic-for-small-number", title="Result shown for too few people", severity=E,
        category="disclosure", serves=SERVES,
        message="{statistic} is shown for fewer than {threshold} people.",
-       fix="Remove the result and set 'suppressed' to true for this report.",
+       fix="Remove the result, and 'n' and 'nExcluded' with it, and set 'suppressed' to true "
+           "for this report.",
        explanation="An average or other result for a handful of people can reveal their "
                    "answers. No result is shown when fewer than the threshold answered.")
 def statistic_for_small_number(ctx: Context):

@@ -23,14 +23,16 @@ def _evaluation(ctx: Context) -> dict | None:
 @check("evaluation-missing", title="No evaluation", severity=W, category="evaluation",
        serves="SCIE recommendation 1: evaluate the impact of co-production as standard",
        levels=PUBLISH,
-       message="The project records no evaluation.",
-       fix="Add 'evaluation' with its design and who evaluated; if there was none, say so with "
-           "design 'none' and plan one.",
+       message="The project {state}.",
+       fix="Add 'evaluation' with its design and who evaluated. If there was none, saying so "
+           "(design 'none') is honest, but this warning stays until one is done and recorded.",
        explanation="SCIE recommends that the impact of co-production is evaluated as standard. "
                    "A project without an evaluation cannot show the difference it made.")
 def evaluation_missing(ctx: Context):
     if _evaluation(ctx) is None:
-        yield Finding("/evaluation")
+        recorded = isinstance(ctx.data.get("evaluation"), dict)
+        yield Finding("/evaluation", {"state": "says it was not evaluated" if recorded
+                                      else "records no evaluation"})
 
 
 def _recorded(name: str, key: str, title: str, serves: str, fix: str, explanation: str):

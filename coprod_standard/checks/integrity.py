@@ -35,15 +35,17 @@ KNOWN_AREA_TYPES = {"E01", "E02", "E05", "E06", "E07", "E08", "E09", "E10", "E11
 DIMENSIONS = {"ethnicity": "ethnicity", "ageBand": "age band", "sex": "sex",
               "disability": "disability"}
 LOCAL_LISTS = {"participant group": ("participantGroups",), "activity": ("activities",),
-               "output": ("outputs",), "outcome": ("outcomes",), "cost": ("costs",)}
+               "output": ("outputs",), "outcome": ("outcomes",), "cost": ("costs",),
+               "economic estimate": ("economicEstimates",),  # version 1.1 and later
+               "impact risk": ("impactRisks",)}
 
 
 @check("duplicate-id", title="Identifier used twice", severity=E, category="integrity",
        serves=SERVES,
        message="The identifier '{ident}' of this {kind} is already used by {other} in this "
                "project.",
-       fix="Give each group, activity, output, outcome, indicator, result and cost its own "
-           "identifier within the project.",
+       fix="Give each group, activity, output, outcome, indicator, result, cost, economic "
+           "estimate and impact risk its own identifier within the project.",
        explanation="Identifiers must be unique within their project (and project identifiers "
                    "within the dataset), so that references and comparisons are unambiguous.")
 def duplicate_id(ctx: Context):

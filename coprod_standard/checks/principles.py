@@ -147,3 +147,17 @@ def coproduction_claimed_below_co_design(ctx: Context):
         if any(not NOT_A_CLAIM.search(value[max(0, m.start() - 40):m.start()])
                for m in COPRODUCTION_WORD.finditer(value)):
             yield Finding(f"/{key}", {"where": key, "level": level})
+
+
+@check("coercion-level", title="Recorded at the coercion level", severity=E,
+       category="principles", serves=SERVES_LADDER,
+       message="The project's participation level is coercion: people had no say at all.",
+       fix="If people had some say, choose the level that describes it (educating, informing, "
+           "consultation, engagement, co-design or co-production). If they had none, this is "
+           "not a project to publish in this standard.",
+       explanation="Coercion is the bottom of the ladder of participation: people attend, "
+                   "but have no voice. It is on the ladder so that people can see where "
+                   "participation starts, not as a level a published project can claim.")
+def coercion_level(ctx: Context):
+    if ctx.data.get("participationLevel") == "coercion":
+        yield Finding("/participationLevel")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..limits import Limits
+from ..limits import MB, Limits
 
 LEVELS = ["schema", "draft", "publish"]
 
@@ -32,7 +32,7 @@ def _exists(path: Path, force: bool) -> None:
               help="A host that may be fetched from, such as data.example.org.")
 @click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1, 600),
               help="Seconds to wait for a web server before giving up.")
-@click.option("--max-size", default=Limits().max_bytes // 1_000_000, show_default=True,
+@click.option("--max-size", default=Limits().max_bytes // MB, show_default=True,
               type=click.IntRange(1, 10_000), help="The largest dataset to read, in MB.")
 @click.option("--level", type=click.Choice(LEVELS), default="publish", show_default=True,
               help="How strictly each dataset is checked before it is let in.")
@@ -70,7 +70,7 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
                            show_pos=True, show_percent=True) as bar:
         result = combine_sources(
             found, target, level=level, allow_web=allow_web, allowed=set(hosts),
-            timeout=timeout, max_bytes=max_size * 1_000_000, jobs=jobs,
+            timeout=timeout, max_bytes=max_size * MB, jobs=jobs,
             csv_dir=Path(csv_dir) if csv_dir else None,
             parquet_dir=Path(parquet_dir) if parquet_dir else None, progress=bar.update)
     used = result.count("valid")

@@ -9,9 +9,10 @@ Docs, messages (field titles) and the codelist drift test all read from here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from referencing import Registry
@@ -170,5 +171,13 @@ def path_of_pointer(pointer: str) -> Path:
     return tuple("*" if (p.isascii() and p.isdigit()) else p for p in parts)
 
 
+_INDEX = re.compile(r"/\d+(?=/|$)")
+
+
 def field_at(version: str, pointer: str) -> Field | None:
+    return _field_at(version, _INDEX.sub("/*", pointer))
+
+
+@lru_cache(maxsize=8192)
+def _field_at(version: str, pointer: str) -> Field | None:
     return fields(version).get(path_of_pointer(pointer))

@@ -160,7 +160,12 @@ def catalogue() -> list[IssueType]:
     return list(_CATALOGUE.values())
 
 
+_LOADED: list[bool] = []
+
+
 def _load() -> None:
+    if _LOADED:
+        return
     # The catalogue modules register their types when imported.
     from . import catalogue as _  # noqa: F401
     from .checks import catalogue as checks
@@ -168,3 +173,4 @@ def _load() -> None:
     from .tabular import issues as _tabular  # noqa: F401
 
     checks()
+    _LOADED.append(True)

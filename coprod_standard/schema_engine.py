@@ -14,16 +14,46 @@ two agree on every example and fixture.
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
-from .formats import format_checker
+from .formats import FAST_FORMATS, format_checker
 from .issues import Issue
 from .open_codelists import deprecation_issues, open_code_issues
 from .readers import Record
-from .schemas import PROJECT_SCHEMA, ROOT_SCHEMA, load_schema, registry, schema_id
+from .schemas import PROJECT_SCHEMA, ROOT_SCHEMA, load_schema, load_schemas, schema_id
 from .structural import translate
+
+
+def _pattern(validator, pattern: str, instance, schema):
+    """'pattern' as JSON Schema means it (ECMA-262): a final '$' is the very end of the
+    text. Python's '$' also matches before a final newline, which would let "E06000014\\n"
+    through as an area code."""
+    if not validator.is_type(instance, "string"):
+        return
+    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") \
+        else pattern
+    if not re.search(python, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# The reference engine: python-jsonschema, with the pattern keyword as the standard means it.
+Reference = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def _reference_registry(version: str) -> Registry:
+    """The version's schemas without "$schema": python-jsonschema picks the validator class
+    from it when it follows a $ref, which would swap Reference back for the stock class."""
+    resources = []
+    for schema in load_schemas(version).values():
+        contents = {key: value for key, value in schema.items() if key != "$schema"}
+        resources.append((schema["$id"], Resource.from_contents(
+            contents, default_specification=DRAFT202012)))
+    return Registry().with_resources(resources)
 
 
 class SchemaEngine:
@@ -34,10 +64,12 @@ class SchemaEngine:
         envelope = copy.deepcopy(load_schema(version, ROOT_SCHEMA))
         envelope["$id"] = schema_id(version, "dataset-envelope.schema.json")
         envelope["properties"]["projects"].pop("items", None)
-        options = {"registry": registry(version), "format_checker": format_checker()}
-        self.envelope = Draft202012Validator(envelope, **options)
-        self.project = Draft202012Validator(load_schema(version, PROJECT_SCHEMA), **options)
         self.fast = _fast_validators(version, envelope)
+        options = {"registry": _reference_registry(version), "format_checker": format_checker()}
+        envelope.pop("$schema", None)
+        project = {k: v for k, v in load_schema(version, PROJECT_SCHEMA).items() if k != "$schema"}
+        self.envelope = Reference(envelope, **options)
+        self.project = Reference(project, **options)
 
     def check(self, record: Record) -> list[Issue]:
         dataset = record.kind == "dataset"
@@ -67,14 +99,13 @@ def _fast_validators(version: str, envelope: dict):
         import jsonschema_rs
     except ImportError:
         return None
-    from .schemas import load_schemas
 
     resources = [(s["$id"], s) for s in load_schemas(version).values()]
     reg = jsonschema_rs.Registry(resources, retriever=_refuse)
 
     def make(schema: dict):
         return jsonschema_rs.Draft202012Validator(schema, registry=reg, retriever=_refuse,
-                                                  validate_formats=True)
+                                                  validate_formats=True, formats=FAST_FORMATS)
     try:
         return make(envelope), make(load_schema(version, PROJECT_SCHEMA))
     except Exception:  # noqa: BLE001 - without the fast path everything still works

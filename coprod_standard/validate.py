@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -82,6 +84,19 @@ def _check_records(records: Iterable[Record], version: str | None, report: Repor
         _run(report, "dataset", ctx, envelope)
 
 
+@contextmanager
+def _settled_memory():
+    """The data just read will live until the end: set it aside from the garbage collector,
+    which would otherwise walk all of it again and again (a fifth of the time on large
+    files)."""
+    gc.collect(0)
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _run(report: Report, scope: str, ctx: Context, record: Record) -> None:
     issues, ran = run(scope, ctx, record.pointer, record.label)
     report.issues.extend(issues)
@@ -136,7 +151,8 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     report.version = version
     report.data = result.data
     version = _with_extensions(version, result, source, report)
-    _check_records(result.records, version, report, settings)
+    with _settled_memory():
+        _check_records(result.records, version, report, settings)
     if not result.has_version:  # already said, in words that explain what was done instead
         report.issues = [i for i in report.issues
                          if (i.code, i.path) != ("missing-required-field", "/version")]

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..fields import field_at
 from ..issues import Issue, IssueType, Severity, issue_type, register
+from .data import forget_walks
 
 LEVELS = ("schema", "draft", "publish")
 POLICIES = {"nhs-digital": 8, "threshold-10": 10}  # the smallest count published as it is
@@ -52,7 +53,7 @@ class Context:
     version: str
     pointer: str = ""  # the record's own JSON Pointer
     project_ids: list[tuple[str, Any]] = field(default_factory=list)  # dataset scope only
-    texts: list | None = None  # every string in the record, once found (privacy checks)
+    texts: tuple | None = None  # its strings and keys, walked once (privacy checks)
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,26 @@ def check(code: str, *, title: str, severity: Severity, category: str, serves: s
     return register_check
 
 
+_SORTED: dict[int, list[Check]] = {}
+_SELECTED: dict[tuple[str, str, int], list[Check]] = {}
+
+
 def catalogue() -> list[Check]:
     """Every check, grouped by category in the catalogue's order."""
     _load()
-    return sorted(CHECKS, key=lambda c: CATEGORIES.index(c.category))
+    key = len(CHECKS)  # sorted once for each size of the registry
+    if key not in _SORTED:
+        _SORTED[key] = sorted(CHECKS, key=lambda c: CATEGORIES.index(c.category))
+    return list(_SORTED[key])
+
+
+def _selected(scope: str, level: str) -> list[Check]:
+    """The checks that run on one kind of record at one level, chosen once."""
+    key = (scope, level, len(CHECKS))
+    if key not in _SELECTED:
+        _SELECTED[key] = [c for c in catalogue() if c.scope in (scope, "both")
+                          and level in c.levels]
+    return _SELECTED[key]
 
 
 def _load() -> None:
@@ -131,9 +148,8 @@ def _issue(chk: Check, finding: Finding, pointer: str, label: str, version: str,
 def run(scope: str, ctx: Context, pointer: str, label: str) -> tuple[list[Issue], list[str]]:
     """Run every check of a scope on one record: the issues, and the codes that ran."""
     issues, ran = [], []
-    for chk in catalogue():
-        if chk.scope not in (scope, "both") or ctx.settings.level not in chk.levels:
-            continue
+    forget_walks()
+    for chk in _selected(scope, ctx.settings.level):
         ran.append(chk.code)
         try:
             found = [_issue(chk, f, pointer, label, ctx.version, ctx.settings)

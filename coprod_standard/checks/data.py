@@ -64,24 +64,56 @@ def rung(level: Any) -> int:
     return LADDER.index(level) if level in LADDER else -1
 
 
-def indicators(project: dict) -> Iterator[tuple[str, dict, dict]]:
+# Many checks walk the same parts of a project. Each walk is made once per project and
+# kept here (with the project itself, so that a reused id is never mistaken for it);
+# checks.run() forgets them before each record.
+_WALKS: dict[tuple[str, int], tuple[Any, list]] = {}
+
+
+def forget_walks() -> None:
+    _WALKS.clear()
+
+
+def _walked(name: str, project: Any, walk) -> list:
+    key = (name, id(project))
+    kept = _WALKS.get(key)
+    if kept is not None and kept[0] is project:
+        return kept[1]
+    found = list(walk(project))
+    _WALKS[key] = (project, found)
+    return found
+
+
+def _indicators(project: dict) -> Iterator[tuple[str, dict, dict]]:
     for o, outcome in items(project, "outcomes"):
         for i, indicator in items(outcome, "indicators"):
             yield f"/outcomes/{o}/indicators/{i}", outcome, indicator
 
 
-def reports(project: dict) -> Iterator[tuple[str, dict, dict, dict]]:
+def indicators(project: dict) -> list[tuple[str, dict, dict]]:
+    return _walked("indicators", project, _indicators)
+
+
+def _reports(project: dict) -> Iterator[tuple[str, dict, dict, dict]]:
     for where, outcome, indicator in indicators(project):
         for r, report in items(indicator, "reports"):
             yield f"{where}/reports/{r}", outcome, indicator, report
 
 
-def demographic_counts(project: dict) -> Iterator[tuple[str, dict, str, dict]]:
-    """Each dimension of each group's demographics: (pointer, group, dimension, block)."""
+def reports(project: dict) -> list[tuple[str, dict, dict, dict]]:
+    return _walked("reports", project, _reports)
+
+
+def _demographic_counts(project: dict) -> Iterator[tuple[str, dict, str, dict]]:
     for g, group in items(project, "participantGroups"):
         for dimension, block in obj(group.get("demographics")).items():
             if isinstance(block, dict):
                 yield f"/participantGroups/{g}/demographics/{dimension}", group, dimension, block
+
+
+def demographic_counts(project: dict) -> list[tuple[str, dict, str, dict]]:
+    """Each dimension of each group's demographics: (pointer, group, dimension, block)."""
+    return _walked("demographics", project, _demographic_counts)
 
 
 def below_national(project: dict) -> bool:
@@ -129,6 +161,29 @@ def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str, str]
                 stack.append((v, f"{where}/{i}", key))
 
 
+def walk_record(value: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """In one pass: every string (pointer, key it sits under, text) and every object key
+    (pointer, key) in a record."""
+    texts: list[tuple[str, str, str]] = []
+    keys: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str, str]] = [(value, "", "")]
+    while stack:
+        node, where, key = stack.pop()
+        if isinstance(node, str):
+            texts.append((where, key, node))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                inner = f"{where}/{_escape(k)}"
+                keys.append((inner, k))
+                if isinstance(v, (str, dict, list)):
+                    stack.append((v, inner, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, (str, dict, list)):
+                    stack.append((v, f"{where}/{i}", key))
+    return texts, keys
+
+
 def walk_keys(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     """Every object key in a record, with the pointer to it."""
     stack: list[tuple[Any, str]] = [(value, pointer)]
@@ -143,4 +198,7 @@ def walk_keys(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _escape(key: Any) -> str:
-    return str(key).replace("~", "~0").replace("/", "~1")
+    key = key if isinstance(key, str) else str(key)
+    if "~" not in key and "/" not in key:
+        return key
+    return key.replace("~", "~0").replace("/", "~1")

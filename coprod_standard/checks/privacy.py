@@ -7,7 +7,7 @@ import re
 from ..fields import field_at
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import walk_keys, walk_strings
+from .data import walk_record
 
 E, W = Severity.ERROR, Severity.WARNING
 SERVES = "Privacy by design: datasets are about people who use social care"
@@ -50,14 +50,27 @@ def _own(ctx: Context):
     return ctx.data
 
 
-def _texts(ctx: Context) -> list[tuple[str, str, str]]:
-    """Every string in the record, found once and shared by all the privacy checks."""
+def _walked(ctx: Context) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Every string and every key in the record, found in one pass and shared by all the
+    privacy checks."""
     if ctx.texts is None:
-        ctx.texts = list(walk_strings(_own(ctx)))
+        ctx.texts = walk_record(_own(ctx))
     return ctx.texts
 
 
-def _scan(name: str, what: str, title: str, found, exempt: tuple[str, ...] = ()):
+def _texts(ctx: Context) -> list[tuple[str, str, str]]:
+    return _walked(ctx)[0]
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _with_digits(value: str) -> bool:
+    return _DIGIT.search(value) is not None
+
+
+def _scan(name: str, what: str, title: str, found, exempt: tuple[str, ...] = (),
+          may_hold=_with_digits):
     @check(name, title=title, severity=E, category="privacy",
            serves=SERVES, scope="both",
            message="{title} ('{field}') contains what looks like " + what + ".",
@@ -66,7 +79,7 @@ def _scan(name: str, what: str, title: str, found, exempt: tuple[str, ...] = ())
                        "included. The value found is never repeated in the report.")
     def run(ctx: Context):
         for where, _, value in _texts(ctx):
-            if where not in exempt and found(value):
+            if may_hold(value) and where not in exempt and found(value):
                 yield Finding(where)
     return run
 
@@ -78,7 +91,7 @@ def _has_nhs_number(value: str) -> bool:
 _scan("nhs-number", "an NHS number", "NHS number in the data", _has_nhs_number)
 _scan("uk-postcode", "a full postcode", "Full postcode in the data", POSTCODE.search)
 _scan("email-address", "an email address", "Email address in the data", EMAIL.search,
-      exempt=("/contactPoint/email",))
+      exempt=("/contactPoint/email",), may_hold=lambda value: "@" in value)
 _scan("phone-number", "a phone number", "Phone number in the data", PHONE.search)
 _scan("date-of-birth", "a date of birth", "Date of birth in the data", BIRTH.search)
 
@@ -110,6 +123,6 @@ def possible_person_name(ctx: Context):
                    "have no place in a published dataset, even if the standard's schema "
                    "would also reject them as unknown.")
 def personal_data_field(ctx: Context):
-    for where, key in walk_keys(_own(ctx)):
+    for where, key in _walked(ctx)[1]:
         if IDENTITY_KEY.match(key) and field_at(ctx.version, ctx.pointer + where) is None:
             yield Finding(where, {"field": key})

@@ -7,6 +7,7 @@ keys (otherwise the last silently wins), byte-order marks, and non-UTF-8 text.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
@@ -109,6 +110,8 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limit
             duplicates[id(obj)] = sorted(set(dups))
         return obj
 
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes no cycles; collecting while it builds is wasted time
     try:
         return json.loads(text, object_pairs_hook=pairs_hook,
                           parse_constant=_reject_constant, parse_float=_parse_float)
@@ -128,6 +131,9 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limit
             "a number is too long: it has thousands of digits")
         raise unreadable("invalid-number", name, Location(file=name, line=line, column=column),
                          line=line, column=column, problem=problem) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _SUSPECT_NUMBER = re.compile(r"(?<![\w\"])(NaN|-?Infinity|-?\d{300,}|-?[\d.]+[eE]\+?\d{3,})")
@@ -142,8 +148,28 @@ def _pointer(parts: tuple) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]]) -> list[Issue]:
-    """Walk once, iteratively: depth and text limits, and where duplicate keys were."""
+def _within_limits(doc: Any, limit: int) -> bool:
+    """A quick pass over the containers only, level by level: no deeper than the limit."""
+    level, depth = [doc], 1
+    while level:
+        if depth > limit or (depth == limit and any(level)):
+            return False  # anything inside a container at the limit is one level too deep
+        deeper: list = []
+        for node in level:
+            values = node.values() if isinstance(node, dict) else node
+            deeper.extend(v for v in values if isinstance(v, (dict, list)))
+        level, depth = deeper, depth + 1
+    return True
+
+
+def _inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]],
+             longest: int) -> list[Issue]:
+    """Depth and text limits, and where duplicate keys were. The full walk, which keeps
+    every path, is needed only when something is wrong; LONGEST bounds the longest string
+    (the length of the text it was parsed from)."""
+    if isinstance(doc, (dict, list)) and not duplicates and longest <= limits.max_string \
+            and _within_limits(doc, limits.max_depth):
+        return []
     issues = []
     stack: list[tuple[Any, tuple, int]] = [(doc, (), 1)]
     while stack:
@@ -178,13 +204,14 @@ def records(doc: Any) -> Any:
 def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> ReadResult:
     duplicates: dict[int, list[str]] = {}
     if parsed:
-        doc = data
+        doc, longest = data, limits.max_string + 1  # unknown: look at every string
     else:
         text = _decode(data, name)
         if not text.strip():
             raise unreadable("empty-file", name)
         doc = _parse(text, name, duplicates, limits)
-    issues = _inspect(doc, name, limits, duplicates)
+        longest = len(text)
+    issues = _inspect(doc, name, limits, duplicates, longest)
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list) and len(projects) > limits.max_rows:
         raise unreadable("too-many-records", name, limit=limits.max_rows)

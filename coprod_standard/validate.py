@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,8 @@ from .schema_engine import engine
 from .schemas import latest_version, version_names
 from .scorecard import assess
 from .tabular.grid import attach
+
+Progress = Callable[[int, int, int], None]
 
 
 def _choose_version(result: ReadResult, report: Report) -> str | None:
@@ -55,14 +57,22 @@ def _record_of(pointer: str, labels: dict[str, str]) -> str:
     return labels.get(key, "the dataset's own details")
 
 
-def _check_records(records: Iterable[Record], version: str | None, report: Report,
-                   settings: Settings) -> None:
+def _check_records(result: ReadResult, version: str | None, report: Report,
+                   settings: Settings, progress: Progress | None) -> None:
+    """Check every record as it is read. A streaming reader hands the dataset's own
+    details over last, after its projects; they are known before (``result.details``)."""
     checker = engine(version) if version else None
     checking = version is not None and settings.level != "schema"
     envelope: Record | None = None
+    details = result.details if result.details is not None else result.data
     project_ids: list[tuple[str, object]] = []
-    for record in records:
-        report.records.append(record.label)
+    for count, record in enumerate(result.records, start=1):
+        if progress and not count % 500:
+            progress(count, *(result.position() if result.position else (0, 0)))
+        if record.kind == "dataset":
+            report.records.insert(0, record.label)
+        else:
+            report.records.append(record.label)
         if record.kind == "dataset" and not isinstance(record.data, dict):
             kind = {list: "a list", str: "a piece of text", bool: "true or false",
                     type(None): "null"}.get(type(record.data), "a number")
@@ -75,8 +85,8 @@ def _check_records(records: Iterable[Record], version: str | None, report: Repor
             envelope = record
         elif checking and isinstance(record.data, dict):
             project_ids.append((record.pointer, record.data.get("id")))
-            ctx = Context(record.data, envelope.data if envelope else {}, settings, version,
-                          record.pointer)
+            ctx = Context(record.data, details if isinstance(details, dict) else {}, settings,
+                          version, record.pointer)
             _run(report, "project", ctx, record)
             report.scorecards.append((record.label, assess(record.data, version)))
     if checking and envelope:
@@ -113,7 +123,8 @@ def _prefer_privacy(report: Report) -> None:
 def _with_extensions(version: str | None, result: ReadResult, source: Source,
                      report: Report) -> str | None:
     """The schema set to check against: the version, with any declared extensions."""
-    declared = result.data.get("extensions") if isinstance(result.data, dict) else None
+    details = result.details if result.details is not None else result.data
+    declared = details.get("extensions") if isinstance(details, dict) else None
     if not version or not isinstance(declared, list) or not declared or not all(
             isinstance(name, str) for name in declared):
         return version
@@ -129,13 +140,23 @@ def _with_extensions(version: str | None, result: ReadResult, source: Source,
     return key
 
 
+def _unreadable(report: Report, issue) -> Report:
+    """The report of a file that could not be read: that issue alone."""
+    report.unreadable, report.issues = True, [issue]
+    report.records, report.scorecards, report.data = [], [], None
+    report.checks_run, report.version, report.extensions = set(), None, []
+    return report
+
+
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
              level: str = "publish", disclosure: str = "nhs-digital",
-             today: date | None = None) -> Report:
+             today: date | None = None, progress: Progress | None = None) -> Report:
     """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
 
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
     file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10".
+    progress: called now and then with (records checked, bytes read, bytes in all; both 0
+    when the reader does not say).
     """
     if level not in LEVELS or disclosure not in POLICIES:
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
@@ -144,15 +165,19 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     try:
         result = read(source, limits or Limits(), name)
     except Unreadable as exc:
-        report.unreadable = True
-        report.issues.append(exc.issue)
-        return report
+        return _unreadable(report, exc.issue)
     version = _choose_version(result, report) if result.is_object else None
     report.version = version
     report.data = result.data
     version = _with_extensions(version, result, source, report)
-    with _settled_memory():
-        _check_records(result.records, version, report, settings)
+    try:
+        with _settled_memory():
+            _check_records(result, version, report, settings, progress)
+    except Unreadable as exc:  # a streaming reader met a problem part of the way through
+        return _unreadable(report, exc.issue)
+    except OSError as exc:
+        return _unreadable(report, issue_type("cannot-open").make(
+            file=report.source, reason=exc.strerror or str(exc)))
     if not result.has_version:  # already said, in words that explain what was done instead
         report.issues = [i for i in report.issues
                          if (i.code, i.path) != ("missing-required-field", "/version")]

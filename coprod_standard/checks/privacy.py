@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from ..fields import field_at
 from ..issues import Severity
@@ -32,6 +34,14 @@ IDENTITY_KEY = re.compile(
     r"nino|national_?insurance(?:_?number)?|address|post_?code|zip)$", re.I)
 
 
+_PLAIN_KEYS: set[str] = set()  # keys seen that are not like "email": most records hold no other
+
+
+@lru_cache(maxsize=4096)
+def _identity_key(key: str) -> bool:
+    return isinstance(key, str) and IDENTITY_KEY.match(key) is not None
+
+
 def nhs_number_valid(digits: str) -> bool:
     """The NHS number modulus 11 check on ten digits."""
     if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
@@ -50,27 +60,63 @@ def _own(ctx: Context):
     return ctx.data
 
 
-def _walked(ctx: Context) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-    """Every string and every key in the record, found in one pass and shared by all the
-    privacy checks."""
+class _Look:
+    """What the privacy checks need of one record, worked out once and shared: all its text
+    joined into one string (so that each pattern is searched once, in C, and records with
+    nothing like personal data are passed quickly) and its distinct keys. Where each text
+    sits is worked out only when a pattern is found."""
+
+    __slots__ = ("data", "blob", "identity", "_walk")
+
+    def __init__(self, data) -> None:
+        texts: list[str] = []
+        self.identity: list[tuple[str, str]] = []  # (pointer, key) of keys like "email"
+        stack: list[tuple[Any, tuple | None]] = [(data, None)]
+        while stack:
+            node, path = stack.pop()
+            if type(node) is dict:
+                if node.keys() - _PLAIN_KEYS:
+                    self._note_keys(node, path)
+                members = node.items()
+            elif type(node) is list:
+                members = enumerate(node)
+            else:
+                if isinstance(node, str):
+                    texts.append(node)
+                continue
+            for key, value in members:
+                if type(value) is str:
+                    texts.append(value)
+                elif isinstance(value, (dict, list)):
+                    stack.append((value, (path, key)))
+        # NUL between texts: to every pattern here it is a boundary, like a text's own ends
+        self.data, self.blob, self._walk = data, "\x00".join(texts), None
+
+    def _note_keys(self, node: dict, path: tuple | None) -> None:
+        for key in node:
+            if key in _PLAIN_KEYS:
+                continue
+            if _identity_key(key):
+                self.identity.append((_spelt((path, key)), key))
+            elif len(_PLAIN_KEYS) < 100_000 and isinstance(key, str):
+                _PLAIN_KEYS.add(key)
+
+    def walk(self) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+        if self._walk is None:
+            self._walk = walk_record(self.data)
+        return self._walk
+
+
+def _look(ctx: Context) -> _Look:
     if ctx.texts is None:
-        ctx.texts = walk_record(_own(ctx))
+        ctx.texts = _Look(_own(ctx))
     return ctx.texts
 
 
-def _texts(ctx: Context) -> list[tuple[str, str, str]]:
-    return _walked(ctx)[0]
+def _scan(name: str, what: str, title: str, screen, found, exempt: tuple[str, ...] = ()):
+    """A check that FOUND is never true of any text; SCREEN, true of the joined text of any
+    record that could hold it, passes the rest quickly."""
 
-
-_DIGIT = re.compile(r"\d")
-
-
-def _with_digits(value: str) -> bool:
-    return _DIGIT.search(value) is not None
-
-
-def _scan(name: str, what: str, title: str, found, exempt: tuple[str, ...] = (),
-          may_hold=_with_digits):
     @check(name, title=title, severity=E, category="privacy",
            serves=SERVES, scope="both",
            message="{title} ('{field}') contains what looks like " + what + ".",
@@ -78,8 +124,11 @@ def _scan(name: str, what: str, title: str, found, exempt: tuple[str, ...] = (),
            explanation=f"Published data must never contain {what}, in any field, free text "
                        "included. The value found is never repeated in the report.")
     def run(ctx: Context):
-        for where, _, value in _texts(ctx):
-            if may_hold(value) and where not in exempt and found(value):
+        look = _look(ctx)
+        if not screen(look.blob):
+            return
+        for where, _, value in look.walk()[0]:
+            if where not in exempt and found(value):
                 yield Finding(where)
     return run
 
@@ -88,12 +137,28 @@ def _has_nhs_number(value: str) -> bool:
     return any(nhs_number_valid("".join(m.groups())) for m in NHS_NUMBER.finditer(value))
 
 
-_scan("nhs-number", "an NHS number", "NHS number in the data", _has_nhs_number)
-_scan("uk-postcode", "a full postcode", "Full postcode in the data", POSTCODE.search)
-_scan("email-address", "an email address", "Email address in the data", EMAIL.search,
-      exempt=("/contactPoint/email",), may_hold=lambda value: "@" in value)
-_scan("phone-number", "a phone number", "Phone number in the data", PHONE.search)
-_scan("date-of-birth", "a date of birth", "Date of birth in the data", BIRTH.search)
+# Screens: cheap patterns that match wherever the full ones could (each full pattern's
+# match contains one of theirs), so that a record without a match needs nothing more.
+_TEN_DIGITS = re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{4}").search
+_INWARD_CODE = re.compile(r"\d[A-Za-z]{2}").search  # every full postcode ends in one
+_DIALLED = re.compile(r"[+0][\d(][\d\s()-]{8}").search
+_DOB = re.compile(r"d\.?o\.?b")
+_TITLE = re.compile(r"(?:Mrs?|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z]").search
+
+
+def _about_birth(blob: str) -> bool:
+    low = blob.lower()
+    return "birth" in low or "born" in low or _DOB.search(low) is not None
+
+
+_scan("nhs-number", "an NHS number", "NHS number in the data", _TEN_DIGITS, _has_nhs_number)
+_scan("uk-postcode", "a full postcode", "Full postcode in the data", _INWARD_CODE,
+      POSTCODE.search)
+_scan("email-address", "an email address", "Email address in the data",
+      lambda blob: "@" in blob, EMAIL.search, exempt=("/contactPoint/email",))
+_scan("phone-number", "a phone number", "Phone number in the data", _DIALLED, PHONE.search)
+_scan("date-of-birth", "a date of birth", "Date of birth in the data", _about_birth,
+      BIRTH.search)
 
 
 @check("possible-person-name", title="Possible name of a person", severity=W,
@@ -104,7 +169,10 @@ _scan("date-of-birth", "a date of birth", "Date of birth in the data", BIRTH.sea
        explanation="People should be described by role, never by name. A title followed by a "
                    "capitalised word (Mrs Patel, Dr Jones) looks like a name.")
 def possible_person_name(ctx: Context):
-    for where, _, value in _texts(ctx):
+    look = _look(ctx)
+    if not _TITLE(look.blob):
+        return
+    for where, _, value in look.walk()[0]:
         for match in HONORIFIC.finditer(value):
             before = value[:match.start()].split()
             if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
@@ -123,6 +191,14 @@ def possible_person_name(ctx: Context):
                    "have no place in a published dataset, even if the standard's schema "
                    "would also reject them as unknown.")
 def personal_data_field(ctx: Context):
-    for where, key in _walked(ctx)[1]:
-        if IDENTITY_KEY.match(key) and field_at(ctx.version, ctx.pointer + where) is None:
+    for where, key in _look(ctx).identity:
+        if field_at(ctx.version, ctx.pointer + where) is None:
             yield Finding(where, {"field": key})
+
+
+def _spelt(path: tuple | None) -> str:
+    parts = []
+    while path is not None:
+        path, key = path
+        parts.append(str(key).replace("~", "~0").replace("/", "~1"))
+    return "".join("/" + part for part in reversed(parts))

@@ -10,6 +10,7 @@ from ..checks import LEVELS, POLICIES
 from ..limits import MB, Limits
 from ..reporters import REPORTERS, render
 from ..validate import validate as validate_source
+from .progress import progress_for
 
 
 def exit_code(statuses: list[str]) -> int:
@@ -34,7 +35,11 @@ def exit_code(statuses: list[str]) -> int:
 @click.option("--max-examples", type=click.IntRange(min=1), default=3, show_default=True,
               help="How many examples of each kind of issue the text report shows.")
 @click.option("--max-size", type=click.IntRange(min=1), default=Limits().max_bytes // MB,
-              show_default=True, help="The largest file to read, in megabytes.")
+              show_default=True,
+              help=f"The largest file read whole, in megabytes. JSON files of "
+                   f"{Limits().stream_from // MB} MB or more and JSON Lines files are read "
+                   f"one project at a time, in little memory, up to "
+                   f"{Limits().max_stream_bytes // MB} MB.")
 def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_examples: int,
              max_size: int) -> None:
     """Check one or more dataset FILES against the standard.
@@ -42,7 +47,14 @@ def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_
     Exit status: 0 all valid, 1 some data invalid, 3 some file could not be read.
     """
     limits = Limits(max_bytes=max_size * MB)
-    reports = [validate_source(path, limits=limits, level=level, disclosure=disclosure)
-               for path in files]
+    reports = []
+    for path in files:
+        progress = progress_for(path)
+        try:
+            reports.append(validate_source(path, limits=limits, level=level,
+                                           disclosure=disclosure, progress=progress))
+        finally:
+            if progress:
+                progress.close()
     click.echo(render(fmt, reports, max_examples=max_examples))
     sys.exit(exit_code([r.status for r in reports]))

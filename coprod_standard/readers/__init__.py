@@ -50,6 +50,8 @@ class ReadResult:
     locate: Callable[[str], Location | None] | None = None  # JSON path -> cell, for tables
     data: Any = None  # the whole dataset, when the reader has it in hand
     fetch: Callable[[str, set[int]], Iterator[tuple[int, list]]] | None = None  # cells again
+    details: dict | None = None  # the dataset's own details, when data is not kept whole
+    position: Callable[[], tuple[int, int]] | None = None  # (bytes read, bytes in all)
 
 
 Source = str | os.PathLike | bytes | dict | list
@@ -97,6 +99,9 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None) 
             return tabular.read_folder(path, name, limits)
         if path.name == "datapackage.json" and path.is_file():
             return tabular.read_folder(path.parent, name, limits)
+        streamed = _stream(path, name, limits)
+        if streamed:
+            return streamed
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
     if len(data) > limits.max_bytes:
         raise unreadable("file-too-large", name, size=Limits.describe_bytes(len(data)),
@@ -105,10 +110,42 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None) 
         if _is_workbook(data):
             return tabular.read_xlsx(data, name, limits)
         return tabular.read_zip(data, name, limits)
+    from .jsonl_reader import SUFFIXES, read_jsonl
+
+    if name.lower().endswith(SUFFIXES):
+        return read_jsonl(data, name, limits)
     if name.lower().endswith(".csv") and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (
             b"{", b"["):
         return tabular.read_csv_file(data, name, limits)
     return read_json(data, name, limits)
+
+
+def _stream(path: Path, name: str, limits: Limits) -> ReadResult | None:
+    """A JSON Lines file, or a JSON file of at least ``limits.stream_from`` bytes, read one
+    project at a time; None for anything else."""
+    from .json_stream import stream_json, streamable
+    from .jsonl_reader import SUFFIXES, read_jsonl
+
+    lines = path.suffix.lower() in SUFFIXES
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+        if size < 0 or not (lines or size >= limits.stream_from):
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None  # read_bytes explains it
+    if not lines and not streamable(head):
+        return None
+    if size > limits.max_stream_bytes:
+        raise unreadable("file-too-large", name, size=Limits.describe_bytes(size),
+                         limit=Limits.describe_bytes(limits.max_stream_bytes))
+    try:
+        return read_jsonl(path, name, limits) if lines else stream_json(path, name, limits)
+    except PermissionError:
+        raise unreadable("cannot-open", name, reason="permission denied") from None
+    except OSError as exc:
+        raise unreadable("cannot-open", name, reason=exc.strerror or str(exc)) from None
 
 
 def _is_workbook(data: bytes) -> bool:

@@ -11,6 +11,7 @@ import gc
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..issues import Issue, Location, issue_type
@@ -101,7 +102,9 @@ def _decode(data: bytes, name: str) -> str:
                          line=line, column=column) from None
 
 
-def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limits) -> Any:
+def decoder(duplicates: dict[int, list[str]]) -> json.JSONDecoder:
+    """A JSON decoder that notes duplicate keys (by the id of their object) and refuses
+    numbers JSON does not allow."""
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
         obj = dict(pairs)
         if len(obj) != len(pairs):
@@ -110,27 +113,39 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limit
             duplicates[id(obj)] = sorted(set(dups))
         return obj
 
+    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_reject_constant,
+                            parse_float=_parse_float)
+
+
+def failure(exc: Exception, text: str, name: str, limits: Limits,
+            where: Callable[[int], tuple[int, int]], start: int = 0) -> Exception:
+    """The Unreadable to raise for an error met while decoding TEXT (from START); WHERE
+    turns a position in TEXT into a line and column of the file."""
+    if isinstance(exc, json.JSONDecodeError):
+        problem, hint = _explain(exc, text)
+        line, column = where(exc.pos)
+        at = Location(file=name, line=line, column=column)
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            return unreadable("truncated-json", name, at, line=line, column=column)
+        return unreadable("malformed-json", name, at, line=line, column=column,
+                          problem=problem, hint=hint)
+    if isinstance(exc, RecursionError):
+        return unreadable("too-deeply-nested", name, limit=limits.max_depth)
+    match = _SUSPECT_NUMBER.search(text, start)
+    line, column = where(match.start()) if match else where(start)
+    problem = str(exc) if isinstance(exc, _BadNumber) else (
+        "a number is too long: it has thousands of digits")
+    return unreadable("invalid-number", name, Location(file=name, line=line, column=column),
+                      line=line, column=column, problem=problem)
+
+
+def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limits) -> Any:
     collecting = gc.isenabled()
     gc.disable()  # parsing makes no cycles; collecting while it builds is wasted time
     try:
-        return json.loads(text, object_pairs_hook=pairs_hook,
-                          parse_constant=_reject_constant, parse_float=_parse_float)
-    except json.JSONDecodeError as exc:
-        problem, hint = _explain(exc, text)
-        where = Location(file=name, line=exc.lineno, column=exc.colno)
-        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            raise unreadable("truncated-json", name, where, line=exc.lineno,
-                             column=exc.colno) from None
-        raise unreadable("malformed-json", name, where, line=exc.lineno, column=exc.colno,
-                         problem=problem, hint=hint) from None
-    except RecursionError:
-        raise unreadable("too-deeply-nested", name, limit=limits.max_depth) from None
-    except (_BadNumber, ValueError) as exc:
-        line, column = _locate_number(text)
-        problem = str(exc) if isinstance(exc, _BadNumber) else (
-            "a number is too long: it has thousands of digits")
-        raise unreadable("invalid-number", name, Location(file=name, line=line, column=column),
-                         line=line, column=column, problem=problem) from None
+        return decoder(duplicates).decode(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise failure(exc, text, name, limits, lambda pos: _line_col(text, pos)) from None
     finally:
         if collecting:
             gc.enable()
@@ -139,39 +154,38 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limit
 _SUSPECT_NUMBER = re.compile(r"(?<![\w\"])(NaN|-?Infinity|-?\d{300,}|-?[\d.]+[eE]\+?\d{3,})")
 
 
-def _locate_number(text: str) -> tuple[int, int]:
-    match = _SUSPECT_NUMBER.search(text)
-    return _line_col(text, match.start()) if match else (1, 1)
-
-
 def _pointer(parts: tuple) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _within_limits(doc: Any, limit: int) -> bool:
-    """A quick pass over the containers only, level by level: no deeper than the limit."""
+def _within_limits(doc: Any, limit: int, max_string: int) -> bool:
+    """A quick pass, level by level: no deeper than the limit and no text longer than
+    MAX_STRING."""
     level, depth = [doc], 1
     while level:
         if depth > limit or (depth == limit and any(level)):
             return False  # anything inside a container at the limit is one level too deep
         deeper: list = []
         for node in level:
-            values = node.values() if isinstance(node, dict) else node
-            deeper.extend(v for v in values if isinstance(v, (dict, list)))
+            for value in (node.values() if type(node) is dict else node):
+                if type(value) is str:
+                    if len(value) > max_string:
+                        return False
+                elif isinstance(value, (dict, list)):
+                    deeper.append(value)
         level, depth = deeper, depth + 1
     return True
 
 
-def _inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]],
-             longest: int) -> list[Issue]:
-    """Depth and text limits, and where duplicate keys were. The full walk, which keeps
-    every path, is needed only when something is wrong; LONGEST bounds the longest string
-    (the length of the text it was parsed from)."""
-    if isinstance(doc, (dict, list)) and not duplicates and longest <= limits.max_string \
-            and _within_limits(doc, limits.max_depth):
+def inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]],
+             path: tuple = ()) -> list[Issue]:
+    """Depth and text limits, and where duplicate keys were, for DOC found at PATH. The
+    full walk, which keeps every path, is needed only when something is wrong."""
+    if isinstance(doc, (dict, list)) and not duplicates and _within_limits(
+            doc, limits.max_depth - len(path), limits.max_string):
         return []
     issues = []
-    stack: list[tuple[Any, tuple, int]] = [(doc, (), 1)]
+    stack: list[tuple[Any, tuple, int]] = [(doc, path, 1 + len(path))]
     while stack:
         node, path, depth = stack.pop()
         if depth > limits.max_depth:
@@ -195,23 +209,27 @@ def records(doc: Any) -> Any:
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list):
         for index, project in enumerate(projects):
-            label = f"project {index + 1}"
-            if isinstance(project, dict) and isinstance(project.get("id"), str):
-                label += f" ({project['id']})"
-            yield Record("project", f"/projects/{index}", project, label)
+            yield Record("project", f"/projects/{index}", project, project_label(index, project))
+
+
+def project_label(index: int, project: Any) -> str:
+    """How a report names the project at INDEX: "project 3 (its id)"."""
+    label = f"project {index + 1}"
+    if isinstance(project, dict) and isinstance(project.get("id"), str):
+        label += f" ({project['id']})"
+    return label
 
 
 def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> ReadResult:
     duplicates: dict[int, list[str]] = {}
     if parsed:
-        doc, longest = data, limits.max_string + 1  # unknown: look at every string
+        doc = data
     else:
         text = _decode(data, name)
         if not text.strip():
             raise unreadable("empty-file", name)
         doc = _parse(text, name, duplicates, limits)
-        longest = len(text)
-    issues = _inspect(doc, name, limits, duplicates, longest)
+    issues = inspect(doc, name, limits, duplicates)
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list) and len(projects) > limits.max_rows:
         raise unreadable("too-many-records", name, limit=limits.max_rows)

@@ -1,0 +1,621 @@
+"""Benchmark: validating 10k, 100k and 1M records, against pure-Python jsonschema,
+lib-cove, frictionless and flatten-tool on the same data in the same run.
+
+    python benchmarks/validate.py [--records 10000 100000 1000000] [--repeat 3] [--peers]
+
+A record is one row of the standard's tables: the dataset's own row, then for each
+invented project the project, its 3 participant groups, 2 outcomes, 2 indicators,
+4 indicator reports (the Results table) and 3 costs (VALID_ROWS_PER_PROJECT = 15), as
+benchmarks/synthetic.py builds them. The projects are valid at the publish level with
+nothing to report, so the benchmark measures validation, not error reporting.
+
+Each size is written as one JSON file (and as JSON Lines, the dataset's own details on the
+first line and then one project a line, if ``coprod validate`` reads .jsonl) and, with
+--peers, as CSV tables: a data package written by ``coprod convert`` for frictionless,
+and flatten-tool's own CSV (made by ``flatten-tool flatten``, not timed) for
+flatten-tool. Then, each in a fresh process, with the wall time and the child process's
+peak memory, the median of --repeat runs:
+
+- coprod validate FILE (the schema and every check, level publish);
+- coprod validate --level schema FILE (the JSON Schema only);
+- the parse floor: orjson reading and parsing the file, nothing checked;
+- with --peers, from benchmarks/.peers (a separate virtual environment; the peers never
+  import coprod_standard, they get the bundled schema as a file): python-jsonschema's
+  Draft202012Validator with format checking; lib-cove's get_schema_validation_errors
+  (the engine behind the 360Giving and OCDS data review tools); frictionless validate on
+  the data package; flatten-tool unflatten on the CSV tables.
+
+A run that takes longer than --long seconds is not repeated. Before a peer is run at a
+larger size, its time and memory are extrapolated (linearly) from the largest size
+already measured; if that says more than --budget-seconds or --budget-mb, it is not run
+and the extrapolation is recorded, marked as such. Results go to
+benchmarks/results/validate-<records>.json; benchmarks/RESULTS.md is rewritten between
+its validate markers from every validate-*.json present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.synthetic import VALID_ROWS_PER_PROJECT, valid_dataset  # noqa: E402
+from benchmarks.tabular import PEERS, measure, peers_ready  # noqa: E402
+from coprod_standard.bundle import bundled_schema  # noqa: E402
+
+VERSION = "1.0"
+LIBCOVE = "libcove==0.32.1"
+JSONSCHEMA = "jsonschema[format-nongpl]==4.26.0"
+FRICTIONLESS = "frictionless==5.21.0"
+FLATTEN_TOOL_VERSION = "0.28.0"  # pinned in benchmarks/tabular.py
+RESULTS = HERE / "results"
+RESULTS_MD = HERE / "RESULTS.md"
+START, END = "<!-- validate:start -->", "<!-- validate:end -->"
+
+RECORD = ("one row of the standard's tables: the dataset's own row, then per project the "
+          "project, 3 participant groups, 2 outcomes, 2 indicators, 4 indicator reports "
+          f"(Results) and 3 costs ({VALID_ROWS_PER_PROJECT} rows a project)")
+
+TARGETS = {"allChecksSeconds": 10, "structureSeconds": 5, "peakMB": 100, "timesLibCove": 40,
+           "tabularRowsPerSecond": 100_000, "tabularPeakMB": 150}
+
+OURS = "coprod validate (publish: schema and every check)"
+OURS_SCHEMA = "coprod validate --level schema"
+OURS_JSONL = "coprod validate, JSON Lines (publish)"
+OURS_JSONL_SCHEMA = "coprod validate --level schema, JSON Lines"
+FLOOR = "orjson parse floor"
+FLOOR_JSONL = "orjson parse floor, JSON Lines"
+PEER_JSONSCHEMA = "jsonschema (Draft202012Validator, formats)"
+PEER_LIBCOVE = "lib-cove (get_schema_validation_errors)"
+PEER_FRICTIONLESS = "frictionless validate (data package of CSV tables)"
+PEER_FLATTEN_TOOL = "flatten-tool unflatten (CSV tables)"
+PEER_NAMES = (PEER_JSONSCHEMA, PEER_LIBCOVE, PEER_FRICTIONLESS, PEER_FLATTEN_TOOL)
+
+WHAT = {
+    OURS: "JSON Schema 2020-12 with formats (jsonschema-rs), then all the checks (codes, "
+          "references, dates, sums, small numbers, principles, evaluation, costs, "
+          "reporting)",
+    OURS_SCHEMA: "JSON Schema 2020-12 with formats (jsonschema-rs)",
+    OURS_JSONL: "as above, the same data as JSON Lines",
+    OURS_JSONL_SCHEMA: "as above, the same data as JSON Lines",
+    FLOOR: "reads and parses the JSON file; nothing checked",
+    FLOOR_JSONL: "reads and parses each line; nothing checked",
+    PEER_JSONSCHEMA: "JSON Schema 2020-12 with formats (pure Python, jsonschema "
+                     f"{JSONSCHEMA.split('==')[1]}, format-nongpl extras)",
+    PEER_LIBCOVE: f"JSON Schema, with lib-cove {LIBCOVE.split('==')[1]}'s own draft-04 "
+                  "validator (it does not know if/then or const, so it checks less)",
+    PEER_FRICTIONLESS: f"frictionless {FRICTIONLESS.split('==')[1]}: CSV tables against "
+                       "their table schemas (types, required, primary and foreign keys)",
+    PEER_FLATTEN_TOOL: f"flatten-tool {FLATTEN_TOOL_VERSION}: CSV tables to JSON; no "
+                       "validation",
+}
+
+READ_FLOOR = ("import sys, orjson\n"
+              "with open(sys.argv[1], 'rb') as f:\n"
+              "    orjson.loads(f.read())")
+READ_FLOOR_LINES = ("import sys, orjson\n"
+                    "with open(sys.argv[1], 'rb') as f:\n"
+                    "    for line in f:\n"
+                    "        orjson.loads(line)")
+# Both peers exit 1 if they find anything, so a run that finds errors stops the benchmark.
+JSONSCHEMA_SCRIPT = '''\
+import json, sys
+from jsonschema import Draft202012Validator
+from referencing import Registry  # local only: nothing is fetched
+
+with open(sys.argv[1], encoding="utf-8") as f:
+    schema = json.load(f)
+with open(sys.argv[2], "rb") as f:
+    data = json.load(f)
+checker = Draft202012Validator.FORMAT_CHECKER
+missing = {"date", "date-time", "uri", "email"} - set(checker.checkers)
+if missing:
+    sys.exit(f"format checkers missing: {sorted(missing)}")
+validator = Draft202012Validator(schema, format_checker=checker, registry=Registry())
+sys.exit(1 if any(True for _ in validator.iter_errors(data)) else 0)
+'''
+LIBCOVE_SCRIPT = '''\
+import json, sys
+from collections import OrderedDict
+from libcove.lib.common import get_schema_validation_errors
+from referencing import Registry  # local only: nothing is fetched
+
+
+class Schema:
+    """What get_schema_validation_errors asks of a schema object."""
+
+    registry = Registry()
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            self.obj = json.load(f)
+
+    def get_pkg_schema_obj(self, deref=False, use_extensions=False):
+        return self.obj
+
+
+with open(sys.argv[2], encoding="utf-8") as f:  # as the cove tools read JSON
+    data = json.load(f, object_pairs_hook=OrderedDict)
+errors = get_schema_validation_errors(data, Schema(sys.argv[1]), "dataset", {}, {})
+sys.exit(1 if errors else 0)
+'''
+
+
+def timed(command: list[str], times: int, long: float) -> dict:
+    """The median of TIMES runs, each in a fresh process; a run longer than LONG seconds
+    is not repeated."""
+    runs = [measure(command)]
+    while len(runs) < times and runs[0]["seconds"] < long:
+        runs.append(measure(command))
+    return {"seconds": statistics.median(r["seconds"] for r in runs),
+            "secondsMin": min(r["seconds"] for r in runs),
+            "peakMB": max(r["peakMB"] for r in runs), "runs": len(runs)}
+
+
+def validate_peers_ready() -> Path:
+    """benchmarks/.peers with flatten-tool (as tabular.py pins it), jsonschema with its
+    format extras, lib-cove and frictionless, at pinned versions."""
+    peers_ready()
+    python = PEERS / "bin" / "python"
+    probe = ("import jsonschema, libcove, frictionless, rfc3339_validator\n"
+             "from importlib.metadata import version\n"
+             "print(version('jsonschema'), version('libcove'), version('frictionless'))")
+    have = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
+    wanted = " ".join(s.split("==")[1] for s in (JSONSCHEMA, LIBCOVE, FRICTIONLESS))
+    if have.returncode or have.stdout.strip() != wanted:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", JSONSCHEMA, LIBCOVE,
+                        FRICTIONLESS], check=True)
+    return python
+
+
+def jsonl_support(coprod: str, work: Path) -> dict:
+    """Whether ``coprod validate`` reads a .jsonl file: the dataset's own details on the
+    first line, then one project a line."""
+    probe = work / "probe.jsonl"
+    data = valid_dataset(2 * VALID_ROWS_PER_PROJECT)
+    probe.write_text(as_json_lines(data), encoding="utf-8")
+    run = subprocess.run([coprod, "validate", "--format", "json", str(probe)],
+                         capture_output=True, text=True)
+    helps = subprocess.run([coprod, "validate", "--help"], capture_output=True,
+                           text=True).stdout
+    said = "jsonl" in helps.lower() or "json lines" in helps.lower()
+    if run.returncode == 0:
+        return {"supported": True, "mentionedInHelp": said}
+    reason = run.stderr.strip().splitlines()[-1:] or ["no output"]
+    try:
+        issues = json.loads(run.stdout)["files"][0].get("issues", [])
+        if issues:
+            reason = [issues[0].get("message", "")]
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    return {"supported": False, "mentionedInHelp": said, "exitStatus": run.returncode,
+            "reason": " ".join(reason[0].split())}
+
+
+def check_sample(coprod: str, work: Path) -> dict:
+    """The synthetic projects are valid at publish with nothing to report; the counting
+    of records matches the standard's own tables."""
+    from coprod_standard.tabular.flatten import flatten
+
+    sample = valid_dataset(20 * VALID_ROWS_PER_PROJECT)
+    rows = sum(len(list(r)) for _, r in flatten(sample, VERSION))
+    if rows != 1 + VALID_ROWS_PER_PROJECT * len(sample["projects"]):
+        raise SystemExit(f"a project is {rows} table rows, not {VALID_ROWS_PER_PROJECT}")
+    path = work / "sample.json"
+    path.write_text(json.dumps(sample), encoding="utf-8")
+    out = subprocess.run([coprod, "validate", "--format", "json", str(path)],
+                         capture_output=True, text=True)
+    report = json.loads(out.stdout)["files"][0]
+    found = {k: report[k] for k in ("errors", "warnings", "advisories")}
+    if out.returncode or any(found.values()):
+        raise SystemExit(f"the synthetic projects are not clean at publish: {found}")
+    return {"projects": len(sample["projects"]), **found,
+            "checksRun": report["checks"]["run"], "checksPassed": report["checks"]["passed"]}
+
+
+def write_data(records: int, work: Path, jsonl: bool) -> dict:
+    data = valid_dataset(records)
+    projects = len(data["projects"])
+    files = {"json": work / "data.json"}
+    files["json"].write_bytes(json.dumps(data).encode())
+    if jsonl:
+        files["jsonl"] = work / "data.jsonl"
+        files["jsonl"].write_text(as_json_lines(data), encoding="utf-8")
+    del data
+    return {"projects": projects, "records": 1 + projects * VALID_ROWS_PER_PROJECT,
+            "files": files}
+
+
+def as_json_lines(data: dict) -> str:
+    """The dataset's own details on the first line, then one project a line."""
+    details = {k: v for k, v in data.items() if k != "projects"}
+    return "".join(json.dumps(x) + "\n" for x in [details, *data["projects"]])
+
+
+def megabytes(path: Path) -> float:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+    return path.stat().st_size / 2**20
+
+
+def extrapolate(name: str, records: int, earlier: list[dict], args) -> dict | None:
+    """From the largest earlier size at which NAME was measured: if it would take more
+    than the budget at RECORDS, what it would take (linearly), marked as extrapolated."""
+    known = [(r["records"], r["peers"][name]) for r in earlier
+             if name in r.get("peers", {}) and not r["peers"][name].get("extrapolated")
+             and r["records"] < records]
+    if not known:
+        return None
+    base_records, base = max(known, key=lambda k: k[0])
+    scale = records / base_records
+    seconds, peak = base["seconds"] * scale, base["peakMB"] * scale
+    if seconds <= args.budget_seconds and peak <= args.budget_mb:
+        return None
+    return {"seconds": seconds, "peakMB": peak, "runs": 0, "extrapolated": True,
+            "extrapolatedFrom": base_records,
+            "reason": f"would take about {seconds:.0f} s and {peak:,.0f} MB (linear from "
+                      f"{base_records:,} records), over the budget of "
+                      f"{args.budget_seconds:.0f} s or {args.budget_mb:,.0f} MB"}
+
+
+def run_size(requested: int, args, coprod: str, jsonl: dict, sample: dict,
+             earlier: list[dict]) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"coprod-validate-{requested}-"))
+    made = write_data(requested, work, jsonl["supported"])
+    files, records = made["files"], made["records"]
+    limit = ["--max-size", str(math.ceil(max(megabytes(f) for f in files.values())) + 1)]
+    result: dict = {
+        "recordsRequested": requested, "records": records, "projects": made["projects"],
+        "recordDefinition": RECORD, "version": VERSION,
+        "megabytes": {k: round(megabytes(f), 1) for k, f in files.items()},
+        "machine": machine(), "code": code_state(), "date": time.strftime("%Y-%m-%d"),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadAverageAtStart": os.getloadavg(),
+        "sampleCheck": sample, "jsonLines": jsonl, "maxSizeOption": limit,
+        "what": WHAT, "ours": {}, "floor": {}, "peers": {}}
+    print(f"\n{records:,} records ({made['projects']:,} projects, "
+          f"{result['megabytes']['json']:.1f} MB of JSON); a record is {RECORD}", flush=True)
+
+    def note(group: str, name: str, run: dict) -> None:
+        run["recordsPerSecond"] = round(records / run["seconds"])
+        result[group][name] = run
+        extra = " (EXTRAPOLATED, not run)" if run.get("extrapolated") else ""
+        print(f"  {name}: {run['seconds']:.2f} s, {run['recordsPerSecond']:,} records/s, "
+              f"{run['peakMB']:,.0f} MB, {run['runs']} runs{extra}", flush=True)
+
+    cases = [(OURS, "json", []), (OURS_SCHEMA, "json", ["--level", "schema"])]
+    if jsonl["supported"]:
+        cases += [(OURS_JSONL, "jsonl", []), (OURS_JSONL_SCHEMA, "jsonl", ["--level", "schema"])]
+    for name, kind, level in cases:
+        note("ours", name, timed([coprod, "validate", *level, *limit, str(files[kind])],
+                                 args.repeat, args.long))
+    note("floor", FLOOR, timed([sys.executable, "-c", READ_FLOOR, str(files["json"])],
+                               args.repeat, args.long))
+    if jsonl["supported"]:
+        note("floor", FLOOR_JSONL, timed([sys.executable, "-c", READ_FLOOR_LINES,
+                                          str(files["jsonl"])], args.repeat, args.long))
+    if args.peers:
+        run_peers(work, files["json"], records, args, coprod, limit, earlier, note, result)
+    result["loadAverageAtEnd"] = os.getloadavg()
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def run_peers(work: Path, data: Path, records: int, args, coprod: str, limit: list[str],
+              earlier: list[dict], note, result: dict) -> None:
+    python = validate_peers_ready()
+    bin_dir = python.parent
+    schema = work / "bundled.schema.json"  # so that no peer imports coprod_standard
+    schema.write_text(json.dumps(bundled_schema(VERSION)), encoding="utf-8")
+    scripts = {}
+    for key, text in (("jsonschema", JSONSCHEMA_SCRIPT), ("libcove", LIBCOVE_SCRIPT)):
+        scripts[key] = work / f"peer_{key}.py"
+        scripts[key].write_text(text, encoding="utf-8")
+    setup: dict = {}
+
+    def prepare(name: str) -> list[str]:
+        t = time.perf_counter()
+        if name == PEER_JSONSCHEMA:
+            command = [str(python), str(scripts["jsonschema"]), str(schema), str(data)]
+        elif name == PEER_LIBCOVE:
+            command = [str(python), str(scripts["libcove"]), str(schema), str(data)]
+        elif name == PEER_FRICTIONLESS:
+            package = work / "datapackage" / "datapackage.json"
+            subprocess.run([coprod, "convert", *limit, str(data), str(package)], check=True,
+                           capture_output=True)
+            result["megabytes"]["csvDataPackage"] = round(megabytes(package.parent), 1)
+            command = [str(bin_dir / "frictionless"), "validate", str(package)]
+        else:
+            common = ["--schema", str(schema), "--root-list-path", "projects"]
+            flat = work / "ft-csv"
+            subprocess.run([str(bin_dir / "flatten-tool"), "flatten", str(data), "-f", "csv",
+                            *common, "-o", str(flat)], check=True, capture_output=True)
+            result["megabytes"]["csvFlattenTool"] = round(megabytes(flat), 1)
+            command = [str(bin_dir / "flatten-tool"), "unflatten", "-f", "csv", *common,
+                       "-o", str(work / "ft-out.json"), str(flat)]
+        setup[name] = round(time.perf_counter() - t, 1)
+        return command
+
+    for name in PEER_NAMES:
+        guess = extrapolate(name, records, earlier, args)
+        if guess:
+            note("peers", name, guess)
+            continue
+        run = timed(prepare(name), args.repeat, args.long)
+        run["setupSeconds"] = setup[name]
+        note("peers", name, run)
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    memory = 0.0
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name")), cpu)
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            kb = next(int(line.split()[1]) for line in f if line.startswith("MemTotal"))
+            memory = round(kb / 2**20, 1)
+    except OSError:
+        pass
+    system = platform.platform()
+    try:
+        release = Path("/etc/os-release").read_text(encoding="utf-8")
+        pretty = next(line.split("=", 1)[1].strip().strip('"')
+                      for line in release.splitlines() if line.startswith("PRETTY_NAME="))
+        system = f"{pretty} ({platform.system()} {platform.release()})"
+    except (OSError, StopIteration):
+        pass
+    return {"cores": os.cpu_count() or 0, "memoryGB": memory, "cpu": cpu, "os": system,
+            "python": platform.python_version(), "processor": platform.machine()}
+
+
+def code_state() -> dict:
+    """The commit measured, and any uncommitted changes to the package (work in progress
+    on this machine is measured as it stands)."""
+    def git(*words: str) -> str:
+        run = subprocess.run(["git", *words], cwd=HERE.parent, capture_output=True, text=True)
+        return run.stdout if run.returncode == 0 else ""
+
+    changed = git("status", "--porcelain", "--", "coprod_standard").splitlines()
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(),
+            "uncommitted": [line[3:] for line in changed if line.strip()]}
+
+
+# --- RESULTS.md ---------------------------------------------------------------------
+
+def recorded() -> list[dict]:
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in RESULTS.glob("validate-*.json")]
+    return sorted(found, key=lambda r: r["records"])
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def _row(name: str, run: dict) -> str:
+    runs = "extrapolated" if run.get("extrapolated") else str(run["runs"])
+    star = " *" if run.get("extrapolated") else ""
+    return (f"| {name}{star} | {_s(run['seconds'])} | {run['recordsPerSecond']:,} | "
+            f"{run['peakMB']:,.0f} | {runs} |")
+
+
+def _verdict(measured: float, target: float, higher_is_better: bool, unit: str) -> str:
+    """Met or missed, and by how much."""
+    places = 1 if unit in ("x", " s") else 0
+    gap = abs(measured - target)
+    if higher_is_better:
+        if measured >= target:
+            return f"**met**, {gap:,.{places}f}{unit} ({gap / target:.0%}) above the target"
+        return (f"**missed** by {gap:,.{places}f}{unit}: {measured / target:.0%} of the "
+                f"target ({target / measured:.1f}x short)")
+    if measured <= target:
+        return f"**met**, {gap:,.{places}f}{unit} ({gap / target:.0%}) to spare"
+    return (f"**missed** by {gap:,.{places}f}{unit}: {measured / target:.1f}x the target")
+
+
+def targets(results: list[dict]) -> list[str]:
+    lines = ["| Target | Measured | Verdict |", "|---|---|---|"]
+    big = next((r for r in results if r["recordsRequested"] == 1_000_000), None)
+    if big is None:
+        lines.append("| 1M-record targets | not measured yet: run with --records 1000000 | |")
+    else:
+        ours, schema = big["ours"][OURS], big["ours"][OURS_SCHEMA]
+        n = f"{big['records']:,} records"
+        lines += [
+            f"| {n} validated, structure and all checks, in at most "
+            f"{TARGETS['allChecksSeconds']} s | {_s(ours['seconds'])} | "
+            f"{_verdict(ours['seconds'], TARGETS['allChecksSeconds'], False, ' s')} |",
+            f"| {n}, structure alone, in at most {TARGETS['structureSeconds']} s | "
+            f"{_s(schema['seconds'])} | "
+            f"{_verdict(schema['seconds'], TARGETS['structureSeconds'], False, ' s')} |",
+            f"| At most {TARGETS['peakMB']} MB peak (all checks) | {ours['peakMB']:,.0f} MB | "
+            f"{_verdict(ours['peakMB'], TARGETS['peakMB'], False, ' MB')} |",
+            f"| At most {TARGETS['peakMB']} MB peak (structure alone) | "
+            f"{schema['peakMB']:,.0f} MB | "
+            f"{_verdict(schema['peakMB'], TARGETS['peakMB'], False, ' MB')} |"]
+        cove = big["peers"].get(PEER_LIBCOVE)
+        if cove is None:
+            lines.append(f"| At least {TARGETS['timesLibCove']}x lib-cove | lib-cove not "
+                         "measured: run with --peers | |")
+        else:
+            how = " (lib-cove extrapolated)" if cove.get("extrapolated") else ""
+            for label, run in (("all checks", ours), ("structure alone, like for like",
+                                                       schema)):
+                times = cove["seconds"] / run["seconds"]
+                lines.append(
+                    f"| At least {TARGETS['timesLibCove']}x lib-cove's speed ({label}) | "
+                    f"{times:.1f}x ({_s(cove['seconds'])} against {_s(run['seconds'])})"
+                    f"{how} | {_verdict(times, TARGETS['timesLibCove'], True, 'x')} |")
+    lines += tabular_targets()
+    return lines
+
+
+def tabular_targets() -> list[str]:
+    path = RESULTS / "tabular-100000.json"
+    if not path.exists():
+        return ["| Spreadsheet to JSON targets | benchmarks/results/tabular-100000.json "
+                "missing: run benchmarks/tabular.py | |"]
+    tab = json.loads(path.read_text(encoding="utf-8"))
+    csv, xlsx = tab["ours"]["csv"], tab["ours"]["xlsx"]
+    rate, peak = TARGETS["tabularRowsPerSecond"], TARGETS["tabularPeakMB"]
+    src = "[tabular-100000.json](results/tabular-100000.json)"
+    return [
+        f"| CSV to JSON with cell source map, at least {rate:,} rows/s ({src}, "
+        f"{tab['rows']:,} rows, conversion inside the process) | {csv['rowsPerSecond']:,} "
+        f"rows/s | {_verdict(csv['rowsPerSecond'], rate, True, ' rows/s')} |",
+        f"| The same, whole command including Python's start-up | "
+        f"{csv['rowsPerSecondCli']:,} rows/s | "
+        f"{_verdict(csv['rowsPerSecondCli'], rate, True, ' rows/s')} |",
+        f"| XLSX workbook to JSON with cell source map, at least {rate:,} rows/s | "
+        f"{xlsx['rowsPerSecond']:,} rows/s | "
+        f"{_verdict(xlsx['rowsPerSecond'], rate, True, ' rows/s')} |",
+        f"| At most {peak} MB for 100k rows (CSV) | {csv['peakMB']:,.0f} MB | "
+        f"{_verdict(csv['peakMB'], peak, False, ' MB')} |",
+        f"| At most {peak} MB for 100k rows (XLSX) | {xlsx['peakMB']:,.0f} MB | "
+        f"{_verdict(xlsx['peakMB'], peak, False, ' MB')} |"]
+
+
+def code_measured(results: list[dict]) -> str:
+    states: dict[str, list[str]] = {}
+    for r in results:
+        code = r["code"]
+        state = f"commit {code['commit']}" + (
+            f" with uncommitted changes to {', '.join(code['uncommitted'])} (work in "
+            "progress on this machine, measured as it stood)" if code["uncommitted"] else "")
+        states.setdefault(state, []).append(f"{r['records']:,}")
+    if len(states) == 1:
+        return next(iter(states)) + " for every size"
+    return "; ".join(f"{', '.join(sizes)} records: {state}" for state, sizes in states.items())
+
+
+def section(results: list[dict]) -> str:
+    if not results:
+        return "No validation results recorded yet: run benchmarks/validate.py.\n"
+    last = max(results, key=lambda r: r["started"])
+    m = last["machine"]
+    out = ["## Validation: 10k, 100k and 1M records", "",
+           "Written by `benchmarks/validate.py` from `benchmarks/results/validate-*.json`; "
+           "rerun it rather than editing this section.", "",
+           f"- **Machine**: {m['cores']} cores ({m['cpu']}), {m['memoryGB']} GB memory, "
+           f"{m['os']}, Python {m['python']}.",
+           "- **Dates**: " + ", ".join(f"{r['records']:,} records {r['started']}"
+                                        for r in results) + ".",
+           f"- **A record** is {RECORD}. The invented projects are valid at the publish "
+           "level with nothing to report (no errors, warnings or advisories, checked on a "
+           "sample before each run, and every timed run exited 0), so this measures "
+           "validation, not error reporting.",
+           "- **Each figure** is the median wall time of fresh processes (Python's start-up "
+           "included) and the largest peak resident memory of the process (`ru_maxrss` of "
+           "the child). A run over two minutes was not repeated; the runs column says how "
+           "many there were.",
+           "- **Noise**: other engineers were working on this machine during these runs, so "
+           "timings can be off by more than the usual few per cent; the load average at the "
+           "start and end of each size is in its results file. "
+           + "; ".join(f"{r['records']:,} records: load "
+                       f"{r['loadAverageAtStart'][0]:.1f} at start, "
+                       f"{r['loadAverageAtEnd'][0]:.1f} at end" for r in results) + ".",
+           "- **Code measured**: " + code_measured(results) + ".",
+           "- **JSON Lines**: " + (
+               "measured (one project a line)." if last["jsonLines"]["supported"] else
+               "not measured: `coprod validate` does not read .jsonl yet (it said: "
+               f"\"{last['jsonLines'].get('reason', '')}\")."), ""]
+    out += ["### Targets", "", *targets(results), ""]
+    extrapolated = False
+    for r in results:
+        mb = r["megabytes"]
+        sizes = f"{mb['json']:,.1f} MB of JSON" + (
+            f", {mb['csvDataPackage']:,.1f} MB of CSV tables" if "csvDataPackage" in mb else "")
+        out += [f"### {r['recordsRequested']:,} records ({r['records']:,}: "
+                f"{r['projects']:,} projects; {sizes})", "",
+                "| Tool | Wall time | Records a second | Peak MB | Runs | Time against "
+                "coprod (all checks) |",
+                "|---|---|---|---|---|---|"]
+        ours = r["ours"][OURS]["seconds"]
+        for group in ("ours", "floor", "peers"):
+            for name, run in r[group].items():
+                out.append(_row(name, run) + f" {run['seconds'] / ours:.2f}x |")
+                extrapolated = extrapolated or bool(run.get("extrapolated"))
+        for name, run in r["peers"].items():
+            if run.get("extrapolated"):
+                out.append(f"\n\\* {name} was **not run** at this size: it {run['reason']}. "
+                           "The row is that extrapolation, not a measurement.")
+        out.append("")
+    out += ["### What each tool does", "", "| Tool | What it checks |", "|---|---|"]
+    out += [f"| {name} | {what} |" for name, what in last["what"].items()
+            if any(name in r[g] for r in results for g in ("ours", "floor", "peers"))]
+    out += ["", "lib-cove and jsonschema are given the bundled schema as a file and a "
+            "registry that fetches nothing; frictionless reads the data package that "
+            "`coprod convert` writes; flatten-tool reads its own CSV layout, made by "
+            "`flatten-tool flatten` before the clock starts."]
+    if extrapolated:
+        out += ["", "Rows marked * are extrapolated, not measured."]
+    out += ["", "To rerun:", "", "```bash",
+            ".venv/bin/python benchmarks/validate.py --records 10000 100000 1000000 "
+            "--repeat 3 --peers", "```"]
+    return "\n".join(out) + "\n"
+
+
+def write_results_md() -> None:
+    body = f"{START}\n{section(recorded())}{END}\n"
+    if RESULTS_MD.exists():
+        text = RESULTS_MD.read_text(encoding="utf-8")
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
+            body = head + body + rest.split(END, 1)[1].lstrip("\n")
+        else:
+            body = text.rstrip("\n") + "\n\n" + body
+    else:
+        body = ("# Benchmark results\n\nRecorded results of the scripts in this folder; see "
+                "[README.md](README.md) for how each is measured.\n\n" + body)
+    RESULTS_MD.write_text(body, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--peers", action="store_true",
+                        help="also measure jsonschema, lib-cove, frictionless, flatten-tool")
+    parser.add_argument("--long", type=float, default=120,
+                        help="a run longer than this many seconds is not repeated")
+    parser.add_argument("--budget-seconds", type=float, default=600)
+    parser.add_argument("--budget-mb", type=float, default=8192)
+    parser.add_argument("--report-only", action="store_true",
+                        help="only rewrite RESULTS.md from the recorded results")
+    args = parser.parse_args()
+    if not args.report_only:
+        coprod = str(Path(sys.executable).with_name("coprod"))
+        work = Path(tempfile.mkdtemp(prefix="coprod-validate-"))
+        jsonl = jsonl_support(coprod, work)
+        print("JSON Lines: " + ("read by coprod validate; measured" if jsonl["supported"]
+                                else f"not read by coprod validate ({jsonl['reason']}); "
+                                     "skipped"), flush=True)
+        sample = check_sample(coprod, work)
+        earlier = recorded()
+        RESULTS.mkdir(exist_ok=True)
+        for requested in sorted(args.records):
+            result = run_size(requested, args, coprod, jsonl, sample, earlier)
+            target = RESULTS / f"validate-{requested}.json"
+            target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+            earlier = [r for r in earlier if r["recordsRequested"] != requested] + [result]
+            print(f"wrote {target.relative_to(HERE.parent)}", flush=True)
+    write_results_md()
+    print(f"wrote {RESULTS_MD.relative_to(HERE.parent)}")
+    print("\n".join(targets(recorded())))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ evidenced, said positively where it is met."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .checks.data import demographic_counts, obj, strings, text
@@ -14,7 +15,7 @@ MET, PARTLY, NOT_EVIDENCED = "met", "partly met", "not evidenced"
 CODELISTS = {p: f"{p}-practice" for p in PRINCIPLES}
 
 
-@dataclass
+@dataclass(frozen=True)
 class PrincipleResult:
     principle: str
     status: str
@@ -24,7 +25,27 @@ class PrincipleResult:
         return {"principle": self.principle, "status": self.status, "summary": self.summary}
 
 
+_SHARED: dict[tuple[str, str, str], PrincipleResult] = {}
+
+
+def _result(principle: str, status: str, summary: str) -> PrincipleResult:
+    """One shared object for each distinct result: a file of many similar projects keeps
+    a handful of them, not four for every project."""
+    key = (principle, status, summary)
+    found = _SHARED.get(key)
+    if found is None:
+        found = PrincipleResult(*key)
+        if len(_SHARED) < 10_000:
+            _SHARED[key] = found
+    return found
+
+
 def _titles(version: str, principle: str, codes: list[str]) -> str:
+    return _titles_of(version, principle, tuple(codes))
+
+
+@lru_cache(maxsize=4096)
+def _titles_of(version: str, principle: str, codes: tuple[str, ...]) -> str:
     codelist = find_codelist(version, CODELISTS[principle])
     titles = [(codelist.get(c).title if codelist and codelist.get(c) else c) for c in codes]
     return ", ".join(t if sum(w[:1].isupper() for w in t.split()) > 1 else t[0].lower() + t[1:]
@@ -56,13 +77,13 @@ def assess(project: Any, version: str) -> list[PrincipleResult]:
             gaps.append(extra)
         label = name.capitalize()
         if not gaps:
-            results.append(PrincipleResult(name, MET, f"{label}: met through "
+            results.append(_result(name, MET, f"{label}: met through "
                                            f"{_titles(version, name, practices)}."))
         elif real or practices:
-            results.append(PrincipleResult(name, PARTLY, f"{label}: partly met; "
+            results.append(_result(name, PARTLY, f"{label}: partly met; "
                                            f"{'; '.join(gaps)}."))
         else:
-            results.append(PrincipleResult(name, NOT_EVIDENCED, f"{label}: not evidenced yet; "
+            results.append(_result(name, NOT_EVIDENCED, f"{label}: not evidenced yet; "
                                            f"{'; '.join(gaps)}."))
     return results
 

@@ -82,6 +82,13 @@ READING = [
        "The file holds more than {limit} projects.",
        "Split the dataset into smaller files, or raise the limit with --max-rows.",
        unreadable=True),
+    _t("issues-not-listed", "More issues than are listed", A, "reading",
+       "The file has more issues than one report lists. All of them are counted in the "
+       "summary by kind; only the first ones are shown one by one.",
+       "{count} more issues were found and counted but are not listed one by one: a report "
+       "lists at most {limit}.",
+       "Fix the kinds of issue listed first (one mistake often repeats in every row), then "
+       "check again to see the rest."),
     _t("text-too-long", "Text too long", E, "reading",
        "A single piece of text is longer than the limit.",
        "A piece of text at {where} is {length} characters long, more than the limit of {limit}.",

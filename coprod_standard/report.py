@@ -40,12 +40,29 @@ class Report:
     scorecards: list[tuple[str, list[PrincipleResult]]] = field(default_factory=list)
     checks_run: set[str] = field(default_factory=set)  # codes of the checks beyond the schema
     data: Any = field(default=None, repr=False)  # the dataset as read (never in the report)
+    # issues past Limits.max_issues, counted but not kept: code -> [severity, count, records]
+    not_listed: dict[str, list] = field(default_factory=dict, repr=False)
 
     @property
     def status(self) -> str:
         if self.unreadable:
             return UNREADABLE
-        return INVALID if self.errors else VALID
+        return INVALID if self.errors or any(
+            kept[0] is Severity.ERROR for kept in self.not_listed.values()) else VALID
+
+    def keep_at_most(self, limit: int) -> None:
+        """Keep the first LIMIT issues; count the rest by code without keeping them."""
+        if len(self.issues) <= limit:
+            return
+        for issue in self.issues[limit:]:
+            kept = self.not_listed.setdefault(issue.code, [issue.severity, 0, set()])
+            kept[1] += 1
+            kept[2].add(issue.record)
+        del self.issues[limit:]
+
+    @property
+    def not_listed_count(self) -> int:
+        return sum(kept[1] for kept in self.not_listed.values())
 
     @property
     def valid(self) -> bool:
@@ -69,24 +86,34 @@ class Report:
 
     @property
     def checks_passed(self) -> int:
-        failed = {i.code for i in self.issues}
+        failed = {i.code for i in self.issues} | set(self.not_listed)
         return len(self.checks_run - failed)
 
     def counts(self) -> Counter:
-        return Counter(i.severity.value for i in self.issues)
+        """Issues by severity, those not listed included."""
+        counts = Counter(i.severity.value for i in self.issues)
+        for severity, count, _ in self.not_listed.values():
+            counts[severity.value] += count
+        return counts
 
     def summary(self) -> list[CodeSummary]:
         """One line per issue code: how often, and the share of records it touches."""
         counts: Counter = Counter()
         touched: dict[str, set] = defaultdict(set)
+        severities: dict[str, Severity] = {}
         for issue in self.issues:
             counts[issue.code] += 1
             touched[issue.code].add(issue.record)
+            severities.setdefault(issue.code, issue.severity)
+        for code, (severity, count, records) in self.not_listed.items():
+            counts[code] += count
+            touched[code] |= records
+            severities.setdefault(code, severity)
         total = max(len(self.records), 1)
         out = []
         for code, count in counts.items():
             kind = issue_type(code)
-            severity = next(i.severity for i in self.issues if i.code == code)
+            severity = severities[code]
             affected = len(touched[code])
             out.append(CodeSummary(code, kind.title, severity, kind.category, count,
                                    affected, affected / total))

@@ -58,7 +58,7 @@ def _record_of(pointer: str, labels: dict[str, str]) -> str:
 
 
 def _check_records(result: ReadResult, version: str | None, report: Report,
-                   settings: Settings, progress: Progress | None) -> None:
+                   settings: Settings, progress: Progress | None, most: int) -> None:
     """Check every record as it is read. A streaming reader hands the dataset's own
     details over last, after its projects; they are known before (``result.details``)."""
     checker = engine(version) if version else None
@@ -89,6 +89,8 @@ def _check_records(result: ReadResult, version: str | None, report: Report,
                           version, record.pointer)
             _run(report, "project", ctx, record)
             report.scorecards.append((record.label, assess(record.data, version)))
+        if len(report.issues) > 2 * most:  # however many a huge file holds, keep few
+            report.keep_at_most(most)
     if checking and envelope:
         ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
         _run(report, "dataset", ctx, envelope)
@@ -145,25 +147,29 @@ def _unreadable(report: Report, issue) -> Report:
     report.unreadable, report.issues = True, [issue]
     report.records, report.scorecards, report.data = [], [], None
     report.checks_run, report.version, report.extensions = set(), None, []
+    report.not_listed = {}
     return report
 
 
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
              level: str = "publish", disclosure: str = "nhs-digital",
-             today: date | None = None, progress: Progress | None = None) -> Report:
+             today: date | None = None, progress: Progress | None = None,
+             stream: bool = False) -> Report:
     """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
 
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
     file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10".
     progress: called now and then with (records checked, bytes read, bytes in all; both 0
-    when the reader does not say).
+    when the reader does not say). stream: read a large JSON file one project at a time,
+    in little memory (``report.data`` is then None); JSON Lines are always read so.
     """
     if level not in LEVELS or disclosure not in POLICIES:
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
     settings = Settings(level, disclosure, today or date.today())
     report = Report(source=source_name(source, name), level=level)
+    limits = limits or Limits()
     try:
-        result = read(source, limits or Limits(), name)
+        result = read(source, limits, name, stream=stream)
     except Unreadable as exc:
         return _unreadable(report, exc.issue)
     version = _choose_version(result, report) if result.is_object else None
@@ -172,7 +178,7 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     version = _with_extensions(version, result, source, report)
     try:
         with _settled_memory():
-            _check_records(result, version, report, settings, progress)
+            _check_records(result, version, report, settings, progress, limits.max_issues)
     except Unreadable as exc:  # a streaming reader met a problem part of the way through
         return _unreadable(report, exc.issue)
     except OSError as exc:
@@ -186,6 +192,11 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
         issue.record = _record_of(issue.path, labels)
         report.issues.append(issue)
     _prefer_privacy(report)
+    report.keep_at_most(limits.max_issues)
+    if report.not_listed:
+        report.issues.append(issue_type("issues-not-listed").make(
+            count=f"{report.not_listed_count:,}", limit=f"{limits.max_issues:,}",
+            record="the dataset's own details"))
     if result.locate:
         for issue in report.issues:
             if issue.location is None:

@@ -71,7 +71,7 @@ def test_a_zip_bomb_is_refused_before_it_is_opened():
 
 
 def test_a_zip_that_would_unpack_past_the_limit_is_refused():
-    report = validate(_bomb(900_000), name="big.zip", limits=Limits(max_bytes=50_000))
+    report = validate(_bomb(900_000), name="big.zip", limits=Limits(max_unzipped_bytes=500_000))
     assert [i.code for i in report.issues] == ["unsafe-workbook"]
     assert "would unpack to" in report.issues[0].message
 

@@ -38,7 +38,7 @@ def _summary(report) -> tuple:
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.parent.relative_to(ROOT).as_posix()
                          if p.name.startswith("input") else p.name)
 def test_a_streamed_file_gets_the_same_report_as_one_read_whole(path):
-    whole, streamed = validate(path), validate(path, limits=STREAM)
+    whole, streamed = validate(path), validate(path, limits=STREAM, stream=True)
     assert _summary(streamed) == _summary(whole)
 
 
@@ -90,7 +90,7 @@ def test_details_given_after_the_projects_are_found_before_the_projects_are_chec
     moved = {"projects": data.pop("projects"), **data}  # version and publisher come last
     path = tmp_path / "late.json"
     path.write_text(json.dumps(moved))
-    streamed, whole = validate(path, limits=STREAM), validate(path)
+    streamed, whole = validate(path, limits=STREAM, stream=True), validate(path)
     assert streamed.version == "1.0" and streamed.status == "valid"
     assert _summary(streamed) == _summary(whole)
 
@@ -102,7 +102,7 @@ def test_a_problem_part_of_the_way_through_a_streamed_file_is_unreadable_with_it
     broken = text[:cut] + text[cut:].replace(",", "", 1)
     path = tmp_path / "broken.json"
     path.write_text(broken)
-    report = validate(path, limits=STREAM)
+    report = validate(path, limits=STREAM, stream=True)
     assert report.unreadable and [i.code for i in report.issues] == ["malformed-json"]
     line = report.issues[0].location.line  # where the in-memory reader puts it too:
     assert _summary(report) == _summary(validate(path))
@@ -118,36 +118,38 @@ def test_duplicate_keys_and_limits_are_found_inside_streamed_projects(tmp_path):
     text = json.dumps(data).replace('"title": ', '"title": "first", "title": ', 2)
     path = tmp_path / "dups.json"
     path.write_text(text)
-    streamed, whole = validate(path, limits=STREAM), validate(path)
+    streamed, whole = validate(path, limits=STREAM, stream=True), validate(path)
     assert "duplicate-key" in {i.code for i in streamed.issues}
     assert _summary(streamed) == _summary(whole)
     deep = tmp_path / "deep.json"
     data["projects"][1]["notes"] = json.loads("[" * 70 + "]" * 70)
     deep.write_text(json.dumps(data))
-    assert [i.code for i in validate(deep, limits=STREAM).issues] == ["too-deeply-nested"]
-    many = validate(path, limits=Limits(stream_from=0, max_rows=1))
+    report = validate(deep, limits=STREAM, stream=True)
+    assert [i.code for i in report.issues] == ["too-deeply-nested"]
+    many = validate(path, limits=Limits(stream_from=0, max_rows=1), stream=True)
     assert [i.code for i in many.issues] == ["too-many-records"] and many.unreadable
 
 
-def test_a_large_json_file_is_streamed_by_default_and_a_small_one_read_whole(tmp_path):
+def test_a_large_json_file_is_streamed_when_asked_and_a_small_one_read_whole(tmp_path):
     small = tmp_path / "small.json"
     small.write_text(json.dumps(_dataset(2)))
     assert read(small).data is not None
     big = tmp_path / "big.json"
     big.write_text(json.dumps(_dataset(2)) + " " * Limits().stream_from)
-    result = read(big)
+    assert read(big).data is not None  # only when asked: programs may need the whole
+    result = read(big, stream=True)
     assert result.data is None and result.details["version"] == "1.0"
     assert [r.kind for r in result.records] == ["project", "project", "dataset"]
     over = Limits(stream_from=10, max_stream_bytes=100)
     with pytest.raises(Unreadable) as refused:
-        read(small, over)
+        read(small, over, stream=True)
     assert refused.value.issue.code == "file-too-large"
 
 
 def _peak_bytes(path: Path) -> int:
     tracemalloc.start()
     try:
-        report = validate(path, limits=STREAM, level="schema")
+        report = validate(path, limits=STREAM, level="schema", stream=True)
         assert report.status == "valid", [i.message for i in report.issues[:3]]
         return tracemalloc.get_traced_memory()[1]
     finally:
@@ -192,9 +194,9 @@ def test_json_lines_name_the_line_of_each_project_and_of_each_mistake(tmp_path, 
     data["projects"][2]["areas"] = ["Leeds"]
     path = tmp_path / "data.jsonl"
     path.write_text("\n" + _as_lines(data))  # a blank line first: lines count from the file
-    report = validate(path)
-    wrong = [i for i in report.issues if i.path == "/projects/2/areas/0"]
-    assert wrong and wrong[0].location.line == 5
+    for report in (validate(path), validate(path, stream=True)):
+        wrong = [i for i in report.issues if i.path == "/projects/2/areas/0"]
+        assert wrong and wrong[0].location.line == 5
     assert report.records[-1].endswith("line 5")
     bad = tmp_path / "bad.jsonl"
     lines = _as_lines(_dataset(2)).splitlines()
@@ -260,3 +262,22 @@ def test_a_long_validation_shows_progress_on_a_terminal_and_nothing_elsewhere(tm
     plain = subprocess.run([sys.executable, "-m", "coprod_standard", "validate", str(path)],
                            capture_output=True, text=True, timeout=300)
     assert plain.returncode == 0 and plain.stderr == ""
+
+
+def test_programs_that_need_the_whole_dataset_still_get_it_from_large_files(tmp_path):
+    """convert, upgrade and combine read the dataset whole, whatever its size; JSON Lines
+    too."""
+    from coprod_standard.convert import convert
+
+    every = Limits(stream_from=0)
+    data = _dataset(2)
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data))
+    out = tmp_path / "tables.xlsx"
+    assert not convert(path, out, limits=every).errors and out.exists()
+    lines = tmp_path / "data.jsonl"
+    lines.write_text(_as_lines(json.loads(path.read_text())))
+    back = tmp_path / "back.json"
+    assert not convert(lines, back).errors
+    assert json.loads(back.read_text())["projects"] == data["projects"]
+    assert read(path, every).data == data

@@ -52,7 +52,8 @@ def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_
         progress = progress_for(path)
         try:
             reports.append(validate_source(path, limits=limits, level=level,
-                                           disclosure=disclosure, progress=progress))
+                                           disclosure=disclosure, progress=progress,
+                                           stream=True))
         finally:
             if progress:
                 progress.close()

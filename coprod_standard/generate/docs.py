@@ -217,6 +217,7 @@ def versions_page() -> str:
 def pages() -> dict[str, str]:
     from .code_pages import code_pages
     from .instrument_pages import instruments_page
+    from .limits_page import limits_page
 
     out = {**code_pages(), "reference/instruments.md": instruments_page()}
     for info in versions():
@@ -231,6 +232,7 @@ def pages() -> dict[str, str]:
         "reference/checks.md": checks_page(),
         "reference/cli.md": cli_page(),
         "reference/versions.md": versions_page(),
+        "reference/limits.md": limits_page(),
     }
 
 

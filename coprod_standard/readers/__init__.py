@@ -82,15 +82,41 @@ def read_bytes(path: Path, name: str, limits: Limits, head: bool = False) -> byt
         raise unreadable("cannot-open", name, reason=exc.strerror or str(exc)) from None
 
 
-def read(source: Source, limits: Limits | None = None, name: str | None = None) -> ReadResult:
+def read(source: Source, limits: Limits | None = None, name: str | None = None,
+         stream: bool = False) -> ReadResult:
     """Read any supported source into records, choosing the reader by content, not by
-    name: JSON, an Excel workbook, a zip of CSV files or a data package, a folder of CSV
-    files or a data package, or a single CSV file. Raises ``Unreadable``."""
+    name: JSON, JSON Lines, an Excel workbook, a zip of CSV files or a data package, a
+    folder of CSV files or a data package, or a single CSV file. Raises ``Unreadable``.
+
+    With STREAM, a JSON file of at least ``limits.stream_from`` bytes and any JSON Lines
+    file are read one project at a time: the records come as they are read (reading errors
+    are raised while they are taken) and ``data`` is None. Without it the whole dataset is
+    in ``data``, within ``limits.max_bytes``."""
+    result = _read(source, limits or Limits(), source_name(source, name), stream)
+    return result if stream or result.data is not None or result.details is None else \
+        _whole(result)
+
+
+def _whole(result: ReadResult) -> ReadResult:
+    """A streamed result made whole: every project read into the dataset."""
+    details, projects = None, []
+    for record in result.records:
+        if record.kind == "dataset":
+            details = record.data
+        else:
+            projects.append(record.data)
+    data = {key: (projects if key == "projects" else value)
+            for key, value in (details or result.details).items()}
+    from .json_reader import records
+
+    result.data, result.details, result.records = data, None, records(data)
+    return result
+
+
+def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult:
     from . import tabular_reader as tabular
     from .json_reader import read_json
 
-    limits = limits or Limits()
-    name = source_name(source, name)
     if isinstance(source, (dict, list)):
         return read_json(source, name, limits, parsed=True)
     if not isinstance(source, bytes):
@@ -99,7 +125,7 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None) 
             return tabular.read_folder(path, name, limits)
         if path.name == "datapackage.json" and path.is_file():
             return tabular.read_folder(path.parent, name, limits)
-        streamed = _stream(path, name, limits)
+        streamed = _stream(path, name, limits, stream)
         if streamed:
             return streamed
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
@@ -120,16 +146,16 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None) 
     return read_json(data, name, limits)
 
 
-def _stream(path: Path, name: str, limits: Limits) -> ReadResult | None:
-    """A JSON Lines file, or a JSON file of at least ``limits.stream_from`` bytes, read one
-    project at a time; None for anything else."""
+def _stream(path: Path, name: str, limits: Limits, stream: bool) -> ReadResult | None:
+    """A JSON Lines file, or (when asked to STREAM) a JSON file of at least
+    ``limits.stream_from`` bytes, read one project at a time; None for anything else."""
     from .json_stream import stream_json, streamable
     from .jsonl_reader import SUFFIXES, read_jsonl
 
     lines = path.suffix.lower() in SUFFIXES
     try:
         size = path.stat().st_size if path.is_file() else -1
-        if size < 0 or not (lines or size >= limits.stream_from):
+        if size < 0 or not (lines or (stream and size >= limits.stream_from)):
             return None
         with path.open("rb") as handle:
             head = handle.read(64)
@@ -137,9 +163,10 @@ def _stream(path: Path, name: str, limits: Limits) -> ReadResult | None:
         return None  # read_bytes explains it
     if not lines and not streamable(head):
         return None
-    if size > limits.max_stream_bytes:
+    most = limits.max_stream_bytes if stream else limits.max_bytes
+    if size > most:
         raise unreadable("file-too-large", name, size=Limits.describe_bytes(size),
-                         limit=Limits.describe_bytes(limits.max_stream_bytes))
+                         limit=Limits.describe_bytes(most))
     try:
         return read_jsonl(path, name, limits) if lines else stream_json(path, name, limits)
     except PermissionError:

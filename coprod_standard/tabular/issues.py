@@ -62,6 +62,14 @@ register(
        "The CSV file could not be read: {problem}.",
        "Open it in a spreadsheet program and save it again as 'CSV UTF-8 (Comma delimited)'.",
        unreadable=True),
+    _t("cell-too-long", "Cell too long", E,
+       "A cell holds more text than a spreadsheet cell can (32,767 characters in Excel), so "
+       "the file was not made by a spreadsheet program as it stands, or a cell swallowed "
+       "the rest of the file.",
+       "The cell at {place} holds {length} characters, more than the limit of {limit}.",
+       "Shorten the text in that cell, or link to a document instead. In a CSV file, check "
+       "for a double quote (\") that opens a cell but is never closed.",
+       unreadable=True),
     _t("empty-workbook", "No data found", E,
        "None of the sheets or CSV files is one of the standard's tables.",
        "No sheet in {file} is one of the standard's tables.",

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
-from ..issues import Issue, issue_type
+from ..issues import Issue, Location, issue_type
 from ..limits import Limits
 from ..readers import unreadable
 
 EMPTY_RUN = 10_000  # stop a sheet after this many empty rows in a row
-MAX_ENTRIES = 2_000
-MAX_RATIO = 200
 
 
 @dataclass
@@ -40,10 +38,12 @@ class Sheet:
 
 
 def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[int],
-              name: str, first: int = 2) -> Iterator[tuple[int, list[Any]]]:
-    """Non-empty rows, cut to the headings' width, with their 1-based row numbers."""
+              name: str, first: int = 2, sheet: str = "",
+              headings: list[Any] | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """Non-empty rows, cut to the headings' width, with their 1-based row numbers. A cell
+    longer than ``limits.max_cell`` stops the reading, with its place."""
     empty_run = 0
-    most = limits.max_rows
+    most, longest = limits.max_rows, limits.max_cell
     for number, row in enumerate(rows, start=first):
         if row.__class__ is not list:
             cells = list(row[:width])
@@ -58,20 +58,36 @@ def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[i
         counter[0] += 1
         if counter[0] > most:
             raise unreadable("too-many-records", name, limit=limits.max_rows)
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > longest:
+                raise _cell_too_long(name, sheet, number, index, headings or [], len(cell),
+                                     longest)
         yield number, cells
+
+
+def _cell_too_long(name: str, sheet: str, row: int, index: int, headings: list[Any],
+                   length: int, limit: int):
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(index + 1)
+    title = str(headings[index]) if index < len(headings) and headings[index] else ""
+    where = Location(file=name, sheet=sheet or None, row=row, column_letter=letter,
+                     column_title=title or None)
+    return unreadable("cell-too-long", name, where, place=where.describe(), length=length,
+                      limit=limit)
 
 
 def check_zip(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
     """Refuse zip bombs before anything is decompressed."""
     entries = archive.infolist()
-    if len(entries) > MAX_ENTRIES:
+    if len(entries) > limits.max_zip_entries:
         raise unreadable("unsafe-workbook", name, reason=f"it holds {len(entries)} files")
     total = sum(e.file_size for e in entries)
-    if total > limits.max_bytes * 10:
+    if total > limits.max_unzipped_bytes:
         raise unreadable("unsafe-workbook", name,
                          reason=f"it would unpack to {Limits.describe_bytes(total)}")
     for entry in entries:
-        if entry.file_size > 1_000_000 and entry.file_size > MAX_RATIO * max(
+        if entry.file_size > 1_000_000 and entry.file_size > limits.max_zip_ratio * max(
                 entry.compress_size, 1):
             raise unreadable("unsafe-workbook", name,
                              reason="one of its parts is compressed suspiciously well, as "
@@ -97,15 +113,18 @@ def detect_encoding(opener: Opener) -> str:
 
 def csv_sheet(name: str, opener: Opener, encoding: str, limits: Limits, counter: list[int],
               file: str) -> Sheet:
-    csv.field_size_limit(max(limits.max_string, 131_072))
+    # Cells up to the text limit are read, so that a long one is reported with its place
+    csv.field_size_limit(max(limits.max_string, limits.max_cell + 1, 131_072))
 
     def reader() -> Iterator[list[str]]:
         with io.TextIOWrapper(opener(), encoding=encoding, errors="replace",
                               newline="") as text:
+            rows = csv.reader(text)
             try:
-                yield from csv.reader(text)
+                yield from rows
             except csv.Error as exc:
-                raise unreadable("malformed-csv", file, problem=str(exc)) from None
+                problem = f"line {rows.line_num} of {name}: {_csv_problem(exc)}"
+                raise unreadable("malformed-csv", file, problem=problem) from None
 
     stream = reader()
     first = next(stream, [])
@@ -115,9 +134,20 @@ def csv_sheet(name: str, opener: Opener, encoding: str, limits: Limits, counter:
     def rows() -> Iterator[tuple[int, list[Any]]]:
         stream = reader()
         next(stream, None)
-        return data_rows(stream, len(headings), limits, counter, file)
+        return data_rows(stream, len(headings), limits, counter, file, sheet=name,
+                         headings=headings)
 
     return Sheet(name, headings, rows, all_text=True)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "a cell is longer than the limit of " + text.rsplit("(", 1)[-1].rstrip(")") + \
+            " characters"
+    if "NUL" in text:
+        return "it contains NUL bytes, so it is probably not a text file"
+    return text
 
 
 def csv_sheets(files: dict[str, Opener], file: str, limits: Limits,

@@ -79,9 +79,10 @@ def workbook_sheets(data: bytes, name: str, limits: Limits
             headings = _headings(ws, name)
             width = len(headings)
 
-            def rows(ws=ws, width=width):
+            def rows(ws=ws, width=width, headings=headings):
                 stream = _guarded(ws.iter_rows(min_row=2, values_only=True), name)
-                return data_rows(stream, width, limits, counter, name)
+                return data_rows(stream, width, limits, counter, name, sheet=ws.title,
+                                 headings=headings)
 
             sheets[ws.title] = Sheet(ws.title, headings, rows)
         yield sheets, book.epoch

@@ -393,195 +393,6 @@ def code_state() -> dict:
             "uncommitted": [line[3:] for line in changed if line.strip()]}
 
 
-# --- RESULTS.md ---------------------------------------------------------------------
-
-def recorded() -> list[dict]:
-    found = [json.loads(p.read_text(encoding="utf-8")) for p in RESULTS.glob("validate-*.json")]
-    return sorted(found, key=lambda r: r["records"])
-
-
-def _s(seconds: float) -> str:
-    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:,.1f} s"
-
-
-def _row(name: str, run: dict) -> str:
-    runs = "extrapolated" if run.get("extrapolated") else str(run["runs"])
-    star = " *" if run.get("extrapolated") else ""
-    return (f"| {name}{star} | {_s(run['seconds'])} | {run['recordsPerSecond']:,} | "
-            f"{run['peakMB']:,.0f} | {runs} |")
-
-
-def _verdict(measured: float, target: float, higher_is_better: bool, unit: str) -> str:
-    """Met or missed, and by how much."""
-    places = 1 if unit in ("x", " s") else 0
-    gap = abs(measured - target)
-    if higher_is_better:
-        if measured >= target:
-            return f"**met**, {gap:,.{places}f}{unit} ({gap / target:.0%}) above the target"
-        return (f"**missed** by {gap:,.{places}f}{unit}: {measured / target:.0%} of the "
-                f"target ({target / measured:.1f}x short)")
-    if measured <= target:
-        return f"**met**, {gap:,.{places}f}{unit} ({gap / target:.0%}) to spare"
-    return (f"**missed** by {gap:,.{places}f}{unit}: {measured / target:.1f}x the target")
-
-
-def targets(results: list[dict]) -> list[str]:
-    lines = ["| Target | Measured | Verdict |", "|---|---|---|"]
-    big = next((r for r in results if r["recordsRequested"] == 1_000_000), None)
-    if big is None:
-        lines.append("| 1M-record targets | not measured yet: run with --records 1000000 | |")
-    else:
-        ours, schema = big["ours"][OURS], big["ours"][OURS_SCHEMA]
-        n = f"{big['records']:,} records"
-        lines += [
-            f"| {n} validated, structure and all checks, in at most "
-            f"{TARGETS['allChecksSeconds']} s | {_s(ours['seconds'])} | "
-            f"{_verdict(ours['seconds'], TARGETS['allChecksSeconds'], False, ' s')} |",
-            f"| {n}, structure alone, in at most {TARGETS['structureSeconds']} s | "
-            f"{_s(schema['seconds'])} | "
-            f"{_verdict(schema['seconds'], TARGETS['structureSeconds'], False, ' s')} |",
-            f"| At most {TARGETS['peakMB']} MB peak (all checks) | {ours['peakMB']:,.0f} MB | "
-            f"{_verdict(ours['peakMB'], TARGETS['peakMB'], False, ' MB')} |",
-            f"| At most {TARGETS['peakMB']} MB peak (structure alone) | "
-            f"{schema['peakMB']:,.0f} MB | "
-            f"{_verdict(schema['peakMB'], TARGETS['peakMB'], False, ' MB')} |"]
-        cove = big["peers"].get(PEER_LIBCOVE)
-        if cove is None:
-            lines.append(f"| At least {TARGETS['timesLibCove']}x lib-cove | lib-cove not "
-                         "measured: run with --peers | |")
-        else:
-            how = " (lib-cove extrapolated)" if cove.get("extrapolated") else ""
-            for label, run in (("all checks", ours), ("structure alone, like for like",
-                                                       schema)):
-                times = cove["seconds"] / run["seconds"]
-                lines.append(
-                    f"| At least {TARGETS['timesLibCove']}x lib-cove's speed ({label}) | "
-                    f"{times:.1f}x ({_s(cove['seconds'])} against {_s(run['seconds'])})"
-                    f"{how} | {_verdict(times, TARGETS['timesLibCove'], True, 'x')} |")
-    lines += tabular_targets()
-    return lines
-
-
-def tabular_targets() -> list[str]:
-    path = RESULTS / "tabular-100000.json"
-    if not path.exists():
-        return ["| Spreadsheet to JSON targets | benchmarks/results/tabular-100000.json "
-                "missing: run benchmarks/tabular.py | |"]
-    tab = json.loads(path.read_text(encoding="utf-8"))
-    csv, xlsx = tab["ours"]["csv"], tab["ours"]["xlsx"]
-    rate, peak = TARGETS["tabularRowsPerSecond"], TARGETS["tabularPeakMB"]
-    src = "[tabular-100000.json](results/tabular-100000.json)"
-    return [
-        f"| CSV to JSON with cell source map, at least {rate:,} rows/s ({src}, "
-        f"{tab['rows']:,} rows, conversion inside the process) | {csv['rowsPerSecond']:,} "
-        f"rows/s | {_verdict(csv['rowsPerSecond'], rate, True, ' rows/s')} |",
-        f"| The same, whole command including Python's start-up | "
-        f"{csv['rowsPerSecondCli']:,} rows/s | "
-        f"{_verdict(csv['rowsPerSecondCli'], rate, True, ' rows/s')} |",
-        f"| XLSX workbook to JSON with cell source map, at least {rate:,} rows/s | "
-        f"{xlsx['rowsPerSecond']:,} rows/s | "
-        f"{_verdict(xlsx['rowsPerSecond'], rate, True, ' rows/s')} |",
-        f"| At most {peak} MB for 100k rows (CSV) | {csv['peakMB']:,.0f} MB | "
-        f"{_verdict(csv['peakMB'], peak, False, ' MB')} |",
-        f"| At most {peak} MB for 100k rows (XLSX) | {xlsx['peakMB']:,.0f} MB | "
-        f"{_verdict(xlsx['peakMB'], peak, False, ' MB')} |"]
-
-
-def code_measured(results: list[dict]) -> str:
-    states: dict[str, list[str]] = {}
-    for r in results:
-        code = r["code"]
-        state = f"commit {code['commit']}" + (
-            f" with uncommitted changes to {', '.join(code['uncommitted'])} (work in "
-            "progress on this machine, measured as it stood)" if code["uncommitted"] else "")
-        states.setdefault(state, []).append(f"{r['records']:,}")
-    if len(states) == 1:
-        return next(iter(states)) + " for every size"
-    return "; ".join(f"{', '.join(sizes)} records: {state}" for state, sizes in states.items())
-
-
-def section(results: list[dict]) -> str:
-    if not results:
-        return "No validation results recorded yet: run benchmarks/validate.py.\n"
-    last = max(results, key=lambda r: r["started"])
-    m = last["machine"]
-    out = ["## Validation: 10k, 100k and 1M records", "",
-           "Written by `benchmarks/validate.py` from `benchmarks/results/validate-*.json`; "
-           "rerun it rather than editing this section.", "",
-           f"- **Machine**: {m['cores']} cores ({m['cpu']}), {m['memoryGB']} GB memory, "
-           f"{m['os']}, Python {m['python']}.",
-           "- **Dates**: " + ", ".join(f"{r['records']:,} records {r['started']}"
-                                        for r in results) + ".",
-           f"- **A record** is {RECORD}. The invented projects are valid at the publish "
-           "level with nothing to report (no errors, warnings or advisories, checked on a "
-           "sample before each run, and every timed run exited 0), so this measures "
-           "validation, not error reporting.",
-           "- **Each figure** is the median wall time of fresh processes (Python's start-up "
-           "included) and the largest peak resident memory of the process (`ru_maxrss` of "
-           "the child). A run over two minutes was not repeated; the runs column says how "
-           "many there were.",
-           "- **Noise**: other engineers were working on this machine during these runs, so "
-           "timings can be off by more than the usual few per cent; the load average at the "
-           "start and end of each size is in its results file. "
-           + "; ".join(f"{r['records']:,} records: load "
-                       f"{r['loadAverageAtStart'][0]:.1f} at start, "
-                       f"{r['loadAverageAtEnd'][0]:.1f} at end" for r in results) + ".",
-           "- **Code measured**: " + code_measured(results) + ".",
-           "- **JSON Lines**: " + (
-               "measured (one project a line)." if last["jsonLines"]["supported"] else
-               "not measured: `coprod validate` does not read .jsonl yet (it said: "
-               f"\"{last['jsonLines'].get('reason', '')}\")."), ""]
-    out += ["### Targets", "", *targets(results), ""]
-    extrapolated = False
-    for r in results:
-        mb = r["megabytes"]
-        sizes = f"{mb['json']:,.1f} MB of JSON" + (
-            f", {mb['csvDataPackage']:,.1f} MB of CSV tables" if "csvDataPackage" in mb else "")
-        out += [f"### {r['recordsRequested']:,} records ({r['records']:,}: "
-                f"{r['projects']:,} projects; {sizes})", "",
-                "| Tool | Wall time | Records a second | Peak MB | Runs | Time against "
-                "coprod (all checks) |",
-                "|---|---|---|---|---|---|"]
-        ours = r["ours"][OURS]["seconds"]
-        for group in ("ours", "floor", "peers"):
-            for name, run in r[group].items():
-                out.append(_row(name, run) + f" {run['seconds'] / ours:.2f}x |")
-                extrapolated = extrapolated or bool(run.get("extrapolated"))
-        for name, run in r["peers"].items():
-            if run.get("extrapolated"):
-                out.append(f"\n\\* {name} was **not run** at this size: it {run['reason']}. "
-                           "The row is that extrapolation, not a measurement.")
-        out.append("")
-    out += ["### What each tool does", "", "| Tool | What it checks |", "|---|---|"]
-    out += [f"| {name} | {what} |" for name, what in last["what"].items()
-            if any(name in r[g] for r in results for g in ("ours", "floor", "peers"))]
-    out += ["", "lib-cove and jsonschema are given the bundled schema as a file and a "
-            "registry that fetches nothing; frictionless reads the data package that "
-            "`coprod convert` writes; flatten-tool reads its own CSV layout, made by "
-            "`flatten-tool flatten` before the clock starts."]
-    if extrapolated:
-        out += ["", "Rows marked * are extrapolated, not measured."]
-    out += ["", "To rerun:", "", "```bash",
-            ".venv/bin/python benchmarks/validate.py --records 10000 100000 1000000 "
-            "--repeat 3 --peers", "```"]
-    return "\n".join(out) + "\n"
-
-
-def write_results_md() -> None:
-    body = f"{START}\n{section(recorded())}{END}\n"
-    if RESULTS_MD.exists():
-        text = RESULTS_MD.read_text(encoding="utf-8")
-        if START in text and END in text:
-            head, rest = text.split(START, 1)
-            body = head + body + rest.split(END, 1)[1].lstrip("\n")
-        else:
-            body = text.rstrip("\n") + "\n\n" + body
-    else:
-        body = ("# Benchmark results\n\nRecorded results of the scripts in this folder; see "
-                "[README.md](README.md) for how each is measured.\n\n" + body)
-    RESULTS_MD.write_text(body, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -604,7 +415,8 @@ def main() -> None:
                                 else f"not read by coprod validate ({jsonl['reason']}); "
                                      "skipped"), flush=True)
         sample = check_sample(coprod, work)
-        earlier = recorded()
+        earlier = [json.loads(p.read_text(encoding="utf-8"))
+                   for p in sorted(RESULTS.glob("validate-*.json"))]
         RESULTS.mkdir(exist_ok=True)
         for requested in sorted(args.records):
             result = run_size(requested, args, coprod, jsonl, sample, earlier)
@@ -612,6 +424,8 @@ def main() -> None:
             target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
             earlier = [r for r in earlier if r["recordsRequested"] != requested] + [result]
             print(f"wrote {target.relative_to(HERE.parent)}", flush=True)
+    from benchmarks.validate_report import recorded, targets, write_results_md
+
     write_results_md()
     print(f"wrote {RESULTS_MD.relative_to(HERE.parent)}")
     print("\n".join(targets(recorded())))

@@ -72,6 +72,26 @@ def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
     conversion.issues = list(result.issues)
     projects = dataset.get("projects")
     conversion.projects = len(projects) if isinstance(projects, list) else 0
+    if fmt == "xlsx":
+        _refuse_what_a_workbook_cannot_hold(dataset)
     version = dataset.get("version")
     write(dataset, version if version in version_names() else latest_version(), fmt, target)
     return conversion
+
+
+def _refuse_what_a_workbook_cannot_hold(dataset: dict) -> None:
+    """A workbook is XML, which cannot hold most control characters (codes 0 to 31 other
+    than tab and line breaks): say where one is, rather than write a damaged file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    stack: list[tuple[object, str]] = [(dataset, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, f"{pointer}/{k}") for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+        elif isinstance(node, str) and (found := ILLEGAL_CHARACTERS_RE.search(node)):
+            raise ConvertError(
+                f"the text at {pointer} holds a control character (code {ord(found.group())})"
+                " that a workbook cannot hold; remove it, or convert to CSV or JSON instead")

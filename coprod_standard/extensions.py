@@ -124,6 +124,43 @@ def _patched(extension: Extension, schemas: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+def _refs(node: Any) -> list[str]:
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("$ref"), str):
+                found.append(item["$ref"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _refs_resolve_locally(schemas: dict[str, dict], names: list[str]) -> None:
+    """Every $ref must point into the schemas in hand: nothing is ever fetched."""
+    from referencing import Registry, Resource
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
+        for schema in schemas.values() if isinstance(schema.get("$id"), str))
+    for name, schema in schemas.items():
+        resolver = registry.resolver(base_uri=schema.get("$id", ""))
+        for ref in _refs(schema):
+            try:
+                resolver.lookup(ref)
+            except Unresolvable:
+                where = "a schema on the web" if "://" in ref and not ref.startswith(
+                    schema_store.base_url()) else "which is not among them"
+                raise ExtensionError("extension-failed", f"After the extensions "
+                                     f"({', '.join(names)}) are applied, {name} refers to "
+                                     f"'{ref[:200]}', {where}: schemas are read from local "
+                                     "files only, so every $ref must point to a schema of "
+                                     "the standard or of the extension.") from None
+
+
 def compile_set(version: str, references: list[str], base: Path | None = None) -> str:
     """Apply extensions to a version; the key to use in place of the version."""
     if not references:
@@ -153,6 +190,7 @@ def compile_set(version: str, references: list[str], base: Path | None = None) -
                                  f"{name} is not a valid schema: {exc.message}.") from None
     if problems:
         raise ExtensionError("extension-failed", "; ".join(problems))
+    _refs_resolve_locally(schemas, [e.name for e in found])
     schema_store.register_compiled(key, schemas)
     codelist_store.register_compiled(key, lists)
     return key

@@ -45,15 +45,31 @@ def _pattern(validator, pattern: str, instance, schema):
 Reference = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
-def _reference_registry(version: str) -> Registry:
-    """The version's schemas without "$schema": python-jsonschema picks the validator class
-    from it when it follows a $ref, which would swap Reference back for the stock class."""
-    resources = []
-    for schema in load_schemas(version).values():
-        contents = {key: value for key, value in schema.items() if key != "$schema"}
-        resources.append((schema["$id"], Resource.from_contents(
-            contents, default_specification=DRAFT202012)))
-    return Registry().with_resources(resources)
+def _without_dialect(schema: dict) -> dict:
+    """The schema without "$schema": python-jsonschema picks the validator class from it
+    when it follows a $ref, which would swap Reference back for the stock class."""
+    return {key: value for key, value in schema.items() if key != "$schema"}
+
+
+def reference_validator(schema: dict, resources: list[dict]) -> Draft202012Validator:
+    """The reference engine for SCHEMA, with RESOURCES (schemas with their $id) as the only
+    schemas a $ref can reach, and the standard's strict format checks."""
+    registry = Registry().with_resources(
+        (r["$id"], Resource.from_contents(_without_dialect(r),
+                                          default_specification=DRAFT202012))
+        for r in resources)
+    return Reference(_without_dialect(schema), registry=registry,
+                     format_checker=format_checker())
+
+
+def fast_validator(schema: dict, resources: list[dict]):
+    """The fast engine (jsonschema-rs) for SCHEMA, the same way: RESOURCES only, never a
+    fetch, the same format checks. Raises ImportError when it is not installed."""
+    import jsonschema_rs
+
+    registry = jsonschema_rs.Registry([(r["$id"], r) for r in resources], retriever=_refuse)
+    return jsonschema_rs.Draft202012Validator(schema, registry=registry, retriever=_refuse,
+                                              validate_formats=True, formats=FAST_FORMATS)
 
 
 class SchemaEngine:
@@ -64,12 +80,11 @@ class SchemaEngine:
         envelope = copy.deepcopy(load_schema(version, ROOT_SCHEMA))
         envelope["$id"] = schema_id(version, "dataset-envelope.schema.json")
         envelope["properties"]["projects"].pop("items", None)
-        self.fast = _fast_validators(version, envelope)
-        options = {"registry": _reference_registry(version), "format_checker": format_checker()}
-        envelope.pop("$schema", None)
-        project = {k: v for k, v in load_schema(version, PROJECT_SCHEMA).items() if k != "$schema"}
-        self.envelope = Reference(envelope, **options)
-        self.project = Reference(project, **options)
+        resources = list(load_schemas(version).values())
+        project = load_schema(version, PROJECT_SCHEMA)
+        self.fast = _fast_validators(envelope, project, resources)
+        self.envelope = reference_validator(envelope, resources)
+        self.project = reference_validator(project, resources)
 
     def check(self, record: Record) -> list[Issue]:
         dataset = record.kind == "dataset"
@@ -94,20 +109,9 @@ def _refuse(uri: str):
     raise OSError(f"refusing to fetch {uri}: schemas are local only")
 
 
-def _fast_validators(version: str, envelope: dict):
+def _fast_validators(envelope: dict, project: dict, resources: list[dict]):
     try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-
-    resources = [(s["$id"], s) for s in load_schemas(version).values()]
-    reg = jsonschema_rs.Registry(resources, retriever=_refuse)
-
-    def make(schema: dict):
-        return jsonschema_rs.Draft202012Validator(schema, registry=reg, retriever=_refuse,
-                                                  validate_formats=True, formats=FAST_FORMATS)
-    try:
-        return make(envelope), make(load_schema(version, PROJECT_SCHEMA))
+        return fast_validator(envelope, resources), fast_validator(project, resources)
     except Exception:  # noqa: BLE001 - without the fast path everything still works
         return None
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the toolkit with its test dependencies into .venv, then run the whole test-suite.
 # This is the README's test command and what CI runs (.ci/run).
-# The browser tests need Debian's Chromium and axe-core (from npm); both are installed here
-# if missing (Playwright's own browser download does not work everywhere, so it is not used).
+# The tests run with no network beyond loopback (tests/nonet): what they need is fetched
+# here first. The browser tests need Debian's Chromium and axe-core (from npm), installed
+# here if missing (Playwright's own browser download does not work everywhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -13,4 +14,6 @@ fi
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+# The official JSON-Schema-Test-Suite, from a pinned release (the tests have no network)
+.venv/bin/python tests/security/get_test_suite.py
 .venv/bin/python -m pytest "$@"

@@ -271,8 +271,8 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
                 b"\xef\xbb\xbf \t\r\n").startswith(b"["):
             def open_path():  # a CSV file is read as a stream, never held whole
                 return path.open("rb")
-            sheet = csv_sheet(path.name, open_path, detect_encoding(open_path), limits, [0],
-                              name)
+            encoding = detect_encoding(open_path, name, path.name)
+            sheet = csv_sheet(path.name, open_path, encoding, limits, [0], name)
             return reader, reader.from_sheet(sheet)
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
     if data.startswith(b"PK\x03\x04"):
@@ -287,7 +287,8 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
         return reader, _from_json(reader, data, name)
     def opener():
         return io.BytesIO(data)
-    sheet = csv_sheet(Path(name).name, opener, detect_encoding(opener), limits, [0], name)
+    sheet = csv_sheet(Path(name).name, opener, detect_encoding(opener, name, Path(name).name),
+                      limits, [0], name)
     return reader, reader.from_sheet(sheet)
 
 

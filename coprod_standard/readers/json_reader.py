@@ -158,31 +158,31 @@ def _pointer(parts: tuple) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _within_limits(doc: Any, limit: int, max_string: int) -> bool:
-    """A quick pass, level by level: no deeper than the limit and no text longer than
-    MAX_STRING."""
+def _within_limits(doc: Any, limit: int, max_string: int, strings: bool = True) -> bool:
+    """A quick pass, level by level: no deeper than the limit and (when STRINGS) no text
+    longer than MAX_STRING."""
     level, depth = [doc], 1
     while level:
         if depth > limit or (depth == limit and any(level)):
             return False  # anything inside a container at the limit is one level too deep
         deeper: list = []
         for node in level:
-            for value in (node.values() if type(node) is dict else node):
-                if type(value) is str:
-                    if len(value) > max_string:
-                        return False
-                elif isinstance(value, (dict, list)):
-                    deeper.append(value)
+            values = node.values() if type(node) is dict else node
+            if strings and any(type(v) is str and len(v) > max_string for v in values):
+                return False
+            deeper += [v for v in values if type(v) is dict or type(v) is list]
         level, depth = deeper, depth + 1
     return True
 
 
 def inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]],
-             path: tuple = ()) -> list[Issue]:
-    """Depth and text limits, and where duplicate keys were, for DOC found at PATH. The
-    full walk, which keeps every path, is needed only when something is wrong."""
+             path: tuple = (), length: int | None = None) -> list[Issue]:
+    """Depth and text limits, and where duplicate keys were, for DOC found at PATH (LENGTH:
+    the length of the text it was decoded from, when known: no text inside can be longer).
+    The full walk, which keeps every path, is needed only when something is wrong."""
+    strings = length is None or length > limits.max_string
     if isinstance(doc, (dict, list)) and not duplicates and _within_limits(
-            doc, limits.max_depth - len(path), limits.max_string):
+            doc, limits.max_depth - len(path), limits.max_string, strings):
         return []
     issues = []
     stack: list[tuple[Any, tuple, int]] = [(doc, path, 1 + len(path))]
@@ -229,7 +229,7 @@ def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> Rea
         if not text.strip():
             raise unreadable("empty-file", name)
         doc = _parse(text, name, duplicates, limits)
-    issues = inspect(doc, name, limits, duplicates)
+    issues = inspect(doc, name, limits, duplicates, length=None if parsed else len(text))
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list) and len(projects) > limits.max_rows:
         raise unreadable("too-many-records", name, limit=limits.max_rows)

@@ -42,7 +42,7 @@ class _Window:
     def __init__(self, handle: BinaryIO, name: str, chunk: int = CHUNK) -> None:
         self.handle, self.name, self.chunk = handle, name, chunk
         self.utf8 = codecs.getincrementaldecoder("utf-8-sig")()  # drops a byte-order mark
-        self.text, self.pos, self.eof = "", 0, False
+        self.text, self.pos, self.eof, self.length = "", 0, False, 0
         self.line, self.column = 1, 1  # where text[0] is in the file
         self.bytes_read = 0
 
@@ -114,7 +114,7 @@ class _Window:
                 raise failure(exc, self.text, self.name, limits, self.where, self.pos) from None
             if end >= len(self.text) - 1 and self.more():  # a number may go on: 12|3
                 continue
-            self.pos = end
+            self.length, self.pos = end - self.pos, end  # the length of the value's text
             return found
 
 
@@ -144,14 +144,15 @@ def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue]
                     raise unreadable("too-many-records", window.name, limit=limits.max_rows)
                 if keep:
                     issues.extend(inspect(project, window.name, limits, duplicates,
-                                          ("projects", count)))
+                                          ("projects", count), window.length))
                     yield count, project
                 duplicates.clear()
                 count += 1
             details[key] = [None] * count  # the schema counts them; each was checked alone
         else:
             details[key] = window.value(decode, limits)
-            issues.extend(inspect(details[key], window.name, limits, duplicates, (key,)))
+            issues.extend(inspect(details[key], window.name, limits, duplicates, (key,),
+                                  window.length))
             duplicates.clear()
         first = False
         if window.peek() == ",":

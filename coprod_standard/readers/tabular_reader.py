@@ -29,7 +29,7 @@ KINDS = ("xlsx", "csv-folder", "csv-zip", "datapackage")
 
 def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
     """The version declared on the Dataset sheet, or the current one."""
-    probe = assemble({k: v for k, v in sheets.items() if k.lower() == "dataset"},
+    probe = assemble({k: v.uncounted() for k, v in sheets.items() if k.lower() == "dataset"},
                      latest_version(), file, epoch)
     declared = probe.dataset.get("version")
     return declared if declared in version_names() else latest_version()
@@ -81,8 +81,15 @@ def _csv_fetch(files: dict[str, Opener]):
 
 
 def read_xlsx(data: bytes, file: str, limits: Limits) -> ReadResult:
+    import zipfile
+
+    from ..tabular.formulas import formula_issues
+
     with workbook_sheets(data, file, limits) as (sheets, epoch):
-        return _result(sheets, file, [], epoch, _xlsx_fetch(data))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            issues = formula_issues(archive, {n: s.part for n, s in sheets.items() if s.part},
+                                    {n: s.headings for n, s in sheets.items()}, file)
+        return _result(sheets, file, issues, epoch, _xlsx_fetch(data))
 
 
 def read_csv_files(files: dict[str, Opener], file: str, limits: Limits) -> ReadResult:

@@ -176,6 +176,24 @@ def to_text(value: Any, column: Column) -> str:
     return neutralise(str(value))
 
 
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def excel_text(text: str) -> str:
+    """Text as a workbook stores it (OOXML's _xHHHH_ escapes): a carriage return, which XML
+    would turn into a line feed, becomes _x000D_, and text that already looks like an
+    escape keeps its underscore as _x005F_. Excel shows the original text."""
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
+
+
+def from_excel_text(text: str) -> str:
+    """Undo ``excel_text`` on a string read from a workbook."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def to_excel(value: Any, column: Column) -> Any:
     """A JSON value as an Excel cell value: real dates for date columns, numbers stay
     numbers, booleans stay booleans, text is made safe."""
@@ -185,7 +203,7 @@ def to_excel(value: Any, column: Column) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            return neutralise(value)
+            return excel_text(neutralise(value))
     if isinstance(value, (bool, int, float)) and column.kind != "list":
         return value
-    return to_text(value, column)
+    return excel_text(to_text(value, column))

@@ -62,6 +62,14 @@ register(
        "The CSV file could not be read: {problem}.",
        "Open it in a spreadsheet program and save it again as 'CSV UTF-8 (Comma delimited)'.",
        unreadable=True),
+    _t("formula-cell", "Formula in a cell", W,
+       "A cell holds a formula. Formulas are never run here: the value the cell last showed "
+       "in a spreadsheet program was read instead, which may be out of date, or empty if "
+       "the file was never opened in one.",
+       "On the '{sheet}' sheet, {cell} holds a formula; its last shown value was read, not "
+       "the formula.",
+       "Replace the formula by its value: copy the cells, then Paste Special, Values. "
+       "Published data should hold values, which cannot change or run anything."),
     _t("cell-too-long", "Cell too long", E,
        "A cell holds more text than a spreadsheet cell can (32,767 characters in Excel), so "
        "the file was not made by a spreadsheet program as it stands, or a cell swallowed "

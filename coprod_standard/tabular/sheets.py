@@ -15,7 +15,8 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
@@ -32,20 +33,29 @@ class Sheet:
     headings: list[Any]
     _rows: Callable[[], Iterator[tuple[int, list[Any]]]]
     all_text: bool = False  # True for CSV files: every cell is a string
+    part: str = ""  # for a workbook's sheet, its part in the zip (xl/worksheets/sheet1.xml)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         return self._rows()
+
+    def uncounted(self) -> Sheet:
+        """The same sheet, whose rows do not count towards ``Limits.max_rows`` (for a first
+        look, before the rows are read for good)."""
+        return replace(self, _rows=partial(self._rows, counter=[0]))
 
 
 def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[int],
               name: str, first: int = 2, sheet: str = "",
               headings: list[Any] | None = None) -> Iterator[tuple[int, list[Any]]]:
-    """Non-empty rows, cut to the headings' width, with their 1-based row numbers. A cell
-    longer than ``limits.max_cell`` stops the reading, with its place."""
+    """Non-empty rows, cut to the headings' width unless something lies beyond it, with their
+    1-based row numbers. A cell longer than ``limits.max_cell`` stops the reading, with
+    its place."""
     empty_run = 0
     most, longest = limits.max_rows, limits.max_cell
     for number, row in enumerate(rows, start=first):
-        if row.__class__ is not list:
+        if len(row) > width and any(row[width:]):
+            cells = list(row)  # data past the last heading: kept, to be reported
+        elif row.__class__ is not list:
             cells = list(row[:width])
         else:
             cells = row if len(row) <= width else row[:width]
@@ -97,18 +107,33 @@ def check_zip(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
 Opener = Callable[[], BinaryIO]  # opens a CSV file's bytes afresh, each time it is called
 
 
-def detect_encoding(opener: Opener) -> str:
+def detect_encoding(opener: Opener, file: str = "", name: str = "") -> str:
     """UTF-8 (with or without Excel's byte-order mark), else Windows-1252; read in chunks so
-    that no whole file is held in memory."""
+    that no whole file is held in memory. A NUL byte means it is not a text file at all:
+    refused, with its line."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding, lines = "utf-8-sig", 0
     with opener() as stream:
+        while chunk := stream.read(1 << 20):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                line = lines + chunk.count(b"\n", 0, nul) + 1
+                raise unreadable("malformed-csv", file or name, problem=(
+                    f"line {line} of {name or file} holds a NUL character (code 0), so it is "
+                    "not plain text; it may have been saved as UTF-16 ('Unicode text'), "
+                    "or it is not a CSV file"))
+            lines += chunk.count(b"\n")
+            if encoding == "utf-8-sig":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+    if encoding == "utf-8-sig":
         try:
-            while chunk := stream.read(1 << 20):
-                decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig"
+            encoding = "cp1252"
+    return encoding
 
 
 def csv_sheet(name: str, opener: Opener, encoding: str, limits: Limits, counter: list[int],
@@ -131,7 +156,7 @@ def csv_sheet(name: str, opener: Opener, encoding: str, limits: Limits, counter:
     stream.close()
     headings = [h.strip() if isinstance(h, str) else h for h in first]
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows(counter: list[int] = counter) -> Iterator[tuple[int, list[Any]]]:
         stream = reader()
         next(stream, None)
         return data_rows(stream, len(headings), limits, counter, file, sheet=name,
@@ -156,7 +181,7 @@ def csv_sheets(files: dict[str, Opener], file: str, limits: Limits,
     counter = [0]
     sheets = {}
     for path, opener in files.items():
-        encoding = detect_encoding(opener)
+        encoding = detect_encoding(opener, file, PurePosixPath(path).name)
         if encoding == "cp1252":
             issues.append(issue_type("legacy-encoding").make(file=path))
         name = PurePosixPath(path).name

@@ -34,6 +34,8 @@ class SheetLayout:
     positions: dict[Column, int] = field(default_factory=dict)  # 1-based column number
     blank: set[int] = field(default_factory=set)  # columns without a heading
     all_text: bool = False  # every cell is text (a CSV file)
+    width: int = 0  # how many columns have a heading place (cells beyond have none)
+    said: set[int] = field(default_factory=set)  # columns past the headings already reported
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -67,7 +69,8 @@ class Assembler:
 
     def layout(self, table: Table, sheet: Sheet) -> SheetLayout:
         lookup = column_lookup(table)
-        layout = SheetLayout(table, sheet.name, all_text=sheet.all_text)
+        layout = SheetLayout(table, sheet.name, all_text=sheet.all_text,
+                             width=len(sheet.headings))
         for number, heading in enumerate(sheet.headings, start=1):
             if heading is None or str(heading).strip() == "":
                 layout.blank.add(number)
@@ -112,7 +115,7 @@ class Assembler:
         link_positions = [i for _, i, _ in links] if layout.all_text else None
         is_parent = table.path in self.parents
         for row_number, cells in rows:
-            if layout.blank:
+            if layout.blank or len(cells) > layout.width:
                 self._blank_cells(layout, row_number, cells)
             width = len(cells)
             if text_keys is not None:
@@ -169,10 +172,15 @@ class Assembler:
         return item
 
     def _blank_cells(self, layout: SheetLayout, row_number: int, cells: list) -> None:
-        for blank in [b for b in layout.blank if b - 1 < len(cells) and cells[b - 1]
-                      not in (None, "")]:
+        """Data in a column without a heading, reported once a column (the data rows keep
+        cells past the last heading only when one of them holds something)."""
+        beyond = [n for n in range(layout.width + 1, len(cells) + 1)
+                  if cells[n - 1] not in (None, "") and n not in layout.said]
+        for blank in [b for b in layout.blank if b <= len(cells) and cells[b - 1]
+                      not in (None, "")] + beyond:
             self._issue("blank-column-heading", layout.sheet, row_number, blank)
             layout.blank.discard(blank)
+            layout.said.add(blank)
 
     def _dataset_row(self, layout: SheetLayout, row_number: int, item: dict) -> None:
         if self.dataset_row is not None:

@@ -15,6 +15,7 @@ from defusedxml import DefusedXmlException
 
 from ..limits import Limits
 from ..readers import unreadable
+from .cells import from_excel_text
 from .sheets import Sheet, check_zip, data_rows
 
 SAFETY_REASON = "it contains XML entity definitions, a trick used to attack programs"
@@ -39,6 +40,14 @@ def _guarded(rows: Iterator, name: str) -> Iterator:
             raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
         raise unreadable("damaged-file", name,
                          reason="part of a sheet is damaged") from None
+
+
+def _unescaped(rows: Iterator) -> Iterator:
+    """Rows with the workbook's _xHHHH_ escapes in text turned back into characters."""
+    for row in rows:
+        if any(cell.__class__ is str and "_x" in cell for cell in row):
+            row = [from_excel_text(c) if c.__class__ is str else c for c in row]
+        yield row
 
 
 def _headings(ws, name: str) -> list[Any]:
@@ -79,12 +88,13 @@ def workbook_sheets(data: bytes, name: str, limits: Limits
             headings = _headings(ws, name)
             width = len(headings)
 
-            def rows(ws=ws, width=width, headings=headings):
-                stream = _guarded(ws.iter_rows(min_row=2, values_only=True), name)
+            def rows(ws=ws, width=width, headings=headings, counter=counter):
+                stream = _unescaped(_guarded(ws.iter_rows(min_row=2, values_only=True), name))
                 return data_rows(stream, width, limits, counter, name, sheet=ws.title,
                                  headings=headings)
 
-            sheets[ws.title] = Sheet(ws.title, headings, rows)
+            sheets[ws.title] = Sheet(ws.title, headings, rows,
+                                     part=getattr(ws, "_worksheet_path", ""))
         yield sheets, book.epoch
     finally:
         book.close()

@@ -92,12 +92,14 @@ def write(dataset: dict, version: str, fmt: str, out: Path) -> None:
                 os.remove(temp)
         return
     temp_dir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    old = temp_dir.with_name(temp_dir.name + ".old")
     try:
         for name, data in content.items():
             (temp_dir / name).write_bytes(data)
-        if out.exists():
-            shutil.rmtree(out)
+        if out.exists():  # the old folder is set aside, never emptied in place
+            os.replace(out, old)
         os.replace(temp_dir, out)
     finally:
-        if temp_dir.exists():
-            shutil.rmtree(temp_dir)
+        for leftover in (temp_dir, old):
+            if leftover.exists():
+                shutil.rmtree(leftover)

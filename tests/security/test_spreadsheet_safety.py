@@ -120,3 +120,24 @@ def test_a_data_package_cannot_read_outside_its_folder(tmp_path):
     report = validate(package)
     assert report.status == "unreadable"  # nothing it may read is one of the tables
     assert "leak" not in json.dumps(report.to_dict())
+
+
+def test_formulas_are_read_as_their_values_and_flagged_at_their_cells(tmp_path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(render(MINIMAL, "1.0", "xlsx")))
+    sheet = book["Projects"]
+    headings = [c.value for c in sheet[1]]
+    column = headings.index("Description") + 1
+    sheet.cell(row=2, column=column, value='=HYPERLINK("http://example.org/x","click")')
+    sheet.cell(row=2, column=column + 1, value="=1+1")
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    report = validate(path)
+    flagged = [i for i in report.issues if i.code == "formula-cell"]
+    assert len(flagged) == 2 and all(i.severity.value == "warning" for i in flagged)
+    first = flagged[0].location
+    assert (first.sheet, first.row, first.column_title) == ("Projects", 2, "Description")
+    assert "HYPERLINK" not in json.dumps([i.to_dict() for i in report.issues])
+    # never calculated (openpyxl does not), so the value read is empty, not the formula
+    assert "description" not in report.data["projects"][0]

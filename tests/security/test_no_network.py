@@ -98,3 +98,46 @@ def test_the_cli_makes_no_request_even_through_a_proxy(server):
     result = _through_trap(server, code)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _Counter.requests == []
+
+
+def test_an_extension_with_a_remote_ref_gets_a_clear_issue_and_fetches_nothing(server,
+                                                                                tmp_path):
+    folder = tmp_path / "remote-ext"
+    folder.mkdir()
+    (folder / "extension.json").write_text(json.dumps({
+        "name": "remote-ext", "title": "Remote", "description": "Refers to the web.",
+        "versions": ["1.1"], "patches": {"project.schema.json": {"properties": {
+            "remoteThing": {"$ref": f"{server}/remote.json"}}}}}))
+    data = json.loads(EXAMPLES[0].read_text())
+    data.update(version="1.1", extensions=["remote-ext"])
+    data["projects"][0]["remoteThing"] = 1
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data))
+    report = validate(path)
+    [issue] = [i for i in report.issues if i.code == "extension-failed"]
+    assert f"{server}/remote.json" in issue.message and "a schema on the web" in issue.message
+    assert _Counter.requests == []
+    result = subprocess.run([sys.executable, "-m", "coprod_standard", "validate", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "local files only" in result.stdout and _Counter.requests == []
+
+
+def test_the_tests_themselves_have_no_network_but_loopback(server):
+    """Every test process refuses connections and name lookups beyond loopback
+    (tests/nonet); a test's own loopback server still answers."""
+    import socket
+    from urllib.request import urlopen
+
+    from tests_network_guard import NetworkBlocked
+
+    with pytest.raises(NetworkBlocked):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1, never routed
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("example.org", 443)
+    with urlopen(f"{server}/ok.json", timeout=5) as response:
+        assert response.status == 200
+    child = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
+        capture_output=True, text=True, timeout=60)
+    assert child.returncode != 0 and "the tests allow no network" in child.stderr

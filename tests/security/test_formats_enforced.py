@@ -47,3 +47,17 @@ def test_the_validator_reports_an_impossible_date_in_a_dataset(tmp_path, field, 
     report = validate(path)
     assert not report.valid
     assert [i.path for i in report.errors] == [f"/{field}"]
+
+
+def test_the_formats_asserted_are_fixed_whatever_is_installed():
+    """Only the standard's formats are asserted, by both engines; every other format is an
+    annotation, so a verdict never depends on which optional libraries a machine has."""
+    from coprod_standard.formats import ANNOTATED, ASSERTED, FAST_FORMATS, format_checker
+
+    assert set(format_checker().checkers) == set(ASSERTED)
+    assert set(FAST_FORMATS) == set(ASSERTED) | set(ANNOTATED)
+    for name in [*ASSERTED, *ANNOTATED]:
+        schema = {"$id": "https://coprod-standard.org/schema/test/f.json", "format": name}
+        verdicts = {engine: make(schema, []).is_valid("[not \\ valid") for engine, make in
+                    ENGINES.items()}
+        assert verdicts == dict.fromkeys(ENGINES, name in ANNOTATED), name

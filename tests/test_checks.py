@@ -139,3 +139,16 @@ def test_nhs_number_check_digit():
 
     assert nhs_number_valid("9434765919") and nhs_number_valid("4010232137")
     assert not nhs_number_valid("9434765918") and not nhs_number_valid("1111111111")
+
+
+def test_the_publishers_organisation_list_is_checked_too():
+    """The dataset's own publisher, not only the projects' lead organisations and partners,
+    must use an org-id.guide list."""
+    path = FIXTURES / "1.0" / "checks" / "unknown-identifier-list" / "pass" / "input.json"
+    text = path.read_text(encoding="utf-8")
+    known = json.loads(text)["publisher"]["id"]
+    report = validate(json.loads(text.replace(known, known.replace("GB-CHC", "GB-CC", 1))))
+    assert sorted((i.code, i.path) for i in report.issues) == [
+        ("unknown-identifier-list", "/projects/0/leadOrganisation/id"),
+        ("unknown-identifier-list", "/publisher/id")]
+    assert all("'GB-CC'" in i.message for i in report.issues)

@@ -204,14 +204,17 @@ def subgroup_code_unknown(ctx: Context):
 
 
 @check("unknown-identifier-list", title="Unfamiliar organisation or area code", severity=W,
-       category="integrity", serves="org-id.guide and ONS GSS codes",
+       category="integrity", serves="org-id.guide and ONS GSS codes", scope="both",
        message="{kind} '{prefix}' is not one the toolkit knows.",
        fix="Check the {what} at {where}.",
        explanation="Organisation identifiers should use a list prefix from org-id.guide, and "
                    "area codes an ONS area type (the first three characters of the GSS code).")
 def unknown_identifier_list(ctx: Context):
-    orgs = [("/leadOrganisation/id", obj(ctx.data.get("leadOrganisation")).get("id"))]
-    orgs += [(f"/partners/{i}/id", p.get("id")) for i, p in items(ctx.data, "partners")]
+    if ctx.pointer == "":  # the dataset's own details: its publisher
+        orgs = [("/publisher/id", obj(ctx.data.get("publisher")).get("id"))]
+    else:
+        orgs = [("/leadOrganisation/id", obj(ctx.data.get("leadOrganisation")).get("id"))]
+        orgs += [(f"/partners/{i}/id", p.get("id")) for i, p in items(ctx.data, "partners")]
     for where, ident in orgs:
         if isinstance(ident, str) and ident.count("-") >= 2:
             prefix = "-".join(ident.split("-")[:2])

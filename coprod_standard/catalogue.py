@@ -193,9 +193,10 @@ STRUCTURE = [
        "Use the list prefix, a hyphen and the number, for example GB-CHC-1234567 for a "
        "charity or GB-LAE-BIR for a council. Find yours at https://org-id.guide."),
     _t("invalid-project-id", "Not a project identifier", E, "identifiers",
-       "A project identifier does not start with an organisation identifier.",
-       "{title} ('{field}') is {shown}, which does not start with an organisation "
-       "identifier.",
+       "A project identifier is an organisation identifier, a hyphen and the project's own "
+       "reference; this one is not.",
+       "{title} ('{field}') is {shown}, which is not an organisation identifier followed by "
+       "a hyphen and the project's own reference.",
        "Start with your organisation's identifier, add a hyphen and your own reference, "
        "for example GB-CHC-1234567-peer-network."),
     _t("invalid-identifier", "Not a valid identifier", E, "identifiers",

@@ -152,3 +152,12 @@ def test_the_publishers_organisation_list_is_checked_too():
         ("unknown-identifier-list", "/projects/0/leadOrganisation/id"),
         ("unknown-identifier-list", "/publisher/id")]
     assert all("'GB-CC'" in i.message for i in report.issues)
+
+
+def test_a_project_id_that_is_only_the_organisation_id_gets_one_clear_message():
+    data = json.loads((ROOT / "examples" / "minimal.json").read_text(encoding="utf-8"))
+    data["projects"][0]["id"] = data["publisher"]["id"]
+    report = validate(data)
+    about_id = [i for i in report.issues if i.path == "/projects/0/id"]
+    assert [i.code for i in about_id] == ["invalid-project-id"]
+    assert "followed by a hyphen and the project's own reference" in about_id[0].message

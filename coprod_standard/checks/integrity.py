@@ -181,6 +181,8 @@ def project_id_not_prefixed(ctx: Context):
     owners = [obj(ctx.dataset.get("publisher")).get("id"),
               obj(ctx.data.get("leadOrganisation")).get("id")]
     owners = [o for o in owners if isinstance(o, str)]
+    if ident in owners:  # the organisation's own identifier: invalid-project-id says so
+        return
     if isinstance(ident, str) and owners and not any(ident.startswith(o + "-") for o in owners):
         yield Finding("/id", {"example": owners[0]})
 

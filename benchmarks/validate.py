@@ -73,6 +73,7 @@ TARGETS = {"allChecksSeconds": 10, "structureSeconds": 5, "peakMB": 100, "timesL
 
 OURS = "coprod validate (publish: schema and every check)"
 OURS_SCHEMA = "coprod validate --level schema"
+OURS_ONE = "coprod validate --jobs 1 (publish, one process)"
 OURS_JSONL = "coprod validate, JSON Lines (publish)"
 OURS_JSONL_SCHEMA = "coprod validate --level schema, JSON Lines"
 FLOOR = "orjson parse floor"
@@ -87,6 +88,8 @@ WHAT = {
     OURS: "JSON Schema 2020-12 with formats (jsonschema-rs), then all the checks (codes, "
           "references, dates, sums, small numbers, principles, evaluation, costs, "
           "reporting)",
+    OURS_ONE: "the same, in one process (by default a large file is checked in one "
+              "process for each core, up to 4)",
     OURS_SCHEMA: "JSON Schema 2020-12 with formats (jsonschema-rs)",
     OURS_JSONL: "as above, the same data as JSON Lines",
     OURS_JSONL_SCHEMA: "as above, the same data as JSON Lines",
@@ -251,7 +254,8 @@ def run_size(requested: int, args, coprod: str, jsonl: dict, sample: dict,
         print(f"  {name}: {run['seconds']:.2f} s, {run['recordsPerSecond']:,} records/s, "
               f"{run['peakMB']:,.0f} MB, {run['runs']} runs{extra}", flush=True)
 
-    cases = [(OURS, "json", []), (OURS_SCHEMA, "json", ["--level", "schema"])]
+    cases = [(OURS, "json", []), (OURS_ONE, "json", ["--jobs", "1"]),
+             (OURS_SCHEMA, "json", ["--level", "schema"])]
     if jsonl["supported"]:
         cases += [(OURS_JSONL, "jsonl", []), (OURS_JSONL_SCHEMA, "jsonl", ["--level", "schema"])]
     for name, kind, level in cases:

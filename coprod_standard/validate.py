@@ -57,28 +57,42 @@ def _record_of(pointer: str, labels: dict[str, str]) -> str:
     return labels.get(key, "the dataset's own details")
 
 
-def _check_records(result: ReadResult, version: str | None, report: Report,
-                   settings: Settings, progress: Progress | None, most: int) -> None:
-    """Check every record as it is read. A streaming reader hands the dataset's own
-    details over last, after its projects; they are known before (``result.details``)."""
+def check_records(result: ReadResult, version: str | None, report: Report,
+                  settings: Settings, progress: Progress | None, most: int,
+                  shard: tuple[int, int] = (0, 1), order: list[int] | None = None
+                  ) -> tuple[Record | None, list[tuple[str, object]]]:
+    """Check every record as it is read; the dataset's own record and each project's
+    (pointer, id), for the checks of the dataset as a whole. A streaming reader hands the
+    dataset's own details over last, after its projects; they are known before
+    (``result.details``). With SHARD (k, n), only the projects at positions k, k + n, ...
+    are checked (and the dataset's own record when k is 0); ORDER collects their positions.
+    """
     checker = engine(version) if version else None
     checking = version is not None and settings.level != "schema"
     envelope: Record | None = None
     details = result.details if result.details is not None else result.data
     project_ids: list[tuple[str, object]] = []
+    position = -1
     for count, record in enumerate(result.records, start=1):
         if progress and not count % 500:
             progress(count, *(result.position() if result.position else (0, 0)))
         if record.kind == "dataset":
+            if shard[0]:
+                continue
             report.records.insert(0, record.label)
         else:
+            position += 1
+            if position % shard[1] != shard[0]:
+                continue
+            if order is not None:
+                order.append(position)
             report.records.append(record.label)
         if record.kind == "dataset" and not isinstance(record.data, dict):
             kind = {list: "a list", str: "a piece of text", bool: "true or false",
                     type(None): "null"}.get(type(record.data), "a number")
             report.issues.append(issue_type("not-a-dataset").make(
                 kind=kind, record=record.label))
-            return
+            return None, project_ids
         if checker:
             report.issues.extend(checker.check(record))
         if record.kind == "dataset":
@@ -91,9 +105,29 @@ def _check_records(result: ReadResult, version: str | None, report: Report,
             report.scorecards.append((record.label, assess(record.data, version)))
         if len(report.issues) > 2 * most:  # however many a huge file holds, keep few
             report.keep_at_most(most)
-    if checking and envelope:
+    return envelope, project_ids
+
+
+def _check_all(source: Source, result: ReadResult, version: str | None, report: Report,
+               settings: Settings, limits: Limits, progress: Progress | None, jobs: int,
+               name: str | None) -> list:
+    """Every record checked (in JOBS processes for a large streamed file), then the dataset
+    as a whole; the issues found while reading."""
+    size = result.position()[1] if result.position else 0
+    if jobs > 1 and version and result.details is not None and size >= limits.stream_from:
+        from .parallel import check_in_parts
+
+        envelope, project_ids, read_issues = check_in_parts(
+            source, report, jobs, progress, limits=limits, name=name, version=version,
+            settings=settings)
+    else:
+        envelope, project_ids = check_records(result, version, report, settings, progress,
+                                              limits.max_issues)
+        read_issues = result.issues
+    if version is not None and settings.level != "schema" and envelope:
         ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
         _run(report, "dataset", ctx, envelope)
+    return read_issues
 
 
 @contextmanager
@@ -154,7 +188,7 @@ def _unreadable(report: Report, issue) -> Report:
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
              level: str = "publish", disclosure: str = "nhs-digital",
              today: date | None = None, progress: Progress | None = None,
-             stream: bool = False) -> Report:
+             stream: bool = False, jobs: int = 1) -> Report:
     """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
 
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
@@ -162,6 +196,8 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     progress: called now and then with (records checked, bytes read, bytes in all; both 0
     when the reader does not say). stream: read a large JSON file one project at a time,
     in little memory (``report.data`` is then None); JSON Lines are always read so.
+    jobs: with stream, check a file of ``limits.stream_from`` bytes or more in this many
+    processes (the report is the same).
     """
     if level not in LEVELS or disclosure not in POLICIES:
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
@@ -178,7 +214,8 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     version = _with_extensions(version, result, source, report)
     try:
         with _settled_memory():
-            _check_records(result, version, report, settings, progress, limits.max_issues)
+            read_issues = _check_all(source, result, version, report, settings, limits,
+                                     progress, jobs, name)
     except Unreadable as exc:  # a streaming reader met a problem part of the way through
         return _unreadable(report, exc.issue)
     except OSError as exc:
@@ -188,7 +225,7 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
         report.issues = [i for i in report.issues
                          if (i.code, i.path) != ("missing-required-field", "/version")]
     labels = {f"/projects/{i - 1}": label for i, label in enumerate(report.records) if i}
-    for issue in result.issues:
+    for issue in read_issues:
         issue.record = _record_of(issue.path, labels)
         report.issues.append(issue)
     _prefer_privacy(report)

@@ -281,3 +281,43 @@ def test_programs_that_need_the_whole_dataset_still_get_it_from_large_files(tmp_
     assert not convert(lines, back).errors
     assert json.loads(back.read_text())["projects"] == data["projects"]
     assert read(path, every).data == data
+
+
+# Several processes ------------------------------------------------------------------------
+
+def _json_report(path, **options) -> str:
+    from coprod_standard.reporters import render
+
+    return render("json", [validate(path, stream=True, **options)])
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.parent.relative_to(ROOT).as_posix()
+                         if p.name.startswith("input") else p.name)
+def test_checking_in_several_processes_gives_the_very_same_report(path):
+    assert _json_report(path, limits=STREAM, jobs=3) == _json_report(path, limits=STREAM)
+
+
+def test_several_processes_agree_on_mistakes_in_json_lines_and_on_many_issues(tmp_path):
+    data = _dataset(7)
+    for project in data["projects"]:
+        project["areas"] = ["Leeds", "York"]
+    data["projects"][3]["id"] = data["projects"][1]["id"]  # a duplicate across the parts
+    lines = tmp_path / "data.jsonl"
+    lines.write_text(_as_lines(json.loads(json.dumps(data))))
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data))
+    few = Limits(stream_from=0, max_issues=5)
+    for source in (lines, path):
+        one = _json_report(source, limits=few)
+        assert _json_report(source, limits=few, jobs=2) == one
+        assert '"issues-not-listed"' in one and '"duplicate-project-id"' in one
+
+
+def test_a_problem_part_of_the_way_through_is_the_same_in_several_processes(tmp_path):
+    text = json.dumps(_dataset(30), indent=1)
+    cut = text.index('"participantGroups"', len(text) // 2)
+    path = tmp_path / "broken.json"
+    path.write_text(text[:cut] + text[cut:].replace(",", "", 1))
+    report = validate(path, limits=STREAM, stream=True, jobs=2)
+    assert report.unreadable and [i.code for i in report.issues] == ["malformed-json"]
+    assert _json_report(path, limits=STREAM, jobs=2) == _json_report(path, limits=STREAM)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -114,7 +115,9 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
     """Every record checked (in JOBS processes for a large streamed file), then the dataset
     as a whole; the issues found while reading."""
     size = result.position()[1] if result.position else 0
-    if jobs > 1 and version and result.details is not None and size >= limits.stream_from:
+    if jobs > 1 and version and result.details is not None and size >= limits.stream_from \
+            and isinstance(source, (str, os.PathLike)) \
+            and "fork" in multiprocessing.get_all_start_methods():  # not on Windows
         from .parallel import check_in_parts
 
         envelope, project_ids, read_issues = check_in_parts(

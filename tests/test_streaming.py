@@ -321,3 +321,13 @@ def test_a_problem_part_of_the_way_through_is_the_same_in_several_processes(tmp_
     report = validate(path, limits=STREAM, stream=True, jobs=2)
     assert report.unreadable and [i.code for i in report.issues] == ["malformed-json"]
     assert _json_report(path, limits=STREAM, jobs=2) == _json_report(path, limits=STREAM)
+
+
+def test_json_lines_given_as_bytes_are_checked_in_one_process(tmp_path):
+    text = _as_lines(_dataset(3)).encode()
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(text)
+    every = Limits(stream_from=0)
+    assert _json_report(path, limits=every, jobs=2) == _json_report(path, limits=every)
+    report = validate(text, name=str(path), limits=every, stream=True, jobs=2)
+    assert report.valid and len(report.records) == 4

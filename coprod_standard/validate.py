@@ -180,12 +180,9 @@ def _with_extensions(version: str | None, result: ReadResult, source: Source,
 
 
 def _unreadable(report: Report, issue) -> Report:
-    """The report of a file that could not be read: that issue alone."""
-    report.unreadable, report.issues = True, [issue]
-    report.records, report.scorecards, report.data = [], [], None
-    report.checks_run, report.version, report.extensions = set(), None, []
-    report.not_listed = {}
-    return report
+    """The report of a file that could not be read: that issue alone, whatever was found
+    before the reading stopped."""
+    return Report(source=report.source, level=report.level, unreadable=True, issues=[issue])
 
 
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,

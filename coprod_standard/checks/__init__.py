@@ -53,7 +53,7 @@ class Context:
     version: str
     pointer: str = ""  # the record's own JSON Pointer
     project_ids: list[tuple[str, Any]] = field(default_factory=list)  # dataset scope only
-    texts: tuple | None = None  # its strings and keys, walked once (privacy checks)
+    texts: Any = None  # what the privacy checks found in it, worked out once and shared
 
 
 @dataclass(frozen=True)

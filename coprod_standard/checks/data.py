@@ -146,21 +146,6 @@ def codes_of(version: str, *names: str) -> set[str]:
     return out
 
 
-def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str, str]]:
-    """Every string in a record, with its pointer and the key it sits under."""
-    stack: list[tuple[Any, str, str]] = [(value, pointer, "")]
-    while stack:
-        node, where, key = stack.pop()
-        if isinstance(node, str):
-            yield where, key, node
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                stack.append((v, f"{where}/{_escape(k)}", k))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                stack.append((v, f"{where}/{i}", key))
-
-
 def walk_record(value: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """In one pass: every string (pointer, key it sits under, text) and every object key
     (pointer, key) in a record."""
@@ -173,7 +158,7 @@ def walk_record(value: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str,
             texts.append((where, key, node))
         elif isinstance(node, dict):
             for k, v in node.items():
-                inner = f"{where}/{_escape(k)}"
+                inner = f"{where}/{escape(k)}"
                 keys.append((inner, k))
                 if isinstance(v, (str, dict, list)):
                     stack.append((v, inner, k))
@@ -184,20 +169,8 @@ def walk_record(value: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str,
     return texts, keys
 
 
-def walk_keys(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
-    """Every object key in a record, with the pointer to it."""
-    stack: list[tuple[Any, str]] = [(value, pointer)]
-    while stack:
-        node, where = stack.pop()
-        if isinstance(node, dict):
-            for k, v in node.items():
-                yield f"{where}/{_escape(k)}", k
-                stack.append((v, f"{where}/{_escape(k)}"))
-        elif isinstance(node, list):
-            stack.extend((v, f"{where}/{i}") for i, v in enumerate(node))
-
-
-def _escape(key: Any) -> str:
+def escape(key: Any) -> str:
+    """A key as one step of a JSON Pointer."""
     key = key if isinstance(key, str) else str(key)
     if "~" not in key and "/" not in key:
         return key

@@ -9,7 +9,7 @@ from typing import Any
 from ..fields import field_at
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import walk_record
+from .data import escape, walk_record
 
 E, W = Severity.ERROR, Severity.WARNING
 SERVES = "Privacy by design: datasets are about people who use social care"
@@ -200,5 +200,5 @@ def _spelt(path: tuple | None) -> str:
     parts = []
     while path is not None:
         path, key = path
-        parts.append(str(key).replace("~", "~0").replace("/", "~1"))
+        parts.append(escape(key))
     return "".join("/" + part for part in reversed(parts))

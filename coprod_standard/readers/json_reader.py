@@ -154,7 +154,8 @@ def _parse(text: str, name: str, duplicates: dict[int, list[str]], limits: Limit
 _SUSPECT_NUMBER = re.compile(r"(?<![\w\"])(NaN|-?Infinity|-?\d{300,}|-?[\d.]+[eE]\+?\d{3,})")
 
 
-def _pointer(parts: tuple) -> str:
+def pointer(parts: tuple) -> str:
+    """The JSON Pointer of a path of keys and positions."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
@@ -193,12 +194,12 @@ def inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]
         if isinstance(node, dict):
             for key in duplicates.get(id(node), []):
                 issues.append(issue_type("duplicate-key").make(
-                    path=_pointer(path + (key,)), field=key))
+                    path=pointer(path + (key,)), field=key))
             stack.extend((v, path + (k,), depth + 1) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, path + (i,), depth + 1) for i, v in enumerate(node))
         elif isinstance(node, str) and len(node) > limits.max_string:
-            raise unreadable("text-too-long", name, where=_pointer(path) or "the top",
+            raise unreadable("text-too-long", name, where=pointer(path) or "the top",
                              length=len(node), limit=limits.max_string)
     issues.sort(key=lambda issue: issue.path)
     return issues

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from ..issues import Issue, Location, issue_type
 from ..limits import Limits
 from . import ReadResult, Record, unreadable
-from .json_reader import decoder, failure, inspect, project_label
+from .json_reader import decoder, failure, inspect, pointer, project_label
 
 CHUNK = 1024 * 1024  # bytes read at a time
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -135,7 +135,7 @@ def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue]
         key = window.value(decode, limits)
         window.expect(":", "Expecting ':' delimiter", limits)
         if key in seen:
-            issues.append(issue_type("duplicate-key").make(path="/" + _escape(key), field=key))
+            issues.append(issue_type("duplicate-key").make(path=pointer((key,)), field=key))
         seen.add(key)
         if key == "projects" and window.peek() == "[":
             window.pos += 1
@@ -175,10 +175,6 @@ def _items(window: _Window, decode: json.JSONDecoder, limits: Limits) -> Iterato
             continue
         window.expect("]", "Expecting ',' delimiter", limits)
         return
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _first_pass(path: Path, name: str, limits: Limits, chunk: int) -> dict:

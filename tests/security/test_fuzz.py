@@ -5,9 +5,7 @@ property for as long as you like (see docs/developers.md)."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,20 +15,13 @@ from coprod_standard.readers import Unreadable, read
 from coprod_standard.validate import validate
 from coprod_standard.writers import render
 from tests.conftest import EXAMPLES
+from tests.security import zip_of
 
 NAMES = ["data.json", "data.jsonl", "data.csv", "book.xlsx", "tables.zip", "data"]
 SEED = EXAMPLES[0].read_bytes()
 BOOK = render(json.loads(SEED), json.loads(SEED)["version"], "xlsx")
 SMALL = Limits(max_bytes=200_000, max_depth=20, max_rows=50, max_string=5_000,
                max_cell=2_000, max_issues=200)
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def _mutate(seed: bytes):
@@ -44,7 +35,7 @@ def _mutate(seed: bytes):
 BYTES = (st.binary(max_size=300) | _mutate(SEED) | _mutate(BOOK)
          | st.dictionaries(st.sampled_from(["xl/workbook.xml", "projects.csv", "dataset.csv",
                                            "datapackage.json", "../evil.csv", "a/b.json"]),
-                           st.binary(max_size=200), max_size=3).map(_zip))
+                           st.binary(max_size=200), max_size=3).map(zip_of))
 
 
 def _read_all(data: bytes, name: str) -> None:

@@ -4,7 +4,6 @@ that gives a message is covered (a test checks that none is left out)."""
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 
@@ -15,6 +14,7 @@ from coprod_standard.tabular.flatten import flatten
 from coprod_standard.validate import validate
 from coprod_standard.writers import render
 from tests.conftest import EXAMPLES, ROOT
+from tests.security import zip_of
 
 FULL = max(EXAMPLES, key=lambda p: p.stat().st_size)
 DATA = json.loads(FULL.read_text(encoding="utf-8"))
@@ -120,18 +120,10 @@ def test_max_cell_says_the_sheet_cell_and_heading(tmp_path, fmt):
     assert where.sheet and f"{where.column_letter}2" in over.issues[0].message
 
 
-def _zip_of(parts: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return out.getvalue()
-
-
 def test_max_zip_entries(tmp_path):
     path = tmp_path / "tables.zip"
     parts = render(DATA, VERSION, "csv")
-    path.write_bytes(_zip_of(parts))
+    path.write_bytes(zip_of(parts))
     at, over = _edges("max_zip_entries", path, len(parts))
     assert at.valid and _codes(over) == ["unsafe-workbook"]
     assert f"it holds {len(parts)} files" in over.issues[0].message
@@ -150,7 +142,7 @@ def test_max_zip_ratio(tmp_path):
     parts = render(DATA, VERSION, "csv")
     parts["notes.csv"] = b"note\n" + b"x" * 2_000_000  # over 1 MB and very compressible
     path = tmp_path / "tables.zip"
-    path.write_bytes(_zip_of(parts))
+    path.write_bytes(zip_of(parts))
     entry = zipfile.ZipFile(path).getinfo("notes.csv")
     ratio = -(-entry.file_size // entry.compress_size)  # the least ratio that lets it in
     at, over = _edges("max_zip_ratio", path, ratio)

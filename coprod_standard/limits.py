@@ -24,8 +24,9 @@ class Limits:
         "files under the streaming size. `--max-size` sets it, in megabytes.",
         "file-too-large")
     stream_from: int = _limit(
-        16 * MB, "bytes", "JSON files at least this big, and every JSON Lines file, are read "
-        "one project at a time, in memory that does not grow with the file.")
+        16 * MB, "bytes", "JSON files, workbooks and CSV tables at least this big, and every "
+        "JSON Lines file, are read one project at a time, in memory that does not grow with "
+        "the file (tables whose rows are not in the projects' order are read whole).")
     max_stream_bytes: int = _limit(
         4096 * MB, "bytes", "The largest JSON or JSON Lines file read one project at a time.",
         "file-too-large")

@@ -15,7 +15,7 @@ from .checks import LEVELS, POLICIES, Context, Settings, run
 from .extensions import ExtensionError, compile_set
 from .issues import issue_type
 from .limits import Limits
-from .readers import ReadResult, Record, Source, Unreadable, read, source_name
+from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
 from .schema_engine import engine
 from .schemas import latest_version, version_names
@@ -94,6 +94,7 @@ def check_records(result: ReadResult, version: str | None, report: Report,
             report.issues.append(issue_type("not-a-dataset").make(
                 kind=kind, record=record.label))
             return None, project_ids
+        start = len(report.issues)
         if checker:
             report.issues.extend(checker.check(record))
         if record.kind == "dataset":
@@ -104,6 +105,10 @@ def check_records(result: ReadResult, version: str | None, report: Report,
                           version, record.pointer)
             _run(report, "project", ctx, record)
             report.scorecards.append((record.label, assess(record.data, version)))
+        if record.locate:  # a table's rows: placed while the project is in hand
+            for issue in report.issues[start:]:
+                if issue.location is None:
+                    issue.location = record.locate(issue.path)
         if len(report.issues) > 2 * most:  # however many a huge file holds, keep few
             report.keep_at_most(most)
     return envelope, project_ids
@@ -202,8 +207,16 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     if level not in LEVELS or disclosure not in POLICIES:
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
     settings = Settings(level, disclosure, today or date.today())
-    report = Report(source=source_name(source, name), level=level)
     limits = limits or Limits()
+    try:
+        return _validate(source, limits, name, settings, progress, stream, jobs)
+    except ReadWhole:  # tables whose rows are not in the projects' order
+        return _validate(source, limits, name, settings, progress, False, jobs)
+
+
+def _validate(source: Source, limits: Limits, name: str | None, settings: Settings,
+              progress: Progress | None, stream: bool, jobs: int) -> Report:
+    report = Report(source=source_name(source, name), level=settings.level)
     try:
         result = read(source, limits, name, stream=stream)
     except Unreadable as exc:

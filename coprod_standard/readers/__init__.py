@@ -26,6 +26,11 @@ class Unreadable(Exception):
         self.issue = issue
 
 
+class ReadWhole(Exception):  # noqa: N818 - a request, not an error
+    """A streamed reading cannot go on (a table's rows are not in the projects' order):
+    read the source whole instead, from the start."""
+
+
 def unreadable(code: str, file: str, location: Location | None = None, **params: Any):
     return Unreadable(issue_type(code).make(file=file, location=location, **params))
 
@@ -37,6 +42,7 @@ class Record:
     data: Any
     label: str  # how a reader of the report would name it
     location: Location | None = None
+    locate: Callable[[str], Location | None] | None = None  # its cells, while it is in hand
 
 
 @dataclass
@@ -88,10 +94,11 @@ def read(source: Source, limits: Limits | None = None, name: str | None = None,
     name: JSON, JSON Lines, an Excel workbook, a zip of CSV files or a data package, a
     folder of CSV files or a data package, or a single CSV file. Raises ``Unreadable``.
 
-    With STREAM, a JSON file of at least ``limits.stream_from`` bytes and any JSON Lines
-    file are read one project at a time: the records come as they are read (reading errors
-    are raised while they are taken) and ``data`` is None. Without it the whole dataset is
-    in ``data``, within ``limits.max_bytes``."""
+    With STREAM, a JSON file, workbook or set of CSV tables of at least
+    ``limits.stream_from`` bytes and any JSON Lines file are read one project at a time:
+    the records come as they are read (reading errors are raised while they are taken,
+    and ``ReadWhole`` when tables turn out not to be in the projects' order) and ``data``
+    is None. Without it the whole dataset is in ``data``, within ``limits.max_bytes``."""
     result = _read(source, limits or Limits(), source_name(source, name), stream)
     return result if stream or result.data is not None or result.details is None else \
         _whole(result)
@@ -122,9 +129,9 @@ def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult
     if not isinstance(source, bytes):
         path = Path(source)
         if path.is_dir():
-            return tabular.read_folder(path, name, limits)
+            return tabular.read_folder(path, name, limits, stream)
         if path.name == "datapackage.json" and path.is_file():
-            return tabular.read_folder(path.parent, name, limits)
+            return tabular.read_folder(path.parent, name, limits, stream)
         streamed = _stream(path, name, limits, stream)
         if streamed:
             return streamed
@@ -134,15 +141,15 @@ def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult
                          limit=Limits.describe_bytes(limits.max_bytes))
     if data.startswith(b"PK\x03\x04"):
         if _is_workbook(data):
-            return tabular.read_xlsx(data, name, limits)
-        return tabular.read_zip(data, name, limits)
+            return tabular.read_xlsx(data, name, limits, stream)
+        return tabular.read_zip(data, name, limits, stream)
     from .jsonl_reader import SUFFIXES, read_jsonl
 
     if name.lower().endswith(SUFFIXES):
         return read_jsonl(data, name, limits)
     if name.lower().endswith(".csv") and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (
             b"{", b"["):
-        return tabular.read_csv_file(data, name, limits)
+        return tabular.read_csv_file(data, name, limits, stream)
     return read_json(data, name, limits)
 
 

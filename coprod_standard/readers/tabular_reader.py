@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 from ..issues import Issue
@@ -36,8 +38,14 @@ def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
 
 
 def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None,
-            fetch=None) -> ReadResult:
+            fetch=None, stream: Callable[[], None] | None = None) -> ReadResult:
+    """The dataset read whole; with STREAM (called when the reading is over), one project at
+    a time when that can be done."""
     version = _version(sheets, file, epoch)
+    if stream is not None:
+        streamed = _streamed(sheets, version, file, issues, epoch, fetch, stream)
+        if streamed is not None:
+            return streamed
     assembler = assemble(sheets, version, file, epoch)
     if not assembler.layouts:
         raise unreadable("empty-workbook", file)
@@ -46,6 +54,28 @@ def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None
                       has_version="version" in dataset, is_object=True,
                       issues=issues + assembler.issues, locate=assembler.locate,
                       data=dataset, fetch=fetch)
+
+
+def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Issue], epoch,
+              fetch, done: Callable[[], None]) -> ReadResult | None:
+    from ..tabular.streaming import TableStream
+
+    tables = TableStream(sheets, version, file, epoch, issues)
+    if not tables.layouts:
+        raise unreadable("empty-workbook", file)
+    if not tables.streamable:
+        return None
+    details = tables.details
+
+    def records():
+        try:
+            yield from tables.records()
+        finally:
+            done()
+
+    return ReadResult(name=file, records=records(), version=details.get("version"),
+                      has_version="version" in details, is_object=True, issues=issues,
+                      locate=tables.locate, details=details, fetch=fetch)
 
 
 def _xlsx_fetch(data: bytes):
@@ -80,25 +110,40 @@ def _csv_fetch(files: dict[str, Opener]):
     return fetch
 
 
-def read_xlsx(data: bytes, file: str, limits: Limits) -> ReadResult:
+def read_xlsx(data: bytes, file: str, limits: Limits, stream: bool = False) -> ReadResult:
+    """A workbook; with STREAM, one of ``limits.stream_from`` bytes or more is read one
+    project at a time (the workbook stays open until its records have all been taken)."""
     import zipfile
 
     from ..tabular.formulas import formula_issues
 
-    with workbook_sheets(data, file, limits) as (sheets, epoch):
+    with ExitStack() as stack:
+        sheets, epoch = stack.enter_context(workbook_sheets(data, file, limits))
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             issues = formula_issues(archive, {n: s.part for n, s in sheets.items() if s.part},
                                     {n: s.headings for n, s in sheets.items()}, file)
-        return _result(sheets, file, issues, epoch, _xlsx_fetch(data))
+        later = stack.pop_all() if stream and len(data) >= limits.stream_from else None
+        try:
+            return _result(sheets, file, issues, epoch, _xlsx_fetch(data),
+                           later.close if later else None)
+        except BaseException:
+            if later:
+                later.close()
+            raise
 
 
-def read_csv_files(files: dict[str, Opener], file: str, limits: Limits) -> ReadResult:
+def read_csv_files(files: dict[str, Opener], file: str, limits: Limits,
+                   stream: bool = False, size: int = 0) -> ReadResult:
+    """CSV files by name; with STREAM, SIZE bytes or more of them (``limits.stream_from``)
+    are read one project at a time."""
     issues: list[Issue] = []
     csvs = {path: opener for path, opener in files.items() if path.lower().endswith(".csv")}
-    return _result(csv_sheets(csvs, file, limits, issues), file, issues, fetch=_csv_fetch(csvs))
+    later = (lambda: None) if stream and size >= limits.stream_from else None
+    return _result(csv_sheets(csvs, file, limits, issues), file, issues,
+                   fetch=_csv_fetch(csvs), stream=later)
 
 
-def read_zip(data: bytes, file: str, limits: Limits) -> ReadResult:
+def read_zip(data: bytes, file: str, limits: Limits, stream: bool = False) -> ReadResult:
     members = zip_members(data, file, limits)
     descriptor = next((p for p in members if p.endswith("datapackage.json")), None)
     if descriptor:
@@ -106,8 +151,8 @@ def read_zip(data: bytes, file: str, limits: Limits) -> ReadResult:
         with members[descriptor]() as stream:
             text = stream.read(limits.max_bytes + 1)
         files = package_resources(text, lambda p: members.get(base + p), file)
-        return read_csv_files(files, file, limits)
-    return read_csv_files(members, file, limits)
+        return read_csv_files(files, file, limits, stream, len(data))
+    return read_csv_files(members, file, limits, stream, len(data))
 
 
 def _opener(path: Path, limits: Limits) -> Opener:
@@ -118,7 +163,8 @@ def _opener(path: Path, limits: Limits) -> Opener:
     return lambda: path.open("rb")
 
 
-def read_folder(folder: Path, file: str, limits: Limits) -> ReadResult:
+def read_folder(folder: Path, file: str, limits: Limits, stream: bool = False
+                ) -> ReadResult:
     descriptor = folder / "datapackage.json"
     if descriptor.is_file():
         def member(relative: str) -> Opener | None:
@@ -132,8 +178,11 @@ def read_folder(folder: Path, file: str, limits: Limits) -> ReadResult:
         files = {p.name: _opener(p, limits) for p in sorted(folder.glob("*.csv"))}
     if not files:
         raise unreadable("is-a-folder", file)
-    return read_csv_files(files, file, limits)
+    size = sum(p.stat().st_size for p in folder.rglob("*.csv") if p.is_file())
+    return read_csv_files(files, file, limits, stream, size)
 
 
-def read_csv_file(data: bytes, file: str, limits: Limits) -> ReadResult:
-    return read_csv_files({Path(file).name: lambda: io.BytesIO(data)}, file, limits)
+def read_csv_file(data: bytes, file: str, limits: Limits, stream: bool = False
+                  ) -> ReadResult:
+    return read_csv_files({Path(file).name: lambda: io.BytesIO(data)}, file, limits,
+                          stream, len(data))

@@ -36,6 +36,8 @@ class SheetLayout:
     all_text: bool = False  # every cell is text (a CSV file)
     width: int = 0  # how many columns have a heading place (cells beyond have none)
     said: set[int] = field(default_factory=set)  # columns past the headings already reported
+    number: int = 0  # its place in Assembler.layouts (the source map refers to it)
+    plan: Any = None  # how to read its rows, worked out once (see Assembler._plan)
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -70,7 +72,7 @@ class Assembler:
     def layout(self, table: Table, sheet: Sheet) -> SheetLayout:
         lookup = column_lookup(table)
         layout = SheetLayout(table, sheet.name, all_text=sheet.all_text,
-                             width=len(sheet.headings))
+                             width=len(sheet.headings), number=len(self.layouts))
         for number, heading in enumerate(sheet.headings, start=1):
             if heading is None or str(heading).strip() == "":
                 layout.blank.add(number)
@@ -90,7 +92,9 @@ class Assembler:
         self.layouts.append(layout)
         return layout
 
-    def add_rows(self, layout: SheetLayout, rows: Iterable[tuple[int, list]], epoch) -> None:
+    @staticmethod
+    def _plan(layout: SheetLayout, epoch) -> tuple:
+        """How to read a sheet's cells into objects: worked out once for each sheet."""
         table = layout.table
         plan = [(position - 1, converter(column, epoch), column)
                 for column, position in layout.positions.items()]
@@ -113,6 +117,13 @@ class Assembler:
         other = [(i, spec) for i, spec in enumerate(specs)
                  if spec and (text_keys is None or text_keys[i] is None)]
         link_positions = [i for _, i, _ in links] if layout.all_text else None
+        layout.plan = (specs, links, needed, text_keys, nested, other, link_positions)
+        return layout.plan
+
+    def add_rows(self, layout: SheetLayout, rows: Iterable[tuple[int, list]], epoch) -> None:
+        table = layout.table
+        specs, links, needed, text_keys, nested, other, link_positions = \
+            layout.plan or self._plan(layout, epoch)
         is_parent = table.path in self.parents
         for row_number, cells in rows:
             if layout.blank or len(cells) > layout.width:
@@ -187,7 +198,7 @@ class Assembler:
             self._issue("extra-dataset-row", layout.sheet, row_number)
             return
         self.dataset.update(item)
-        self.dataset_row = (len(self.layouts) - 1, row_number)
+        self.dataset_row = (layout.number, row_number)
 
     def _missing_link(self, layout: SheetLayout, row_number: int, key: tuple) -> None:
         table = layout.table
@@ -243,7 +254,7 @@ class Assembler:
             holder = holder.setdefault(step, {})
         siblings = holder.setdefault(relative[-1], [])
         if id(siblings) not in self.rows:
-            self.rows[id(siblings)] = (len(self.layouts) - 1, array("I"))
+            self.rows[id(siblings)] = (layout.number, array("I"))
         return siblings, self.rows[id(siblings)][1]
 
     def locate(self, pointer: str) -> Location | None:
@@ -292,7 +303,17 @@ def paused_gc():
 def assemble(sheets: dict[str, Sheet], version: str, file: str, epoch=None) -> Assembler:
     """Read every known sheet, parents first; report the ones the standard does not know."""
     assembler = Assembler(version, file)
-    rules = table_rules(version)
+    with paused_gc():
+        for table, sheet in match_sheets(assembler, sheets):
+            layout = assembler.layout(table, sheet)
+            assembler.add_rows(layout, sheet.rows(), epoch)
+    return assembler
+
+
+def match_sheets(assembler: Assembler, sheets: dict[str, Sheet]) -> list[tuple[Table, Sheet]]:
+    """The known sheets with their tables, parents first; the others reported unless they
+    are notes for people (a read-me, the codelists)."""
+    rules = table_rules(assembler.version)
     assembler.parents = {t.ancestors[-1].path for t in rules if t.ancestors}
     known = {normalise(t.name): t for t in rules}
     known.update({normalise(t.file_name[:-4]): t for t in rules})
@@ -307,10 +328,4 @@ def assemble(sheets: dict[str, Sheet], version: str, file: str, epoch=None) -> A
 
             assembler._issue("unknown-sheet", name, suggestion=did_you_mean(
                 name, [t.name for t in rules]), names=", ".join(t.name for t in rules))
-    with paused_gc():
-        for table in rules:
-            sheet = by_table.get(table.name)
-            if sheet is not None:
-                layout = assembler.layout(table, sheet)
-                assembler.add_rows(layout, sheet.rows(), epoch)
-    return assembler
+    return [(table, by_table[table.name]) for table in rules if table.name in by_table]

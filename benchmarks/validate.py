@@ -10,14 +10,15 @@ benchmarks/synthetic.py builds them. The projects are valid at the publish level
 nothing to report, so the benchmark measures validation, not error reporting.
 
 Each size is written as one JSON file (and as JSON Lines, the dataset's own details on the
-first line and then one project a line, if ``coprod validate`` reads .jsonl) and, with
---peers, as CSV tables: a data package written by ``coprod convert`` for frictionless,
-and flatten-tool's own CSV (made by ``flatten-tool flatten``, not timed) for
-flatten-tool. Then, each in a fresh process, with the wall time and the child process's
-peak memory, the median of --repeat runs:
+first line and then one project a line, if ``coprod validate`` reads .jsonl), as CSV
+tables (a data package written by ``coprod convert``, not timed, for ``coprod validate``
+and frictionless) and, with --peers, as flatten-tool's own CSV (made by ``flatten-tool
+flatten``, not timed) for flatten-tool. Then, each in a fresh process, with the wall time
+and the child process's peak memory, the median of --repeat runs:
 
 - coprod validate FILE (the schema and every check, level publish);
 - coprod validate --level schema FILE (the JSON Schema only);
+- coprod validate on the CSV tables (every check; streamed from 16 MB, like JSON);
 - the parse floor: orjson reading and parsing the file, nothing checked;
 - with --peers, from benchmarks/.peers (a separate virtual environment; the peers never
   import coprod_standard, they get the bundled schema as a file): python-jsonschema's
@@ -76,6 +77,7 @@ OURS_SCHEMA = "coprod validate --level schema"
 OURS_ONE = "coprod validate --jobs 1 (publish, one process)"
 OURS_JSONL = "coprod validate, JSON Lines (publish)"
 OURS_JSONL_SCHEMA = "coprod validate --level schema, JSON Lines"
+OURS_TABLES = "coprod validate, CSV tables (publish)"
 FLOOR = "orjson parse floor"
 FLOOR_JSONL = "orjson parse floor, JSON Lines"
 PEER_JSONSCHEMA = "jsonschema (Draft202012Validator, formats)"
@@ -93,6 +95,8 @@ WHAT = {
     OURS_SCHEMA: "JSON Schema 2020-12 with formats (jsonschema-rs)",
     OURS_JSONL: "as above, the same data as JSON Lines",
     OURS_JSONL_SCHEMA: "as above, the same data as JSON Lines",
+    OURS_TABLES: "as above, the same data as the CSV tables of a data package (read one "
+                 "project at a time from 16 MB, every cell's place kept for the report)",
     FLOOR: "reads and parses the JSON file; nothing checked",
     FLOOR_JSONL: "reads and parses each line; nothing checked",
     PEER_JSONSCHEMA: "JSON Schema 2020-12 with formats (pure Python, jsonschema "
@@ -236,10 +240,14 @@ def run_size(requested: int, args, coprod: str, jsonl: dict, sample: dict,
     made = write_data(requested, work, jsonl["supported"])
     files, records = made["files"], made["records"]
     limit = ["--max-size", str(math.ceil(max(megabytes(f) for f in files.values())) + 1)]
+    files["csv"] = work / "datapackage" / "datapackage.json"
+    subprocess.run([coprod, "convert", *limit, str(files["json"]), str(files["csv"])],
+                   check=True, capture_output=True)
     result: dict = {
         "recordsRequested": requested, "records": records, "projects": made["projects"],
         "recordDefinition": RECORD, "version": VERSION,
-        "megabytes": {k: round(megabytes(f), 1) for k, f in files.items()},
+        "megabytes": {k: round(megabytes(f), 1) for k, f in files.items() if k != "csv"}
+        | {"csvDataPackage": round(megabytes(files["csv"].parent), 1)},
         "machine": machine(), "code": code_state(), "date": time.strftime("%Y-%m-%d"),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadAverageAtStart": os.getloadavg(),
         "sampleCheck": sample, "jsonLines": jsonl, "maxSizeOption": limit,
@@ -258,8 +266,10 @@ def run_size(requested: int, args, coprod: str, jsonl: dict, sample: dict,
              (OURS_SCHEMA, "json", ["--level", "schema"])]
     if jsonl["supported"]:
         cases += [(OURS_JSONL, "jsonl", []), (OURS_JSONL_SCHEMA, "jsonl", ["--level", "schema"])]
+    cases.append((OURS_TABLES, "csv", []))
     for name, kind, level in cases:
-        note("ours", name, timed([coprod, "validate", *level, *limit, str(files[kind])],
+        target = files[kind].parent if kind == "csv" else files[kind]
+        note("ours", name, timed([coprod, "validate", *level, *limit, str(target)],
                                  args.repeat, args.long))
     note("floor", FLOOR, timed([sys.executable, "-c", READ_FLOOR, str(files["json"])],
                                args.repeat, args.long))
@@ -267,14 +277,15 @@ def run_size(requested: int, args, coprod: str, jsonl: dict, sample: dict,
         note("floor", FLOOR_JSONL, timed([sys.executable, "-c", READ_FLOOR_LINES,
                                           str(files["jsonl"])], args.repeat, args.long))
     if args.peers:
-        run_peers(work, files["json"], records, args, coprod, limit, earlier, note, result)
+        run_peers(work, files, records, args, coprod, limit, earlier, note, result)
     result["loadAverageAtEnd"] = os.getloadavg()
     shutil.rmtree(work, ignore_errors=True)
     return result
 
 
-def run_peers(work: Path, data: Path, records: int, args, coprod: str, limit: list[str],
-              earlier: list[dict], note, result: dict) -> None:
+def run_peers(work: Path, files: dict[str, Path], records: int, args, coprod: str,
+              limit: list[str], earlier: list[dict], note, result: dict) -> None:
+    data, package = files["json"], files["csv"]
     python = validate_peers_ready()
     bin_dir = python.parent
     schema = work / "bundled.schema.json"  # so that no peer imports coprod_standard
@@ -292,10 +303,6 @@ def run_peers(work: Path, data: Path, records: int, args, coprod: str, limit: li
         elif name == PEER_LIBCOVE:
             command = [str(python), str(scripts["libcove"]), str(schema), str(data)]
         elif name == PEER_FRICTIONLESS:
-            package = work / "datapackage" / "datapackage.json"
-            subprocess.run([coprod, "convert", *limit, str(data), str(package)], check=True,
-                           capture_output=True)
-            result["megabytes"]["csvDataPackage"] = round(megabytes(package.parent), 1)
             command = [str(bin_dir / "frictionless"), "validate", str(package)]
         else:
             common = ["--schema", str(schema), "--root-list-path", "projects"]

@@ -61,6 +61,8 @@ def _work(k: int) -> Part:
         for issue in report.issues + result.issues:
             if issue.location is None:
                 issue.location = result.locate(issue.path)
+    if envelope is not None:
+        envelope.locate = None  # used already; a table's locator cannot cross processes
     return Part(report, order, envelope, ids, result.issues if k == 0 else [])
 
 
@@ -74,7 +76,7 @@ def check_in_parts(source: Any, report: Report, jobs: int,
     _JOB.update(job, source=source, report=report, jobs=jobs,
                 records=context.Value("q", 0, lock=False),
                 bytes=context.Value("q", 0, lock=False))
-    total = os.stat(source).st_size
+    total = os.stat(source).st_size if os.path.isfile(source) else 0  # tables: rows only
     try:
         with context.Pool(jobs) as pool:
             pending = pool.map_async(_work, range(jobs))

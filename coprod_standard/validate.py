@@ -119,7 +119,7 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
                name: str | None) -> list:
     """Every record checked (in JOBS processes for a large streamed file), then the dataset
     as a whole; the issues found while reading."""
-    size = result.position()[1] if result.position else 0
+    size = result.position()[1] if result.position else result.size
     if jobs > 1 and version and result.details is not None and size >= limits.stream_from \
             and isinstance(source, (str, os.PathLike)) \
             and "fork" in multiprocessing.get_all_start_methods():  # not on Windows

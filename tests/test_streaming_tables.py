@@ -158,3 +158,27 @@ def test_a_small_table_is_still_read_whole_unless_asked(tables):
     assert read(tables, stream=True).data is not None  # under Limits.stream_from
     report = validate(tables, stream=True)
     assert report.data is not None and json.dumps(report.data)
+
+
+def test_tables_checked_in_several_processes_get_the_very_same_report(tables):
+    one = validate(tables, limits=STREAM, stream=True, jobs=1)
+    several = validate(tables, limits=STREAM, stream=True, jobs=2)
+    assert json.dumps(several.to_dict()) == json.dumps(one.to_dict())
+    _reversed_groups(tables)  # read whole after all, in one process
+    assert json.dumps(validate(tables, limits=STREAM, stream=True, jobs=2).to_dict()) == \
+        json.dumps(validate(tables).to_dict())
+
+
+def test_a_streamed_workbook_needs_a_fraction_of_a_whole_reading(tmp_path):
+    """Workbooks stream too; what still grows is the workbook's table of shared strings
+    (about 125 bytes a row), which any reader must keep to look cells up in it."""
+    path = tmp_path / "book.xlsx"
+    write(valid_dataset(4000 * 15), "1.0", "xlsx", path)
+    streamed = _peak(path)
+    tracemalloc.start()
+    try:
+        validate(path, level="publish")
+        whole = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert streamed < whole / 3, (streamed, whole)

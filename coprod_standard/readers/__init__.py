@@ -58,6 +58,7 @@ class ReadResult:
     fetch: Callable[[str, set[int]], Iterator[tuple[int, list]]] | None = None  # cells again
     details: dict | None = None  # the dataset's own details, when data is not kept whole
     position: Callable[[], tuple[int, int]] | None = None  # (bytes read, bytes in all)
+    size: int = 0  # bytes in all, for streamed tables (which do not say their position)
 
 
 Source = str | os.PathLike | bytes | dict | list

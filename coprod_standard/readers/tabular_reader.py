@@ -38,12 +38,13 @@ def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
 
 
 def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None,
-            fetch=None, stream: Callable[[], None] | None = None) -> ReadResult:
+            fetch=None, stream: Callable[[], None] | None = None, size: int = 0
+            ) -> ReadResult:
     """The dataset read whole; with STREAM (called when the reading is over), one project at
     a time when that can be done."""
     version = _version(sheets, file, epoch)
     if stream is not None:
-        streamed = _streamed(sheets, version, file, issues, epoch, fetch, stream)
+        streamed = _streamed(sheets, version, file, issues, epoch, fetch, stream, size)
         if streamed is not None:
             return streamed
     assembler = assemble(sheets, version, file, epoch)
@@ -57,7 +58,7 @@ def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None
 
 
 def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Issue], epoch,
-              fetch, done: Callable[[], None]) -> ReadResult | None:
+              fetch, done: Callable[[], None], size: int) -> ReadResult | None:
     from ..tabular.streaming import TableStream
 
     tables = TableStream(sheets, version, file, epoch, issues)
@@ -75,7 +76,7 @@ def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Is
 
     return ReadResult(name=file, records=records(), version=details.get("version"),
                       has_version="version" in details, is_object=True, issues=issues,
-                      locate=tables.locate, details=details, fetch=fetch)
+                      locate=tables.locate, details=details, fetch=fetch, size=size)
 
 
 def _xlsx_fetch(data: bytes):
@@ -117,15 +118,17 @@ def read_xlsx(data: bytes, file: str, limits: Limits, stream: bool = False) -> R
 
     from ..tabular.formulas import formula_issues
 
-    with ExitStack() as stack:
-        sheets, epoch = stack.enter_context(workbook_sheets(data, file, limits))
+    streamed = stream and len(data) >= limits.stream_from
+    with ExitStack() as stack:  # read whole, fast; streamed, by openpyxl a row at a time
+        sheets, epoch = stack.enter_context(workbook_sheets(data, file, limits,
+                                                            fast=not streamed))
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             issues = formula_issues(archive, {n: s.part for n, s in sheets.items() if s.part},
                                     {n: s.headings for n, s in sheets.items()}, file)
-        later = stack.pop_all() if stream and len(data) >= limits.stream_from else None
+        later = stack.pop_all() if streamed else None
         try:
             return _result(sheets, file, issues, epoch, _xlsx_fetch(data),
-                           later.close if later else None)
+                           later.close if later else None, len(data))
         except BaseException:
             if later:
                 later.close()
@@ -140,7 +143,7 @@ def read_csv_files(files: dict[str, Opener], file: str, limits: Limits,
     csvs = {path: opener for path, opener in files.items() if path.lower().endswith(".csv")}
     later = (lambda: None) if stream and size >= limits.stream_from else None
     return _result(csv_sheets(csvs, file, limits, issues), file, issues,
-                   fetch=_csv_fetch(csvs), stream=later)
+                   fetch=_csv_fetch(csvs), stream=later, size=size)
 
 
 def read_zip(data: bytes, file: str, limits: Limits, stream: bool = False) -> ReadResult:

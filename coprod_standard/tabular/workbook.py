@@ -51,17 +51,18 @@ def _unescaped(rows: Iterator) -> Iterator:
 
 
 def _headings(ws, name: str) -> list[Any]:
-    first = next(_guarded(ws.iter_rows(min_row=1, max_row=1, values_only=True), name), ())
-    headings = list(first)
+    rows = _unescaped(_guarded(ws.iter_rows(min_row=1, max_row=1, values_only=True), name))
+    headings = list(next(rows, ()))
     while headings and (headings[-1] is None or str(headings[-1]).strip() == ""):
         headings.pop()
     return headings
 
 
 @contextmanager
-def workbook_sheets(data: bytes, name: str, limits: Limits
+def workbook_sheets(data: bytes, name: str, limits: Limits, fast: bool = False
                     ) -> Iterator[tuple[dict[str, Sheet], datetime]]:
-    """The workbook's sheets by name, and its date epoch (1900 or 1904 system)."""
+    """The workbook's sheets by name, and its date epoch (1900 or 1904 system). FAST reads
+    it whole with calamine when that reads the same cells safely (``fast_workbook``)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -70,6 +71,13 @@ def workbook_sheets(data: bytes, name: str, limits: Limits
     check_zip(archive, name, limits)
     if "xl/workbook.xml" not in archive.namelist():
         raise unreadable("damaged-file", name, reason="it is a zip file but not a workbook")
+    if fast:
+        from .fast_workbook import fast_sheets
+
+        found = fast_sheets(data, archive, name, limits)
+        if found is not None:
+            yield found
+            return
     import openpyxl  # only when a workbook is read: the library is large
 
     try:

@@ -1,0 +1,148 @@
+"""The fast workbook reader (calamine) reads exactly the cells openpyxl reads, on every
+fixture and on generated workbooks; anything it would read differently, or that would make
+it build a huge grid, goes to openpyxl instead."""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime, time
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coprod_standard import Limits, validate
+from coprod_standard.tabular.fast_workbook import fallback_reason
+from coprod_standard.tabular.workbook import workbook_sheets
+from coprod_standard.writers import render
+from tests.conftest import ROOT
+from tests.test_streaming import INPUTS
+from tests.test_streaming_tables import _tables
+
+MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text())
+
+
+def _trimmed(row: list) -> list:
+    """A row without its empty cells at the end (openpyxl stops at the last cell written,
+    calamine at the grid's edge: the same row to the assembler)."""
+    while row and row[-1] is None:
+        row = row[:-1]
+    return row
+
+
+def _cells(data: bytes, fast: bool) -> dict:
+    """Every sheet's headings and rows, as one reader or the other gives them."""
+    with workbook_sheets(data, "book.xlsx", Limits(), fast=fast) as (sheets, epoch):
+        return {"epoch": epoch, **{
+            name: (sheet.headings, [(n, _trimmed(row)) for n, row in sheet.rows()])
+            for name, sheet in sheets.items()}}
+
+
+def test_every_fixture_as_a_workbook_reads_the_same_both_ways(tmp_path):
+    read_fast = compared = 0
+    for number, source in enumerate(INPUTS):
+        path = _tables(source, tmp_path / f"{number}.xlsx", "xlsx")
+        if path is None:
+            continue
+        compared += 1
+        book = path.read_bytes()
+        assert _cells(book, fast=True) == _cells(book, fast=False), source
+        read_fast += fallback_reason(zipfile.ZipFile(io.BytesIO(book))) is None
+    assert compared > 200 and read_fast >= compared - 2  # fast was really used
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12) | \
+    st.sampled_from(["  x ", "_x000D_", "_x005F_x0041_", "#N/A", "'007", "a\nb", " ", "true"])
+_value = st.none() | _text | st.integers(-10**12, 10**12) | \
+    st.floats(allow_nan=False, allow_infinity=False, width=32) | st.booleans() | \
+    st.dates(date(1901, 1, 1), date(2100, 1, 1)) | \
+    st.datetimes(datetime(1901, 1, 1), datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)) | st.just(time(10, 30))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grid=st.lists(st.lists(_value, max_size=6), max_size=6),
+       top=st.integers(0, 3), left=st.integers(0, 3), mac=st.booleans())
+def test_generated_workbooks_read_the_same_both_ways(grid, top, left, mac):
+    book = openpyxl.Workbook()
+    if mac:
+        book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    sheet = book.active
+    for r, row in enumerate(grid, start=1 + top):
+        for c, value in enumerate(row, start=1 + left):
+            if isinstance(value, str) and value.startswith("="):
+                value = "'" + value  # a formula would not be a value
+            sheet.cell(row=r, column=c, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    assert _cells(data, fast=True) == _cells(data, fast=False)
+
+
+# Hand-made sheets: what calamine would read differently, or blow up on -----------------------
+
+def _with_sheet(cells: str) -> bytes:
+    book = render(MINIMAL, "1.0", "xlsx")
+    source = zipfile.ZipFile(io.BytesIO(book))
+    part = "xl/worksheets/sheet2.xml"
+    xml = source.read(part).decode()
+    start, end = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, (xml[:start] + cells + xml[end:]).encode()
+                            if item.filename == part else data)
+    return out.getvalue()
+
+
+HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>Version</t></is></c></row>'
+
+
+@pytest.mark.parametrize("cells, reason", [
+    (HEAD + '<row r="1000000"><c r="Z1000000" t="inlineStr"><is><t>x</t></is></c></row>',
+     "spread far apart"),
+    (HEAD + '<row r="2"><c r="Z900000" t="inlineStr"><is><t>x</t></is></c></row>',
+     "past the last row"),
+    (HEAD + '<row r="2"><c r="ABC2" t="inlineStr"><is><t>x</t></is></c></row>', "past ZZ"),
+    (HEAD + '<row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>', "error cells"),
+    (HEAD + '<row r="2"><c r="A2" t="inlineStr"><is><t> 1.0 </t></is></c></row>',
+     "spaces at either end"),
+    (HEAD + '<row r="2"><c t="inlineStr"><is><t>1.0</t></is></c></row>', "unplaced"),
+    (HEAD + '<row><c r="A2" t="inlineStr"><is><t>1.0</t></is></c></row>', "unplaced"),
+])
+def test_what_calamine_would_read_differently_or_blow_up_on_goes_to_openpyxl(cells, reason):
+    book = _with_sheet(cells)
+    assert reason in fallback_reason(zipfile.ZipFile(io.BytesIO(book)))
+    assert _cells(book, fast=True) == _cells(book, fast=False)
+
+
+def test_an_error_cell_is_reported_as_openpyxl_reads_it(tmp_path):
+    path = tmp_path / "error.xlsx"
+    path.write_bytes(_with_sheet(HEAD + '<row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>'))
+    report = validate(path)
+    version = next(i for i in report.issues if i.path == "/version")
+    assert "#N/A" in version.message and version.location.row == 2
+
+
+def test_a_sheet_spread_far_apart_stays_small(tmp_path):
+    """One cell at A1 and one at Z1000000: calamine would build a grid of 26 million cells
+    (800 MB); the file is read by openpyxl instead, in a process capped at 600 MB."""
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(_with_sheet(
+        HEAD + '<row r="1000000"><c r="Z1000000" t="inlineStr"><is><t>x</t></is></c></row>'))
+    code = ("import resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (600 * 2**20, 600 * 2**20))\n"
+            "from coprod_standard import validate\n"
+            "print(validate(sys.argv[1]).status)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() in ("valid", "invalid")
+    assert resource.RLIMIT_AS  # the cap is what the child ran under

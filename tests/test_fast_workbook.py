@@ -146,3 +146,24 @@ def test_a_sheet_spread_far_apart_stays_small(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() in ("valid", "invalid")
     assert resource.RLIMIT_AS  # the cap is what the child ran under
+
+
+def test_shared_strings_kept_on_disk_read_as_openpyxl_reads_them():
+    from openpyxl.reader.strings import read_string_table
+
+    from coprod_standard.tabular.lean_openpyxl import SpilledStrings
+
+    table = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+             '.org/spreadsheetml/2006/main"><si><t>plain</t></si><si><t/></si>'
+             '<si><r><t>ri</t></r><r><rPr><b/></rPr><t xml:space="preserve">ch </t></r></si>'
+             '<si><t>_x005F_x0041_ and 𝄞 and é</t></si><si><t>a&amp;b&#10;c</t></si>'
+             '</sst>').encode()
+    spilled = SpilledStrings(io.BytesIO(table))
+    try:
+        expected = read_string_table(io.BytesIO(table))
+        assert list(spilled) == expected and len(spilled) == 5
+        assert spilled[-1] == expected[-1]
+        with pytest.raises(IndexError):
+            spilled[5]
+    finally:
+        spilled.close()

@@ -169,6 +169,10 @@ def _stream(path: Path, name: str, limits: Limits, stream: bool) -> ReadResult |
             head = handle.read(64)
     except OSError:
         return None  # read_bytes explains it
+    if head.startswith(b"PK\x03\x04") and size <= limits.max_bytes and _is_workbook(path):
+        from .tabular_reader import read_xlsx
+
+        return read_xlsx(path, name, limits, stream=True)  # read from disk, not held
     if not lines and not streamable(head):
         return None
     most = limits.max_stream_bytes if stream else limits.max_bytes
@@ -183,16 +187,16 @@ def _stream(path: Path, name: str, limits: Limits, stream: bool) -> ReadResult |
         raise unreadable("cannot-open", name, reason=exc.strerror or str(exc)) from None
 
 
-def _is_workbook(data: bytes) -> bool:
+def _is_workbook(data: bytes | Path) -> bool:
     """A zip is an Excel workbook if it holds xl/workbook.xml: decided by content, never
     by the file's name."""
     import io
     import zipfile
 
-    if b"xl/workbook.xml" in data[:200_000]:
+    if isinstance(data, bytes) and b"xl/workbook.xml" in data[:200_000]:
         return True
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False  # the zip reader explains what is wrong with it

@@ -83,7 +83,7 @@ def _xlsx_fetch(data: bytes):
     def fetch(sheet: str, rows: set[int]):
         import openpyxl
 
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(_source(data), read_only=True, data_only=True)
         try:
             if sheet not in book.sheetnames:
                 return
@@ -111,24 +111,34 @@ def _csv_fetch(files: dict[str, Opener]):
     return fetch
 
 
-def read_xlsx(data: bytes, file: str, limits: Limits, stream: bool = False) -> ReadResult:
-    """A workbook; with STREAM, one of ``limits.stream_from`` bytes or more is read one
-    project at a time (the workbook stays open until its records have all been taken)."""
+def _source(data: bytes | Path):
+    return data if isinstance(data, Path) else io.BytesIO(data)
+
+
+def _size(data: bytes | Path) -> int:
+    return data.stat().st_size if isinstance(data, Path) else len(data)
+
+
+def read_xlsx(data: bytes | Path, file: str, limits: Limits, stream: bool = False
+              ) -> ReadResult:
+    """A workbook (its bytes, or its path when it is streamed); with STREAM, one of
+    ``limits.stream_from`` bytes or more is read one project at a time (the workbook stays
+    open until its records have all been taken)."""
     import zipfile
 
     from ..tabular.formulas import formula_issues
 
-    streamed = stream and len(data) >= limits.stream_from
+    streamed = stream and _size(data) >= limits.stream_from
     with ExitStack() as stack:  # read whole, fast; streamed, by openpyxl a row at a time
         sheets, epoch = stack.enter_context(workbook_sheets(data, file, limits,
                                                             fast=not streamed))
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(_source(data)) as archive:
             issues = formula_issues(archive, {n: s.part for n, s in sheets.items() if s.part},
                                     {n: s.headings for n, s in sheets.items()}, file)
         later = stack.pop_all() if streamed else None
         try:
             return _result(sheets, file, issues, epoch, _xlsx_fetch(data),
-                           later.close if later else None, len(data))
+                           later.close if later else None, _size(data))
         except BaseException:
             if later:
                 later.close()

@@ -1,5 +1,7 @@
 """Excel workbooks, read safely: zip checks first, then openpyxl in read-only mode with
-defusedxml guarding every XML part (billion laughs and other entity attacks are refused)."""
+defusedxml guarding every XML part (billion laughs and other entity attacks are refused)
+in memory that does not grow with the file (``lean_openpyxl``); or calamine, when a workbook is
+read whole and a scan shows that it reads the same cells (``fast_workbook``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import defusedxml  # noqa: F401 - openpyxl uses defusedxml when it is installed
@@ -59,29 +62,32 @@ def _headings(ws, name: str) -> list[Any]:
 
 
 @contextmanager
-def workbook_sheets(data: bytes, name: str, limits: Limits, fast: bool = False
+def workbook_sheets(data: bytes | Path, name: str, limits: Limits, fast: bool = False
                     ) -> Iterator[tuple[dict[str, Sheet], datetime]]:
     """The workbook's sheets by name, and its date epoch (1900 or 1904 system). FAST reads
     it whole with calamine when that reads the same cells safely (``fast_workbook``)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data))
     except zipfile.BadZipFile:
         raise unreadable("damaged-file", name, reason="it is not a complete .xlsx file") \
             from None
     check_zip(archive, name, limits)
     if "xl/workbook.xml" not in archive.namelist():
         raise unreadable("damaged-file", name, reason="it is a zip file but not a workbook")
-    if fast:
+    if fast and isinstance(data, bytes):
         from .fast_workbook import fast_sheets
 
         found = fast_sheets(data, archive, name, limits)
         if found is not None:
             yield found
             return
-    import openpyxl  # only when a workbook is read: the library is large
+    from .lean_openpyxl import SpillingReader  # openpyxl: only when a workbook is read
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = SpillingReader(data if isinstance(data, Path) else io.BytesIO(data),
+                                read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
     except DefusedXmlException:
         raise unreadable("unsafe-workbook", name, reason=SAFETY_REASON) from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
@@ -106,3 +112,5 @@ def workbook_sheets(data: bytes, name: str, limits: Limits, fast: bool = False
         yield sheets, book.epoch
     finally:
         book.close()
+        if hasattr(reader.shared_strings, "close"):
+            reader.shared_strings.close()

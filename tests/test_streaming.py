@@ -146,10 +146,11 @@ def test_a_large_json_file_is_streamed_when_asked_and_a_small_one_read_whole(tmp
     assert refused.value.issue.code == "file-too-large"
 
 
-def _peak_bytes(path: Path) -> int:
+def _peak_bytes(path: Path, level: str = "schema") -> int:
+    """The most memory validating PATH streamed took (it must be valid)."""
     tracemalloc.start()
     try:
-        report = validate(path, limits=STREAM, level="schema", stream=True)
+        report = validate(path, limits=STREAM, level=level, stream=True)
         assert report.status == "valid", [i.message for i in report.issues[:3]]
         return tracemalloc.get_traced_memory()[1]
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from coprod_standard.limits import Limits
 from coprod_standard.readers import ReadWhole, read
 from coprod_standard.validate import validate
 from coprod_standard.writers import write
-from tests.test_streaming import INPUTS, _summary
+from tests.test_streaming import INPUTS, _peak_bytes, _summary
 
 STREAM = Limits(stream_from=0)  # stream any table, however small
 
@@ -132,13 +131,7 @@ def test_mistakes_inside_a_streamed_project_are_placed_in_their_cells(tables):
 
 
 def _peak(path: Path) -> int:
-    tracemalloc.start()
-    try:
-        report = validate(path, limits=STREAM, level="publish", stream=True)
-        assert report.status == "valid", [i.message for i in report.issues[:3]]
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return _peak_bytes(path, level="publish")
 
 
 def test_memory_does_not_grow_with_streamed_csv_tables(tmp_path):

@@ -167,3 +167,15 @@ def test_shared_strings_kept_on_disk_read_as_openpyxl_reads_them():
             spilled[5]
     finally:
         spilled.close()
+
+
+def test_the_cells_shown_around_an_issue_are_the_same_from_either_reader(tmp_path):
+    from coprod_standard.readers.tabular_reader import _xlsx_fetch
+
+    path = _tables(ROOT / "examples" / "befriending-scheme.json", tmp_path / "b.xlsx", "xlsx")
+    wanted = {1, 2, 4, 40}
+    for sheet in ("Projects", "Results", "No such sheet"):
+        fast = [(n, _trimmed(list(r))) for n, r in _xlsx_fetch(path.read_bytes())(sheet, wanted)]
+        careful = [(n, _trimmed(list(r))) for n, r in _xlsx_fetch(path)(sheet, wanted)]
+        assert fast == careful
+        assert (sheet == "No such sheet") == (fast == [])

@@ -79,8 +79,18 @@ def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Is
                       locate=tables.locate, details=details, fetch=fetch, size=size)
 
 
-def _xlsx_fetch(data: bytes):
+def _xlsx_fetch(data: bytes | Path):
     def fetch(sheet: str, rows: set[int]):
+        from ..tabular.fast_workbook import fast_rows
+
+        fast = fast_rows(data, sheet) if isinstance(data, bytes) else None
+        if fast is not None:  # a workbook read whole: calamine, if its scan allows
+            for number, row in enumerate(fast, start=1):
+                if number in rows:
+                    yield number, row
+                if number >= max(rows):
+                    return
+            return
         import openpyxl
 
         book = openpyxl.load_workbook(_source(data), read_only=True, data_only=True)

@@ -198,6 +198,22 @@ def fast_sheets(data: bytes, archive: zipfile.ZipFile, name: str, limits: Limits
     return sheets, epoch
 
 
+def fast_rows(data: bytes, sheet: str) -> Iterator[list[Any]] | None:
+    """One sheet's rows from row 1, read by calamine; None when openpyxl should read it
+    (the scan says so, or there is no such sheet)."""
+    if fallback_reason(zipfile.ZipFile(io.BytesIO(data))) is not None:
+        return None
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return _grid_rows(CalamineWorkbook.from_filelike(io.BytesIO(data))
+                          .get_sheet_by_name(sheet))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - no such sheet, or calamine refused it
+        return None
+
+
 def _grid_rows(grid: Any, first: int = 1) -> Iterator[list[Any]]:
     """The sheet's rows from row FIRST. calamine's rows start at row 1 whatever the first
     row used, and its columns at the first column used (pinned by the tests)."""

@@ -199,8 +199,9 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
     file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10".
     progress: called now and then with (records checked, bytes read, bytes in all; both 0
-    when the reader does not say). stream: read a large JSON file one project at a time,
-    in little memory (``report.data`` is then None); JSON Lines are always read so.
+    when the reader does not say). stream: read a large JSON file, workbook or CSV tables
+    one project at a time, in little memory (``report.data`` is then None); JSON Lines are
+    always read so, and tables not in the projects' order are read whole after all.
     jobs: with stream, check a file of ``limits.stream_from`` bytes or more in this many
     processes (the report is the same).
     """

@@ -22,6 +22,7 @@ from coprod_standard.tabular.fast_workbook import fallback_reason
 from coprod_standard.tabular.workbook import workbook_sheets
 from coprod_standard.writers import render
 from tests.conftest import ROOT
+from tests.security import with_part_changed
 from tests.test_streaming import INPUTS
 from tests.test_streaming_tables import _tables
 
@@ -88,18 +89,13 @@ def test_generated_workbooks_read_the_same_both_ways(grid, top, left, mac):
 # Hand-made sheets: what calamine would read differently, or blow up on -----------------------
 
 def _with_sheet(cells: str) -> bytes:
-    book = render(MINIMAL, "1.0", "xlsx")
-    source = zipfile.ZipFile(io.BytesIO(book))
-    part = "xl/worksheets/sheet2.xml"
-    xml = source.read(part).decode()
-    start, end = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            target.writestr(item, (xml[:start] + cells + xml[end:]).encode()
-                            if item.filename == part else data)
-    return out.getvalue()
+    def rows_replaced(xml: bytes) -> bytes:
+        text = xml.decode()
+        start, end = text.index("<sheetData>") + len("<sheetData>"), text.index("</sheetData>")
+        return (text[:start] + cells + text[end:]).encode()
+
+    return with_part_changed(render(MINIMAL, "1.0", "xlsx"), "xl/worksheets/sheet2.xml",
+                             rows_replaced)
 
 
 HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>Version</t></is></c></row>'

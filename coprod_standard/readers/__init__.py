@@ -190,13 +190,14 @@ def _stream(path: Path, name: str, limits: Limits, stream: bool) -> ReadResult |
 def _is_workbook(data: bytes | Path) -> bool:
     """A zip is an Excel workbook if it holds xl/workbook.xml: decided by content, never
     by the file's name."""
-    import io
     import zipfile
+
+    from ..tabular.sheets import opened
 
     if isinstance(data, bytes) and b"xl/workbook.xml" in data[:200_000]:
         return True
     try:
-        with zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(opened(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False  # the zip reader explains what is wrong with it

@@ -18,6 +18,7 @@ from ..tabular.sheets import (
     Sheet,
     csv_sheets,
     detect_encoding,
+    opened,
     package_resources,
     zip_members,
 )
@@ -93,7 +94,7 @@ def _xlsx_fetch(data: bytes | Path):
             return
         import openpyxl
 
-        book = openpyxl.load_workbook(_source(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(opened(data), read_only=True, data_only=True)
         try:
             if sheet not in book.sheetnames:
                 return
@@ -121,10 +122,6 @@ def _csv_fetch(files: dict[str, Opener]):
     return fetch
 
 
-def _source(data: bytes | Path):
-    return data if isinstance(data, Path) else io.BytesIO(data)
-
-
 def _size(data: bytes | Path) -> int:
     return data.stat().st_size if isinstance(data, Path) else len(data)
 
@@ -142,7 +139,7 @@ def read_xlsx(data: bytes | Path, file: str, limits: Limits, stream: bool = Fals
     with ExitStack() as stack:  # read whole, fast; streamed, by openpyxl a row at a time
         sheets, epoch = stack.enter_context(workbook_sheets(data, file, limits,
                                                             fast=not streamed))
-        with zipfile.ZipFile(_source(data)) as archive:
+        with zipfile.ZipFile(opened(data)) as archive:
             issues = formula_issues(archive, {n: s.part for n, s in sheets.items() if s.part},
                                     {n: s.headings for n, s in sheets.items()}, file)
         later = stack.pop_all() if streamed else None

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..limits import Limits
-from .sheets import Sheet, data_rows
+from .sheets import Sheet, data_rows, trimmed_headings
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -181,9 +181,7 @@ def fast_sheets(data: bytes, archive: zipfile.ZipFile, name: str, limits: Limits
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for title, part in parts:
-            headings = list(next(_grid_rows(book.get_sheet_by_name(title)), []))
-            while headings and (headings[-1] is None or str(headings[-1]).strip() == ""):
-                headings.pop()
+            headings = trimmed_headings(next(_grid_rows(book.get_sheet_by_name(title)), []))
 
             def stream(title=title, headings=headings, counter=counter):
                 rows = _grid_rows(book.get_sheet_by_name(title), 2)

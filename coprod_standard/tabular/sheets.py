@@ -14,10 +14,10 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from ..issues import Issue, Location, issue_type
@@ -42,6 +42,19 @@ class Sheet:
         """The same sheet, whose rows do not count towards ``Limits.max_rows`` (for a first
         look, before the rows are read for good)."""
         return replace(self, _rows=partial(self._rows, counter=[0]))
+
+
+def opened(data: bytes | Path) -> BinaryIO | Path:
+    """A file given as its bytes or its path, as zipfile and openpyxl take it."""
+    return data if isinstance(data, Path) else io.BytesIO(data)
+
+
+def trimmed_headings(first: Iterable[Any]) -> list[Any]:
+    """A sheet's first row without the empty cells after its last heading."""
+    headings = list(first)
+    while headings and (headings[-1] is None or str(headings[-1]).strip() == ""):
+        headings.pop()
+    return headings
 
 
 def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[int],

@@ -40,17 +40,17 @@ class _Feed:
     head: tuple[int, list] | None = None
     key: Any = None  # the project identifier of the head row
 
-    def advance(self, key_of) -> None:
+    def advance(self) -> None:
         self.head = next(self.rows, None)
-        self.key = key_of(self.layout, self.head[1]) if self.head else None
+        self.key = _project_key(self.layout, self.head[1]) if self.head else None
 
-    def take(self, project: str, key_of, seen: set) -> list[tuple[int, list]]:
+    def take(self, project: str, seen: set) -> list[tuple[int, list]]:
         """The rows of PROJECT that come next (and any without a project identifier,
         which the assembler reports where they are)."""
         taken = []
         while self.head is not None and (self.key == project or self.key is None):
             taken.append(self.head)
-            self.advance(key_of)
+            self.advance()
         if self.head is not None and self.key in seen:
             raise OutOfOrder(self.layout.sheet)
         return taken
@@ -82,11 +82,12 @@ class TableStream:
             self.pairs.append((table, sheet, layout))
         self.project_rows = array("I")  # the Projects row of each project, in order
         self.projects_layout: SheetLayout | None = None
+        self.projects_sheet: Sheet | None = None
         for table, sheet, layout in self.pairs:
             if not table.path:
                 self.base.add_rows(layout, sheet.rows(), epoch)
             elif table.path == ("projects",):
-                self.projects_layout = layout
+                self.projects_layout, self.projects_sheet = layout, sheet
 
     @property
     def streamable(self) -> bool:
@@ -118,10 +119,10 @@ class TableStream:
         feeds = [_Feed(layout, sheet.rows()) for table, sheet, layout in self.pairs
                  if table.path[:1] == ("projects",) and table.ancestors]
         for feed in feeds:
-            feed.advance(_project_key)
+            feed.advance()
         seen: set = set()
         count = 0
-        for row in self._project_rows():
+        for row in self.projects_sheet.rows() if self.projects_sheet else ():
             sub = self._sub()
             sub.add_rows(self.projects_layout, (row,), self.epoch)
             project = sub.dataset["projects"][0]
@@ -131,7 +132,7 @@ class TableStream:
             elif isinstance(own, str):
                 seen.add(own)
                 for feed in feeds:
-                    sub.add_rows(feed.layout, feed.take(own, _project_key, seen), self.epoch)
+                    sub.add_rows(feed.layout, feed.take(own, seen), self.epoch)
             self.project_rows.append(row[0])
             yield Record("project", f"/projects/{count}", project,
                          project_label(count, project), locate=_shifted(sub, count))
@@ -144,23 +145,11 @@ class TableStream:
         details = dict(self.details)
         if count:  # as a whole reading, which makes the list for the first project
             details["projects"] = [None] * count
-        self.issues[self.first:] = sorted(self.issues[self.first:], key=self._issue_order)
+        numbers = {layout.sheet: layout.number for layout in self.layouts}
+        self.issues[self.first:] = sorted(  # as a whole reading finds them: sheet, then row
+            self.issues[self.first:], key=lambda issue: _issue_order(issue, numbers))
         yield Record("dataset", "", details, "the dataset's own details",
                      locate=self.base.locate)
-
-    def _project_rows(self) -> Iterator[tuple[int, list]]:
-        if self.projects_layout is None:
-            return iter(())
-        sheet = next(s for t, s, layout in self.pairs if layout is self.projects_layout)
-        return sheet.rows()
-
-    def _issue_order(self, issue: Issue) -> tuple[int, int]:
-        """Issues in the order a whole reading finds them: sheet by sheet, row by row."""
-        where = issue.location
-        numbers = {layout.sheet: layout.number for layout in self.layouts}
-        if where is None or where.sheet not in numbers:
-            return (-1, 0)
-        return (numbers[where.sheet], where.row or 0)
 
     def locate(self, pointer: str) -> Location | None:
         """After the reading: the dataset's own cells, or a project's row on the Projects
@@ -171,17 +160,15 @@ class TableStream:
         if not (parts[2].isascii() and parts[2].isdigit()) or \
                 int(parts[2]) >= len(self.project_rows):
             return None
-        layout = self.projects_layout
-        row = self.project_rows[int(parts[2])]
-        column = next((c for c in layout.table.own_columns if c.path == tuple(parts[3:])),
-                      None)
-        position = layout.positions.get(column) if column else None
-        if position is None:
-            return Location(file=self.base.file, sheet=layout.sheet, row=row)
-        from .letters import column_letter
+        return self.base.cell(self.projects_layout.number, self.project_rows[int(parts[2])],
+                              parts[3:])
 
-        return Location(file=self.base.file, sheet=layout.sheet, row=row,
-                        column_letter=column_letter(position), column_title=column.heading)
+
+def _issue_order(issue: Issue, numbers: dict[str, int]) -> tuple[int, int]:
+    where = issue.location
+    if where is None or where.sheet not in numbers:
+        return (-1, 0)
+    return (numbers[where.sheet], where.row or 0)
 
 
 def _shifted(sub: Assembler, index: int):

@@ -275,9 +275,13 @@ class Assembler:
                 break
         if found is None:
             return None
-        number, row = found
+        return self.cell(*found, parts[cut:])
+
+    def cell(self, number: int, row: int, parts: list[str]) -> Location:
+        """Row ROW of sheet NUMBER, at the column of PARTS (a JSON path inside the row's
+        object), or the whole row when no column holds it."""
         layout = self.layouts[number]
-        rest = tuple(p for p in parts[cut:] if not (p.isascii() and p.isdigit()))
+        rest = tuple(p for p in parts if not (p.isascii() and p.isdigit()))
         column = next((c for c in layout.table.own_columns if c.path == rest), None)
         if column is None:
             return Location(file=self.file, sheet=layout.sheet, row=row)

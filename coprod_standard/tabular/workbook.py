@@ -5,7 +5,6 @@ read whole and a scan shows that it reads the same cells (``fast_workbook``)."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from defusedxml import DefusedXmlException
 from ..limits import Limits
 from ..readers import unreadable
 from .cells import from_excel_text
-from .sheets import Sheet, check_zip, data_rows
+from .sheets import Sheet, check_zip, data_rows, opened, trimmed_headings
 
 SAFETY_REASON = "it contains XML entity definitions, a trick used to attack programs"
 
@@ -55,10 +54,7 @@ def _unescaped(rows: Iterator) -> Iterator:
 
 def _headings(ws, name: str) -> list[Any]:
     rows = _unescaped(_guarded(ws.iter_rows(min_row=1, max_row=1, values_only=True), name))
-    headings = list(next(rows, ()))
-    while headings and (headings[-1] is None or str(headings[-1]).strip() == ""):
-        headings.pop()
-    return headings
+    return trimmed_headings(next(rows, ()))
 
 
 @contextmanager
@@ -67,7 +63,7 @@ def workbook_sheets(data: bytes | Path, name: str, limits: Limits, fast: bool = 
     """The workbook's sheets by name, and its date epoch (1900 or 1904 system). FAST reads
     it whole with calamine when that reads the same cells safely (``fast_workbook``)."""
     try:
-        archive = zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data))
+        archive = zipfile.ZipFile(opened(data))
     except zipfile.BadZipFile:
         raise unreadable("damaged-file", name, reason="it is not a complete .xlsx file") \
             from None
@@ -84,8 +80,7 @@ def workbook_sheets(data: bytes | Path, name: str, limits: Limits, fast: bool = 
     from .lean_openpyxl import SpillingReader  # openpyxl: only when a workbook is read
 
     try:
-        reader = SpillingReader(data if isinstance(data, Path) else io.BytesIO(data),
-                                read_only=True, data_only=True)
+        reader = SpillingReader(opened(data), read_only=True, data_only=True)
         reader.read()
         book = reader.wb
     except DefusedXmlException:

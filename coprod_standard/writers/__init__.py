@@ -55,7 +55,8 @@ def _members(dataset: dict, version: str, fmt: str) -> dict[str, bytes]:
     return files
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A zip holding FILES (name -> bytes), compressed as a workbook's parts are."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
@@ -72,7 +73,7 @@ def render(dataset: dict, version: str, fmt: str) -> bytes | dict[str, bytes]:
 
         return workbook_bytes(dataset, version)
     files = _members(dataset, version, fmt)
-    return _zip(files) if fmt.endswith("zip") else files
+    return zip_bytes(files) if fmt.endswith("zip") else files
 
 
 def write(dataset: dict, version: str, fmt: str, out: Path) -> None:

@@ -12,22 +12,13 @@ import pytest
 from coprod_standard import Limits, validate
 from coprod_standard.writers import render
 from tests.conftest import ROOT
+from tests.security import with_part_changed
 
 MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text())
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'
                     for i in range(1, 10)).replace("&lol0;", "&lol;")
           + ']>')
-
-
-def _replace(workbook: bytes, part: str, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(workbook))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            target.writestr(item, change(data) if item.filename == part else data)
-    return out.getvalue()
 
 
 def test_defusedxml_is_active_for_openpyxl():
@@ -45,7 +36,7 @@ def test_a_billion_laughs_workbook_is_refused(part, coprod, tmp_path):
         return (LAUGHS + body.replace("><", ">&lol9;<", 1)).encode()
 
     path = tmp_path / "laughs.xlsx"
-    path.write_bytes(_replace(book, part, attack))
+    path.write_bytes(with_part_changed(book, part, attack))
     report = validate(path)
     assert report.status == "unreadable"
     [issue] = report.issues

@@ -107,6 +107,7 @@ def per_schema_set(function: Callable) -> Callable:
             kept.pop(key, None)
 
     cached.cache_clear = kept.clear  # type: ignore[attr-defined]
+    cached.cached_versions = lambda: {key[0] for key in list(kept)}  # type: ignore[attr-defined]
     _FORGETTERS.append(forget)
     return cached
 

@@ -71,7 +71,7 @@ def _rows(path: Path, text: str) -> list[tuple[str, object]]:
         return [(f"line {reader.line_num}", row) for row in reader]
     except csv.Error as exc:
         raise SourceError(f"the registry {path} could not be read at line "
-                          f"{reader.line_num}: {plain(exc)}") from None
+                          f"{reader.reader.line_num}: {plain(exc)}") from None
 
 
 def registry_entries(path: Path) -> list[Source]:

@@ -27,7 +27,7 @@ from jsonschema.exceptions import SchemaError
 from . import schemas as schema_store
 from .codelists import Codelist, load_codelists, read_codelist
 from .generate.codelist_enums import _sync
-from .suggest import did_you_mean
+from .suggest import did_you_mean, printable
 
 
 class ExtensionError(Exception):
@@ -89,11 +89,6 @@ def available(extension_dirs: Sequence[str | os.PathLike] = ()) -> list[str]:
     return sorted(names)
 
 
-def _shown(reference: str) -> str:
-    text = "".join(c if c.isprintable() else "?" for c in reference[:80])
-    return text + ("..." if len(reference) > 80 else "")
-
-
 def find(reference: str, extension_dirs: Sequence[str | os.PathLike] = ()) -> Extension:
     """An extension by name: a packaged one, or one in a folder named by the user."""
     known = available(extension_dirs)
@@ -102,7 +97,7 @@ def find(reference: str, extension_dirs: Sequence[str | os.PathLike] = ()) -> Ex
              "in Python); datasets cannot name folders themselves.")
     if not isinstance(reference, str) or not PLAIN_NAME.match(reference):
         kind = "a web address" if "://" in str(reference) else "a path or other text"
-        raise ExtensionError("extension-not-found", f"The extension '{_shown(str(reference))}'"
+        raise ExtensionError("extension-not-found", f"The extension '{printable(reference, 80)}'"
                              f" is {kind}, not the name of an extension. Extensions are named "
                              "by a plain name, such as 'welsh-local-authority', and loaded "
                              "from local files only: nothing is fetched, and no path that "

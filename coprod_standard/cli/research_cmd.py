@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..limits import MB, Limits
+from ..suggest import printable
 from .validate_cmd import extension_dirs_option
 
 LEVELS = ["schema", "draft", "publish"]
@@ -59,7 +60,6 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
     3 no dataset could be read.
     """
     from ..research.combine import combine as combine_sources
-    from ..research.download import plain
     from ..research.sources import SourceError, expand
 
     if not sources and not registry:
@@ -86,8 +86,8 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
                            result.rows.items() if n) + ".")
     kept_out = [d for d in result.datasets if d["status"] != "valid"]
     for record in kept_out:
-        click.echo(f"  kept out ({record['status']}): {plain(record['source'])}: "
-                   f"{plain(record['reason'], 1000)}")
+        click.echo(f"  kept out ({record['status']}): {printable(record['source'])}: "
+                   f"{printable(record['reason'], 1000)}")
     if kept_out:
         click.echo("  The 'datasets' and 'issues' tables in the store list every reason.")
     sys.exit(0 if not kept_out else 1 if used or any(d["status"] == "invalid"

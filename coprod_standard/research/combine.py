@@ -21,9 +21,9 @@ from typing import Any
 from ..limits import Limits
 from ..schemas import latest_version
 from ..scorecard import assess
+from ..suggest import printable
 from ..upgrade import upgrade
 from ..validate import validate
-from .download import plain
 from .sources import Fetched, Source, fetch
 from .store import DATASET_COLUMNS, ISSUE_COLUMNS, create_table, export
 from .tables import PROVENANCE, dataset_rows, specs
@@ -58,7 +58,7 @@ def process(fetched: Fetched, level: str, max_bytes: int,
     try:
         return _process(fetched, level, max_bytes, extension_dirs)
     except Exception as exc:  # noqa: BLE001 - one bad dataset must not lose the others
-        reason = f"it could not be processed ({type(exc).__name__}: {plain(exc, 150)})"
+        reason = f"it could not be processed ({type(exc).__name__}: {printable(exc, 150)})"
         return _record(fetched, fetched.checksum, status="unreadable", reason=reason), [], {}
 
 

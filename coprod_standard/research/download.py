@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
+from ..suggest import printable
+
 USER_AGENT = "coprod-standard (combine)"
 CHUNK = 64 * 1024
 _UNSAFE = re.compile(r"[\x00-\x20\x7f]")  # spaces and control characters
@@ -33,12 +35,6 @@ class DownloadFailed(Exception):
         self.retry = retry
 
 
-def plain(text: object, most: int = 300) -> str:
-    """Text from a server or an address, safe to show and store: printable, and short."""
-    shown = "".join(c if c.isprintable() else "?" for c in str(text)[:most])
-    return shown + ("..." if len(str(text)) > most else "")
-
-
 def url_problem(url: str) -> str | None:
     """Why URL cannot be fetched as it is written, or None when it can be tried."""
     if _UNSAFE.search(url):
@@ -51,7 +47,7 @@ def url_problem(url: str) -> str | None:
         parts = urlsplit(url)
         host, _ = parts.hostname, parts.port
     except ValueError as exc:
-        return f"the web address is not valid ({plain(exc)})"
+        return f"the web address is not valid ({printable(exc)})"
     if parts.scheme.lower() not in ("http", "https"):
         return "only http and https addresses are fetched"
     if not host:
@@ -70,7 +66,7 @@ class _AllowListRedirects(urllib.request.HTTPRedirectHandler):
                                  f"{problem}")
         host = urlsplit(newurl).hostname or ""
         if host not in self.allowed:
-            raise DownloadFailed(f"it was redirected to {plain(host, 100)}, which is not on "
+            raise DownloadFailed(f"it was redirected to {printable(host, 100)}, which is not on "
                                  "the allow-list")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -176,11 +172,11 @@ def reason_for(exc: BaseException, timeout: float) -> DownloadFailed:
     if isinstance(exc, DownloadFailed):
         return exc
     if isinstance(exc, urllib.error.HTTPError):
-        return DownloadFailed(f"the server answered {exc.code} {plain(exc.reason, 100)}",
+        return DownloadFailed(f"the server answered {exc.code} {printable(exc.reason, 100)}",
                               retry=exc.code >= 500)
     if isinstance(exc, urllib.error.URLError):
         return reason_for(exc.reason, timeout) if isinstance(exc.reason, BaseException) \
-            else DownloadFailed(f"it could not be fetched ({plain(exc.reason, 150)})")
+            else DownloadFailed(f"it could not be fetched ({printable(exc.reason, 150)})")
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return DownloadFailed(f"it took longer than the timeout ({timeout:g} seconds for the "
                               "whole download), so it was stopped")
@@ -193,26 +189,26 @@ def reason_for(exc: BaseException, timeout: float) -> DownloadFailed:
         return DownloadFailed("the server's answer has a line longer than HTTP allows")
     if isinstance(exc, http.client.BadStatusLine):
         return DownloadFailed("the server's answer is not HTTP (its first line is "
-                              f"{plain(exc.line, 60)!r})" if exc.line else
+                              f"{printable(exc.line, 60)!r})" if exc.line else
                               "the server's answer is not HTTP")
     if isinstance(exc, http.client.HTTPException):
         return DownloadFailed(f"the server's answer could not be understood "
-                              f"({type(exc).__name__}: {plain(exc, 100)})")
+                              f"({type(exc).__name__}: {printable(exc, 100)})")
     if isinstance(exc, ssl.SSLError):
         return DownloadFailed(f"the secure (TLS) connection failed: "
-                              f"{plain(exc.reason or exc, 150)}")
+                              f"{printable(exc.reason or exc, 150)}")
     if isinstance(exc, ConnectionResetError):
         return DownloadFailed("the server reset the connection", retry=True)
     if isinstance(exc, ConnectionRefusedError):
         return DownloadFailed("the server refused the connection", retry=True)
     if isinstance(exc, socket.gaierror):
-        return DownloadFailed(f"the host could not be found ({plain(exc.strerror, 100)})",
+        return DownloadFailed(f"the host could not be found ({printable(exc.strerror, 100)})",
                               retry=True)
     if isinstance(exc, OSError):
-        return DownloadFailed(f"it could not be fetched ({plain(exc.strerror or exc, 150)})",
+        return DownloadFailed(f"it could not be fetched ({printable(exc.strerror or exc, 150)})",
                               retry=True)
     if isinstance(exc, ValueError):
         return DownloadFailed(f"the web address or the answer is not valid "
-                              f"({plain(exc, 150)})")
+                              f"({printable(exc, 150)})")
     return DownloadFailed(f"it could not be fetched ({type(exc).__name__}: "
-                          f"{plain(exc, 150)})")
+                          f"{printable(exc, 150)})")

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .download import DownloadFailed, download, plain, url_problem
+from ..suggest import printable
+from .download import DownloadFailed, download, url_problem
 
 DATASET_SUFFIXES = (".json", ".xlsx", ".zip")
 RETRIES = 2
@@ -62,7 +63,7 @@ def _rows(path: Path, text: str) -> list[tuple[str, object]]:
         try:
             rows = json.loads(text)
         except (ValueError, RecursionError) as exc:
-            raise SourceError(f"the registry {path} is not valid JSON: {plain(exc)}") from None
+            raise SourceError(f"the registry {path} is not valid JSON: {printable(exc)}") from None
         rows = rows.get("datasets", []) if isinstance(rows, dict) else rows
         return [(f"entry {n}", row) for n, row in
                 enumerate(rows if isinstance(rows, list) else [], start=1)]
@@ -71,7 +72,7 @@ def _rows(path: Path, text: str) -> list[tuple[str, object]]:
         return [(f"line {reader.line_num}", row) for row in reader]
     except csv.Error as exc:
         raise SourceError(f"the registry {path} could not be read at line "
-                          f"{reader.reader.line_num}: {plain(exc)}") from None
+                          f"{reader.reader.line_num}: {printable(exc)}") from None
 
 
 def registry_entries(path: Path) -> list[Source]:
@@ -156,7 +157,7 @@ def _local(source: Source, max_bytes: int) -> Fetched:
     except OSError as exc:
         return Fetched(source, error=f"the file could not be read ({exc.strerror})")
     except ValueError as exc:  # a path no system can open, such as one with a NUL
-        return Fetched(source, error=f"the path cannot be used ({plain(exc)})")
+        return Fetched(source, error=f"the path cannot be used ({printable(exc)})")
 
 
 def fetch(source: Source, *, allow_web: bool, allowed: set[str], timeout: float,
@@ -167,7 +168,7 @@ def fetch(source: Source, *, allow_web: bool, allowed: set[str], timeout: float,
         return _fetch(source, allow_web, allowed, timeout, max_bytes)
     except Exception as exc:  # noqa: BLE001 - recorded against the source, said plainly
         return Fetched(source, error=f"it could not be fetched ({type(exc).__name__}: "
-                                     f"{plain(exc, 150)})")
+                                     f"{printable(exc, 150)})")
 
 
 def _fetch(source: Source, allow_web: bool, allowed: set[str], timeout: float,
@@ -185,7 +186,7 @@ def _fetch(source: Source, allow_web: bool, allowed: set[str], timeout: float,
         return Fetched(source, error="it is a web address, and fetching was not asked for "
                                      "(use --fetch and --allow-host)")
     if host not in allowed:
-        return Fetched(source, error=f"the host {plain(host, 100)} is not on the allow-list")
+        return Fetched(source, error=f"the host {printable(host, 100)} is not on the allow-list")
     failed = DownloadFailed("no answer")
     for attempt in range(RETRIES + 1):
         if attempt:

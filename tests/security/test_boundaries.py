@@ -250,6 +250,7 @@ class Misbehaving:
 
     def __init__(self, body: bytes) -> None:
         self.body = body
+        self.extended_body = b"{}"  # a dataset that names an extension on the analyst's disk
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.base = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.hits: list[str] = []
@@ -305,6 +306,9 @@ class Misbehaving:
     def trickle_body(self, conn):
         conn.sendall(self._head(len(self.body)))
         self._trickle(conn, "body", self.body)
+
+    def extended(self, conn):
+        conn.sendall(self._head(len(self.extended_body)) + self.extended_body)
 
     def bad_status(self, conn):
         conn.sendall(b"HELLO THERE\r\n\r\n")
@@ -371,8 +375,15 @@ def test_one_bad_publisher_never_ends_a_combine_run(misbehaving, tmp_path):
     registry = tmp_path / "registry.json"
     registry.write_text(json.dumps({"datasets": [
         {"url": 5}, "just text", {"url": f"{base}/bad-length.json", "publisher": "GB-X"}]}))
-    result = run_coprod("combine", f"{base}/good.json", f"{base}/gzip-bomb.json", *expected,
-                        "--registry", registry, "--fetch", "--allow-host", "127.0.0.1",
+    data = _invalid_dataset()
+    data["extensions"] = [str(_plant(tmp_path / "outside" / "evil"))]
+    misbehaving.extended_body = json.dumps(data).encode()
+    listed = tmp_path / "registry.csv"
+    listed.write_text(f"publisher,url\nGB-Y,{base}/with space.json\n", encoding="utf-8")
+    result = run_coprod("combine", f"{base}/good.json", f"{base}/gzip-bomb.json",
+                        f"{base}/extended.json", *expected,
+                        "--registry", registry, "--registry", listed, "--fetch",
+                        "--allow-host", "127.0.0.1",
                         "--timeout", "2", "--out", tmp_path / "study.duckdb")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -383,10 +394,15 @@ def test_one_bad_publisher_never_ends_a_combine_run(misbehaving, tmp_path):
     assert rows[f"{base}/bad-length.json"][0] == "valid"
     assert con.execute("SELECT count(*) FROM projects").fetchone()[0] == 2
     assert rows[f"{base}/gzip-bomb.json"][0] == "unreadable"  # fetched, not decoded
+    assert rows[f"{base}/extended.json"][0] == "invalid"  # the planted extension not loaded
+    assert {"extension-not-found", "unknown-field"} <= {code for (code,) in con.execute(
+        "SELECT code FROM issues WHERE source = ?", [f"{base}/extended.json"]).fetchall()}
     for url, words in expected.items():
         status, reason = rows[url]
         assert status == "unavailable" and words in reason, (url, reason)
         assert f"kept out (unavailable): {url.splitlines()[0]}" in result.stdout, url
+    status, reason = rows[f"{base}/with space.json"]
+    assert status == "unavailable" and reason.endswith(f"(line 2 of {listed})")
     registry_rows = {s: r for s, (st, r) in rows.items() if s.startswith("entry")}
     assert registry_rows == {
         f"entry 1 of {registry}": f"entry 1 of {registry}: the 'url' must be text",

@@ -118,11 +118,13 @@ STRUCTURE = [
        "Write the version as text in quotes, for example \"version\": \"{latest}\", or "
        "install a newer release of this toolkit."),
     _t("extension-not-found", "Extension not found", E, "structure",
-       "The dataset names an extension that could not be found. The dataset was checked "
-       "without it.",
+       "The dataset names an extension that is not known here: extensions come only from "
+       "the toolkit and from folders named when checking. The dataset was checked without "
+       "it.",
        "{detail}",
-       "Check the extension's name in 'extensions', or put its folder beside the dataset. "
-       "'coprod compile --help' lists the packaged extensions."),
+       "Name the extension by its plain name in 'extensions' (no path or web address). For "
+       "an extension of your own, check with 'coprod validate --extension-dir FOLDER', "
+       "where FOLDER holds the extension's folder."),
     _t("extension-failed", "Extension could not be applied", E, "structure",
        "An extension was found but could not be applied to the standard. The dataset was "
        "checked without it.",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import cache
 
-from .schemas import version_dir
+from .schemas import compiled, is_compiled, per_schema_set, version_dir
 
 
 @dataclass(frozen=True)
@@ -39,13 +38,6 @@ class Codelist:
         return next((c for c in self.codes if c.code == code), None)
 
 
-_COMPILED: dict[str, dict[str, Codelist]] = {}  # codelists of schema sets with extensions
-
-
-def register_compiled(key: str, codelists: dict[str, Codelist]) -> None:
-    _COMPILED[key] = codelists
-
-
 def read_codelist(path) -> Codelist:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -57,11 +49,11 @@ def read_codelist(path) -> Codelist:
         for row in rows))
 
 
-@cache
+@per_schema_set
 def load_codelists(version: str) -> dict[str, Codelist]:
     """Every codelist of a version, keyed by file name (``stage.csv``)."""
-    if version in _COMPILED:
-        return _COMPILED[version]
+    if is_compiled(version):
+        return compiled(version)[1]
     folder = version_dir(version) / "codelists"
     lists = {}
     for path in sorted(folder.glob("*.csv")):

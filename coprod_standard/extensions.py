@@ -2,10 +2,11 @@
 
 An extension is a folder with an ``extension.json``: its name, title, description, the
 versions it applies to, JSON Merge Patches (RFC 7396) for schema files, and CSV files of
-codes to add to codelists (or new codelists). The packaged ones live in
-``schemas/extensions/``; a dataset can also name a folder beside it. Nothing is ever
-fetched: a web address is refused. Applying extensions gives a compiled schema set that
-is used exactly like a version, under a key such as ``1.1+welsh-local-authority``.
+codes to add to codelists (or new codelists). A dataset names extensions by plain name;
+they are looked up only in the packaged ``schemas/extensions/`` and in folders the user
+names (``--extension-dir``), never at a path or web address the dataset gives. Applying
+extensions gives a compiled schema set that is used exactly like a version, under a key
+such as ``1.1+welsh-local-authority.1a2b3c4d``; only a few are kept (see ``schemas``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +24,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from . import codelists as codelist_store
 from . import schemas as schema_store
 from .codelists import Codelist, load_codelists, read_codelist
 from .generate.codelist_enums import _sync
-from .suggest import did_you_mean
+from .suggest import did_you_mean, printable
 
 
 class ExtensionError(Exception):
@@ -46,37 +49,70 @@ class Extension:
     codelists: dict[str, str]
 
 
+# An extension is named by a plain name, the name of its folder: never a path or a web
+# address, so that a dataset cannot reach any file beyond the folders allowed.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+
+
 def packaged_folder() -> Path:
     return schema_store.schemas_dir() / "extensions"
 
 
-def available() -> list[str]:
-    folder = packaged_folder()
-    return sorted(p.name for p in folder.iterdir() if (p / "extension.json").is_file()) \
-        if folder.is_dir() else []
+def _folders(extension_dirs: Sequence[str | os.PathLike] = ()) -> list[Path]:
+    """Where extensions may come from: the toolkit's own, then the folders named."""
+    return [packaged_folder(), *(Path(folder) for folder in extension_dirs)]
 
 
-def find(reference: str, base: Path | None = None) -> Extension:
-    """An extension by packaged name, or by the path of a folder beside the dataset."""
-    if "://" in reference:
-        raise ExtensionError("extension-not-found", f"The extension '{reference}' is a web "
-                             "address; extensions are loaded from local files only.")
-    candidates = [packaged_folder() / reference]
-    if base is not None:
-        candidates.append(base / reference)
-    folder = next((c for c in candidates if (c / "extension.json").is_file()), None)
+def _inside(root: Path, name: str) -> Path | None:
+    """ROOT/NAME, if it is an extension folder that is really inside ROOT (a symlink or
+    '..' leading out of it does not count)."""
+    try:
+        base = root.resolve(strict=True)
+        folder = (root / name).resolve(strict=True)
+        manifest = (folder / "extension.json").resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if folder.parent != base or manifest.parent != folder or not manifest.is_file():
+        return None
+    return folder
+
+
+def available(extension_dirs: Sequence[str | os.PathLike] = ()) -> list[str]:
+    """The names of the extensions that can be used: packaged and in the folders named."""
+    names: set[str] = set()
+    for root in _folders(extension_dirs):
+        try:
+            entries = [p.name for p in root.iterdir()] if root.is_dir() else []
+        except OSError:
+            continue
+        names.update(n for n in entries if PLAIN_NAME.match(n) and _inside(root, n))
+    return sorted(names)
+
+
+def find(reference: str, extension_dirs: Sequence[str | os.PathLike] = ()) -> Extension:
+    """An extension by name: a packaged one, or one in a folder named by the user."""
+    known = available(extension_dirs)
+    where = (f"Known here: {', '.join(known) or 'none'}. To use an extension of your own, "
+             "put its folder inside a folder you name with --extension-dir (extension_dirs "
+             "in Python); datasets cannot name folders themselves.")
+    if not isinstance(reference, str) or not PLAIN_NAME.match(reference):
+        kind = "a web address" if "://" in str(reference) else "a path or other text"
+        raise ExtensionError("extension-not-found", f"The extension '{printable(reference, 80)}'"
+                             f" is {kind}, not the name of an extension. Extensions are named "
+                             "by a plain name, such as 'welsh-local-authority', and loaded "
+                             "from local files only: nothing is fetched, and no path that "
+                             f"a dataset gives is read. {where}")
+    folder = next(filter(None, (_inside(root, reference)
+                                for root in _folders(extension_dirs))), None)
     if folder is None:
-        names = ", ".join(available()) or "none"
-        hint = did_you_mean(reference, available())
-        raise ExtensionError("extension-not-found", f"The extension '{reference}' could not "
-                             f"be found.{hint} Packaged extensions: {names}; a folder of your "
-                             "own must sit beside the dataset and hold an extension.json.")
+        raise ExtensionError("extension-not-found", f"The extension '{reference}' is not "
+                             f"known here.{did_you_mean(reference, known)} {where}")
     try:
         data = json.loads((folder / "extension.json").read_text(encoding="utf-8"))
         return Extension(data["name"], data["title"], data["description"], folder,
                          tuple(data.get("versions", [])), data.get("patches", {}),
                          data.get("codelists", {}))
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, OSError) as exc:
         raise ExtensionError("extension-failed", f"The extension '{reference}' has a broken "
                              f"extension.json ({type(exc).__name__}: {exc}).") from None
 
@@ -97,8 +133,8 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def _codelists(extension: Extension, lists: dict[str, Codelist]) -> dict[str, Codelist]:
     out = dict(lists)
     for name, relative in extension.codelists.items():
-        path = extension.folder / relative
-        if not path.is_file() or extension.folder.resolve() not in path.resolve().parents:
+        path = (extension.folder / str(relative)).resolve()
+        if not path.is_relative_to(extension.folder) or not path.is_file():
             raise ExtensionError("extension-failed", f"The extension '{extension.name}' names "
                                  f"a codelist file '{relative}' that is not in its folder.")
         added = read_codelist(path)
@@ -161,16 +197,19 @@ def _refs_resolve_locally(schemas: dict[str, dict], names: list[str]) -> None:
                                      "the standard or of the extension.") from None
 
 
-def compile_set(version: str, references: list[str], base: Path | None = None) -> str:
-    """Apply extensions to a version; the key to use in place of the version."""
+def compile_set(version: str, references: list[str],
+                extension_dirs: Sequence[str | os.PathLike] = ()) -> str:
+    """Apply extensions (each named once, in the order given) to a version; the key to
+    use in place of the version. The key names the extensions found and what they hold,
+    so however a dataset spells its list, the same extensions share one compiled set."""
     if not references:
         return version
-    found = [find(ref, base) for ref in references]
+    found = [find(ref, extension_dirs) for ref in dict.fromkeys(references)]
     fingerprint = hashlib.sha256(json.dumps(
-        [[e.name, e.patches, e.codelists, str(e.folder)] for e in found],
+        [[str(e.folder), e.patches, e.codelists] for e in found],
         sort_keys=True).encode()).hexdigest()[:8]
-    key = f"{version}+{'+'.join(e.name for e in found)}.{fingerprint}"
-    if key in schema_store._COMPILED:
+    key = f"{version}+{'+'.join(e.folder.name for e in found)}.{fingerprint}"
+    if schema_store.use_compiled(key):
         return key
     schemas = dict(schema_store.load_schemas(version))
     lists = load_codelists(version)
@@ -191,6 +230,5 @@ def compile_set(version: str, references: list[str], base: Path | None = None) -
     if problems:
         raise ExtensionError("extension-failed", "; ".join(problems))
     _refs_resolve_locally(schemas, [e.name for e in found])
-    schema_store.register_compiled(key, schemas)
-    codelist_store.register_compiled(key, lists)
+    schema_store.register_compiled(key, schemas, lists)
     return key

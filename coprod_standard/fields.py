@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from referencing import Registry
 from referencing._core import Resolver
 
-from .schemas import ROOT_SCHEMA, registry, schema_id
+from .schemas import ROOT_SCHEMA, per_schema_set, registry, schema_id
 
 Path = tuple[str, ...]
 
@@ -159,7 +159,7 @@ def walk_fields(reg: Registry, root_uri: str) -> dict[Path, Field]:
     return walker.fields
 
 
-@cache
+@per_schema_set
 def fields(version: str) -> dict[Path, Field]:
     """Every field of a version's dataset schema, in schema order, keyed by path."""
     return walk_fields(registry(version), schema_id(version, ROOT_SCHEMA))

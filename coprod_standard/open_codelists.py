@@ -4,18 +4,18 @@ and warnings for deprecated fields that name their replacement."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 from .codelists import find_codelist
 from .fields import Path, fields
 from .issues import Issue, issue_type
 from .readers import Record
+from .schemas import per_schema_set
 from .structural import pointer_join
 from .suggest import did_you_mean
 
 
-@cache
+@per_schema_set
 def _open_fields(version: str) -> list[tuple[Path, str]]:
     """Paths of scalar fields that use an open codelist (list items included)."""
     out = []
@@ -45,7 +45,7 @@ def _relative(path: Path, record: Record) -> Path | None:
     return path[2:] if path[:2] == ("projects", "*") else None
 
 
-@cache
+@per_schema_set
 def _deprecated_fields(version: str) -> list[tuple[Path, str]]:
     return [(path, fld.replaced_by or "") for path, fld in fields(version).items()
             if fld.deprecated]

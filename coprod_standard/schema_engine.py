@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import re
-from functools import cache
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
@@ -25,7 +24,14 @@ from .formats import FAST_FORMATS, format_checker
 from .issues import Issue
 from .open_codelists import deprecation_issues, open_code_issues
 from .readers import Record
-from .schemas import PROJECT_SCHEMA, ROOT_SCHEMA, load_schema, load_schemas, schema_id
+from .schemas import (
+    PROJECT_SCHEMA,
+    ROOT_SCHEMA,
+    load_schema,
+    load_schemas,
+    per_schema_set,
+    schema_id,
+)
 from .structural import translate
 
 
@@ -123,6 +129,6 @@ def _fast_valid(validator, data) -> bool:
         return False
 
 
-@cache
+@per_schema_set
 def engine(version: str) -> SchemaEngine:
     return SchemaEngine(version)

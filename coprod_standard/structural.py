@@ -11,7 +11,6 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
@@ -19,7 +18,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from .codelists import find_codelist
 from .fields import Field, field_at, fields
 from .issues import Issue, issue_type
-from .schemas import load_schema
+from .schemas import load_schema, per_schema_set
 from .suggest import closest, did_you_mean
 
 FORMAT_CODES = {"date": "invalid-date", "date-time": "invalid-date-time",
@@ -205,7 +204,7 @@ def on_format(ctx: Ctx) -> Iterator[Issue]:
         yield from on_fallback(ctx)
 
 
-@cache
+@per_schema_set
 def _pattern_codes(version: str) -> dict[str, str]:
     defs = load_schema(version, "common.schema.json")["$defs"]
     return {defs[name]["pattern"]: code for name, code in DEF_CODES.items()

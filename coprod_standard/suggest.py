@@ -1,4 +1,5 @@
-"""'Did you mean ...?' for misspelt field names and codes."""
+"""'Did you mean ...?' for misspelt field names and codes; text from outside, made safe to
+show."""
 
 from __future__ import annotations
 
@@ -27,3 +28,11 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.75) -> str |
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     match = closest(word, candidates)
     return f" Did you mean '{match}'?" if match else ""
+
+
+def printable(text: object, most: int = 300) -> str:
+    """Text from outside (a server, an address, a dataset's reference), safe to show and
+    store: control characters become '?', and it is cut short."""
+    whole = str(text)
+    shown = "".join(c if c.isprintable() else "?" for c in whole[:most])
+    return shown + ("..." if len(whole) > most else "")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 from .checks import LEVELS, POLICIES, Context, Settings, run
 from .extensions import ExtensionError, compile_set
@@ -18,7 +17,7 @@ from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
 from .schema_engine import engine
-from .schemas import latest_version, version_names
+from .schemas import latest_version, schema_sets_in_use, version_names
 from .scorecard import assess
 from .tabular.grid import attach
 
@@ -164,17 +163,17 @@ def _prefer_privacy(report: Report) -> None:
                      if not (i.code == "unknown-field" and i.path in personal)]
 
 
-def _with_extensions(version: str | None, result: ReadResult, source: Source,
-                     report: Report) -> str | None:
-    """The schema set to check against: the version, with any declared extensions."""
+def _with_extensions(version: str | None, result: ReadResult, report: Report,
+                     extension_dirs: Sequence[str | os.PathLike]) -> str | None:
+    """The schema set to check against: the version, with any declared extensions (found
+    by name among the packaged ones and in EXTENSION_DIRS only)."""
     details = result.details if result.details is not None else result.data
     declared = details.get("extensions") if isinstance(details, dict) else None
     if not version or not isinstance(declared, list) or not declared or not all(
             isinstance(name, str) for name in declared):
         return version
-    base = Path(source).parent if isinstance(source, (str, os.PathLike)) else None
     try:
-        key = compile_set(version, declared, base)
+        key = compile_set(version, declared, extension_dirs)
     except ExtensionError as exc:
         report.issues.append(issue_type(exc.code).make(
             path="/extensions", field="extensions", title="Extensions", detail=str(exc),
@@ -193,7 +192,8 @@ def _unreadable(report: Report, issue) -> Report:
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
              level: str = "publish", disclosure: str = "nhs-digital",
              today: date | None = None, progress: Progress | None = None,
-             stream: bool = False, jobs: int = 1) -> Report:
+             stream: bool = False, jobs: int = 1,
+             extension_dirs: Sequence[str | os.PathLike] = ()) -> Report:
     """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
 
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
@@ -203,20 +203,25 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     one project at a time, in little memory (``report.data`` is then None); JSON Lines are
     always read so, and tables not in the projects' order are read whole after all.
     jobs: with stream, check a file of ``limits.stream_from`` bytes or more in this many
-    processes (the report is the same).
+    processes (the report is the same). extension_dirs: folders of extensions of your own
+    (each extension a folder with an extension.json inside one of them) that a dataset may
+    name besides the packaged ones; a dataset can never name a path.
     """
     if level not in LEVELS or disclosure not in POLICIES:
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
     settings = Settings(level, disclosure, today or date.today())
     limits = limits or Limits()
-    try:
-        return _validate(source, limits, name, settings, progress, stream, jobs)
-    except ReadWhole:  # tables whose rows are not in the projects' order
-        return _validate(source, limits, name, settings, progress, False, jobs)
+    dirs = tuple(extension_dirs)
+    with schema_sets_in_use():  # a schema set compiled for this check stays until it ends
+        try:
+            return _validate(source, limits, name, settings, progress, stream, jobs, dirs)
+        except ReadWhole:  # tables whose rows are not in the projects' order
+            return _validate(source, limits, name, settings, progress, False, jobs, dirs)
 
 
 def _validate(source: Source, limits: Limits, name: str | None, settings: Settings,
-              progress: Progress | None, stream: bool, jobs: int) -> Report:
+              progress: Progress | None, stream: bool, jobs: int,
+              extension_dirs: tuple[str | os.PathLike, ...] = ()) -> Report:
     report = Report(source=source_name(source, name), level=settings.level)
     try:
         result = read(source, limits, name, stream=stream)
@@ -225,7 +230,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     version = _choose_version(result, report) if result.is_object else None
     report.version = version
     report.data = result.data
-    version = _with_extensions(version, result, source, report)
+    version = _with_extensions(version, result, report, extension_dirs)
     try:
         with _settled_memory():
             read_issues = _check_all(source, result, version, report, settings, limits,

@@ -160,7 +160,7 @@ def test_a_broken_extension_gives_a_clear_message_and_fails(tmp_path, coprod, ex
     _write_extension(tmp_path / "my-extension", extension, files)
     path = tmp_path / "dataset.json"
     path.write_text(json.dumps(upgraded))
-    result = coprod("validate", path)
+    result = coprod("validate", path, "--extension-dir", tmp_path)
     assert result.returncode == 1
     text = " ".join(result.stdout.split())
     assert "[extension-failed]" in text and words in text
@@ -180,7 +180,7 @@ def test_a_missing_or_remote_extension_fails_loudly(tmp_path, coprod):
         assert words in " ".join(result.stdout.split())
 
 
-def test_an_extension_beside_the_dataset_is_applied(tmp_path):
+def test_an_extension_in_a_folder_named_by_the_user_is_applied(tmp_path):
     upgraded, _ = upgrade(PEER, "1.1")
     upgraded["extensions"] = ["local"]
     upgraded["projects"][0]["fundingStream"] = "Better Care Fund"
@@ -191,7 +191,9 @@ def test_an_extension_beside_the_dataset_is_applied(tmp_path):
             "type": "string"}}}}})
     path = tmp_path / "dataset.json"
     path.write_text(json.dumps(upgraded))
-    assert validate(path, level="schema").valid
+    assert validate(path, level="schema", extension_dirs=[tmp_path]).valid
+    beside = validate(path, level="schema")  # beside the dataset is not enough
+    assert "extension-not-found" in {i.code for i in beside.issues}
 
 
 def test_compile_prints_the_resolved_schema_with_extensions(coprod):

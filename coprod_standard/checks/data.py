@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
 from typing import Any
 
 from ..codelists import find_codelist
+from ..schemas import per_schema_set
 
 LIVED_ROLES = {"person-drawing-on-care", "unpaid-carer", "family-member"}
 LADDER = ["coercion", "educating", "informing", "consultation", "engagement", "co-design",
@@ -121,7 +121,7 @@ def below_national(project: dict) -> bool:
     return not areas or any(area not in NATIONAL_AREAS for area in areas)
 
 
-@cache
+@per_schema_set
 def score_types(version: str) -> dict[str, dict[str, Any]]:
     """Each score type's instrument, range and direction, from its codelist's extra columns."""
     out = {}

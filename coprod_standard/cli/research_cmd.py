@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from ..limits import MB, Limits
+from ..suggest import printable
+from .validate_cmd import extension_dirs_option
 
 LEVELS = ["schema", "draft", "publish"]
 
@@ -31,7 +33,9 @@ def _exists(path: Path, force: bool) -> None:
 @click.option("--allow-host", "hosts", multiple=True,
               help="A host that may be fetched from, such as data.example.org.")
 @click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1, 600),
-              help="Seconds to wait for a web server before giving up.")
+              help="Seconds each download may take in all, from connecting to the last "
+                   "byte; a download still going then is stopped and its dataset recorded "
+                   "as unavailable.")
 @click.option("--max-size", default=Limits().max_bytes // MB, show_default=True,
               type=click.IntRange(1, 10_000), help="The largest dataset to read, in MB.")
 @click.option("--level", type=click.Choice(LEVELS), default="publish", show_default=True,
@@ -43,9 +47,11 @@ def _exists(path: Path, force: bool) -> None:
 @click.option("--jobs", default=0, type=click.IntRange(0, 64),
               help="Processes to use (default: one per core, up to 4).")
 @click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+@extension_dirs_option
 def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow_web: bool,
             hosts: tuple[str, ...], timeout: float, max_size: int, level: str,
-            csv_dir: str | None, parquet_dir: str | None, jobs: int, force: bool) -> None:
+            csv_dir: str | None, parquet_dir: str | None, jobs: int, force: bool,
+            extension_dirs: tuple[str, ...]) -> None:
     """Combine the datasets in SOURCES (files, folders or web addresses) into one DuckDB
     file of analysis-ready tables. Invalid or unavailable datasets are kept out of the
     analysis tables and listed, with their reasons, in the 'datasets' and 'issues' tables.
@@ -72,14 +78,16 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
             found, target, level=level, allow_web=allow_web, allowed=set(hosts),
             timeout=timeout, max_bytes=max_size * MB, jobs=jobs,
             csv_dir=Path(csv_dir) if csv_dir else None,
-            parquet_dir=Path(parquet_dir) if parquet_dir else None, progress=bar.update)
+            parquet_dir=Path(parquet_dir) if parquet_dir else None, progress=bar.update,
+            extension_dirs=extension_dirs)
     used = result.count("valid")
     click.echo(f"Combined {used} of {len(result.datasets)} datasets into {target}: "
                + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in
                            result.rows.items() if n) + ".")
     kept_out = [d for d in result.datasets if d["status"] != "valid"]
     for record in kept_out:
-        click.echo(f"  kept out ({record['status']}): {record['source']}: {record['reason']}")
+        click.echo(f"  kept out ({record['status']}): {printable(record['source'])}: "
+                   f"{printable(record['reason'], 1000)}")
     if kept_out:
         click.echo("  The 'datasets' and 'issues' tables in the store list every reason.")
     sys.exit(0 if not kept_out else 1 if used or any(d["status"] == "invalid"

@@ -13,6 +13,14 @@ from ..reporters import REPORTERS, render
 from ..validate import validate as validate_source
 from .progress import progress_for
 
+extension_dirs_option = click.option(
+    "--extension-dir", "extension_dirs", multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder holding extensions of your own (each a folder with an extension.json) "
+         "that datasets may name in 'extensions', besides the packaged ones; can be given "
+         "more than once. A dataset can name an extension only by its name, never by a "
+         "path.")
+
 
 def exit_code(statuses: list[str]) -> int:
     """3 if any file could not be read, else 1 if any is invalid, else 0."""
@@ -45,8 +53,9 @@ def exit_code(statuses: list[str]) -> int:
               help="How many processes check a large file (one read a project at a time); "
                    "0 means one for each core, up to 4. The report is the same whatever the "
                    "number.")
+@extension_dirs_option
 def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_examples: int,
-             max_size: int, jobs: int) -> None:
+             max_size: int, jobs: int, extension_dirs: tuple[str, ...]) -> None:
     """Check one or more dataset FILES against the standard.
 
     Exit status: 0 all valid, 1 some data invalid, 3 some file could not be read.
@@ -59,7 +68,8 @@ def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_
         try:
             reports.append(validate_source(path, limits=limits, level=level,
                                            disclosure=disclosure, progress=progress,
-                                           stream=True, jobs=jobs))
+                                           stream=True, jobs=jobs,
+                                           extension_dirs=extension_dirs))
         finally:
             if progress:
                 progress.close()

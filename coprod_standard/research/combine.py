@@ -21,6 +21,7 @@ from typing import Any
 from ..limits import Limits
 from ..schemas import latest_version
 from ..scorecard import assess
+from ..suggest import printable
 from ..upgrade import upgrade
 from ..validate import validate
 from .sources import Fetched, Source, fetch
@@ -49,21 +50,39 @@ def _folder_checksum(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def process(fetched: Fetched, level: str, max_bytes: int
+def process(fetched: Fetched, level: str, max_bytes: int,
+            extension_dirs: tuple[str, ...] = ()
             ) -> tuple[dict[str, Any], list[tuple], dict[str, list[tuple]]]:
-    """One dataset: its record, its issues (if it is kept out) and its analysis rows."""
+    """One dataset: its record, its issues (if it is kept out) and its analysis rows.
+    Whatever goes wrong with it is recorded against it: it never ends the run."""
+    try:
+        return _process(fetched, level, max_bytes, extension_dirs)
+    except Exception as exc:  # noqa: BLE001 - one bad dataset must not lose the others
+        reason = f"it could not be processed ({type(exc).__name__}: {printable(exc, 150)})"
+        return _record(fetched, fetched.checksum, status="unreadable", reason=reason), [], {}
+
+
+def _record(fetched: Fetched, checksum: str | None, **values: Any) -> dict[str, Any]:
+    """The dataset's row in the 'datasets' table, before it is checked."""
     location = fetched.source.location
-    folder = not fetched.error and not fetched.data and Path(location).is_dir()
-    checksum = _folder_checksum(Path(location)) if folder else fetched.checksum
     record: dict[str, Any] = {name: None for name, _ in DATASET_COLUMNS}
     record.update(dataset_id=(checksum or hashlib.sha256(location.encode()).hexdigest())[:16],
                   source=location, publisher=fetched.source.publisher, checksum=checksum,
                   retrieved_at=fetched.retrieved_at, errors=0, warnings=0, projects=0)
+    record.update(values)
+    return record
+
+
+def _process(fetched: Fetched, level: str, max_bytes: int, extension_dirs: tuple[str, ...]
+             ) -> tuple[dict[str, Any], list[tuple], dict[str, list[tuple]]]:
+    location = fetched.source.location
+    folder = not fetched.error and not fetched.data and Path(location).is_dir()
+    checksum = _folder_checksum(Path(location)) if folder else fetched.checksum
     if fetched.error:
-        record.update(status="unavailable", reason=fetched.error)
-        return record, [], {}
+        return _record(fetched, checksum, status="unavailable", reason=fetched.error), [], {}
+    record = _record(fetched, checksum)
     report = validate(Path(location) if folder else fetched.data, name=location, level=level,
-                      limits=Limits(max_bytes=max_bytes))
+                      limits=Limits(max_bytes=max_bytes), extension_dirs=extension_dirs)
     data = report.data if isinstance(report.data, dict) else {}
     publisher = data.get("publisher") if isinstance(data.get("publisher"), dict) else {}
     counts = report.counts()
@@ -94,7 +113,7 @@ def process(fetched: Fetched, level: str, max_bytes: int
     return record, [], rows
 
 
-def _run(batch: list[tuple[Fetched, str, int]]):
+def _run(batch: list[tuple[Fetched, str, int, tuple[str, ...]]]):
     return [process(*item) for item in batch]
 
 
@@ -102,13 +121,15 @@ def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "p
             allow_web: bool = False, allowed: set[str] | frozenset = frozenset(),
             timeout: float = 20.0, max_bytes: int = Limits().max_bytes, jobs: int = 0,
             csv_dir: Path | None = None, parquet_dir: Path | None = None,
-            progress: Callable[[int], None] | None = None) -> Combined:
+            progress: Callable[[int], None] | None = None,
+            extension_dirs: tuple[str, ...] = ()) -> Combined:
     import duckdb
 
     target = Path(target)
     combined = Combined(str(target))
     work = [(fetch(s, allow_web=allow_web, allowed=set(allowed), timeout=timeout,
-                   max_bytes=max_bytes), level, max_bytes) for s in sources]
+                   max_bytes=max_bytes), level, max_bytes, tuple(extension_dirs))
+            for s in sources]
     jobs = jobs or min(os.cpu_count() or 1, 4)
     results = []
     if jobs > 1 and len(work) >= 8:

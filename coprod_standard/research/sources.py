@@ -1,9 +1,10 @@
 """Where datasets come from: files, folders, registries, and (only when asked) the web.
 
 Fetching is explicit: a web address is fetched only with ``fetch=True``, only from hosts on
-the allow-list (redirects included), within a timeout and a size limit, with a bounded
-number of retries for passing faults. Every failure is recorded with its reason, never
-skipped silently.
+the allow-list (redirects included), within a deadline for the whole download and a size
+limit, with a bounded number of retries for passing faults (see ``download``). Every
+failure, whatever raised it, is recorded against its source with a plain reason, never
+skipped silently and never ending the run.
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ import csv
 import hashlib
 import io
 import json
+import re
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..suggest import printable
+from .download import DownloadFailed, download, url_problem
+
 DATASET_SUFFIXES = (".json", ".xlsx", ".zip")
 RETRIES = 2
-USER_AGENT = "coprod-standard (combine)"
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
 @dataclass
 class Source:
     location: str  # a path or a web address
     publisher: str | None = None  # from a registry, if it says
+    origin: str | None = None  # where it was listed: "line 4 of registry.csv"
+    problem: str | None = None  # why it cannot be used, found before any fetch
 
 
 @dataclass
@@ -49,38 +54,69 @@ class SourceError(Exception):
 
 
 def _is_web(location: str) -> bool:
-    return urlsplit(location).scheme in ("http", "https")
+    return bool(_WEB.match(location))
+
+
+def _rows(path: Path, text: str) -> list[tuple[str, object]]:
+    """The registry's entries, each with where it is ("line 4")."""
+    if path.suffix.lower() == ".json":
+        try:
+            rows = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise SourceError(f"the registry {path} is not valid JSON: {printable(exc)}") from None
+        rows = rows.get("datasets", []) if isinstance(rows, dict) else rows
+        return [(f"entry {n}", row) for n, row in
+                enumerate(rows if isinstance(rows, list) else [], start=1)]
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return [(f"line {reader.line_num}", row) for row in reader]
+    except csv.Error as exc:
+        raise SourceError(f"the registry {path} could not be read at line "
+                          f"{reader.reader.line_num}: {printable(exc)}") from None
 
 
 def registry_entries(path: Path) -> list[Source]:
     """A registry: a CSV file or JSON list of datasets, each with a url or path (and, if
-    known, a publisher). Relative paths are relative to the registry."""
+    known, a publisher). Relative paths are relative to the registry. An entry that
+    cannot be used is kept, to be reported with its line, never skipped silently."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise SourceError(f"the registry {path} could not be read: {exc.strerror}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            rows = json.loads(text)
-        except ValueError as exc:
-            raise SourceError(f"the registry {path} is not valid JSON: {exc}") from None
-        rows = rows.get("datasets", []) if isinstance(rows, dict) else rows
-    else:
-        rows = list(csv.DictReader(io.StringIO(text)))
+    except ValueError:
+        raise SourceError(f"the registry {path} is not UTF-8 text") from None
     sources = []
-    for row in rows if isinstance(rows, list) else []:
+    for where, row in _rows(path, text):
+        origin = f"{where} of {path}"
         if not isinstance(row, dict):
+            sources.append(Source(origin, origin=origin, problem=f"{origin} is not a table "
+                                  "row or JSON object with a 'url' or 'path'"))
             continue
-        where = (row.get("url") or row.get("path") or "").strip()
-        if not where:
+        values = {key: row.get(key) for key in ("url", "path", "publisher")}
+        wrong = [key for key, value in values.items()
+                 if value is not None and not isinstance(value, str)]
+        if wrong:
+            sources.append(Source(origin, origin=origin, problem=f"{origin}: the "
+                                  f"'{wrong[0]}' must be text"))
             continue
-        if not _is_web(where) and not Path(where).is_absolute():
-            where = str(path.parent / where)
-        sources.append(Source(where, (row.get("publisher") or "").strip() or None))
+        where_to = (values["url"] or values["path"] or "").strip()
+        if not where_to:
+            continue
+        if not _is_web(where_to) and not Path(where_to).is_absolute():
+            where_to = str(path.parent / where_to)
+        sources.append(Source(where_to, (values["publisher"] or "").strip() or None, origin))
     if not sources:
         raise SourceError(f"the registry {path} lists no datasets (it needs a 'url' or "
                           "'path' column)")
     return sources
+
+
+def _in_folder(path: Path) -> list[Source]:
+    found = sorted(p for p in path.iterdir() if p.suffix.lower() in DATASET_SUFFIXES
+                   and p.is_file() and not p.name.startswith("."))
+    found += sorted(p for p in path.iterdir()
+                    if p.is_dir() and (p / "datapackage.json").is_file())
+    return [Source(str(p)) for p in found]
 
 
 def expand(arguments: list[str], registries: list[str]) -> list[Source]:
@@ -92,82 +128,74 @@ def expand(arguments: list[str], registries: list[str]) -> list[Source]:
             sources.append(Source(argument))
             continue
         path = Path(argument)
-        if path.is_dir() and not (path / "datapackage.json").is_file():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in DATASET_SUFFIXES
-                           and p.is_file() and not p.name.startswith("."))
-            found += sorted(p for p in path.iterdir()
-                            if p.is_dir() and (p / "datapackage.json").is_file())
-            sources += [Source(str(p)) for p in found]
-        elif path.exists():
-            sources.append(Source(str(path)))
-        else:
-            raise SourceError(f"'{argument}' is neither a file, a folder nor a web address")
+        try:
+            if path.is_dir() and not (path / "datapackage.json").is_file():
+                sources += _in_folder(path)
+            elif path.exists():
+                sources.append(Source(str(path)))
+            else:
+                raise SourceError(f"'{argument}' is neither a file, a folder nor a web "
+                                  "address")
+        except OSError as exc:
+            raise SourceError(f"'{argument}' could not be read: {exc.strerror}") from None
     for registry in registries:
         sources += registry_entries(Path(registry))
     return sources
 
 
-class _AllowListRedirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, allowed: set[str]) -> None:
-        self.allowed = allowed
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        host = urlsplit(newurl).hostname or ""
-        if host not in self.allowed:
-            raise urllib.error.URLError(f"redirected to {host}, which is not on the allow-list")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _download(url: str, allowed: set[str], timeout: float, max_bytes: int) -> bytes:
-    opener = urllib.request.build_opener(_AllowListRedirects(allowed))
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with opener.open(request, timeout=timeout) as response:
-        length = response.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > max_bytes:
-            raise ValueError(f"it is {int(length):,} bytes, more than the limit of "
-                             f"{max_bytes:,}")
-        data = response.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise ValueError(f"it is more than the limit of {max_bytes:,} bytes")
-        return data
+def _local(source: Source, max_bytes: int) -> Fetched:
+    path = Path(source.location)
+    try:
+        if path.is_dir():  # a data package folder: read by the readers from its path
+            return Fetched(source, data=b"")
+        if not path.is_file():
+            return Fetched(source, error="it is not a file" if path.exists() else
+                           "the file does not exist")
+        if path.stat().st_size > max_bytes:
+            return Fetched(source, error=f"the file is larger than {max_bytes:,} bytes")
+        return Fetched(source, data=path.read_bytes())
+    except OSError as exc:
+        return Fetched(source, error=f"the file could not be read ({exc.strerror})")
+    except ValueError as exc:  # a path no system can open, such as one with a NUL
+        return Fetched(source, error=f"the path cannot be used ({printable(exc)})")
 
 
 def fetch(source: Source, *, allow_web: bool, allowed: set[str], timeout: float,
           max_bytes: int) -> Fetched:
-    """The source's bytes, or the reason they could not be had."""
+    """The source's bytes, or the reason they could not be had. Never raises: one bad
+    source (or publisher) is recorded as unavailable, and the others go on."""
+    try:
+        return _fetch(source, allow_web, allowed, timeout, max_bytes)
+    except Exception as exc:  # noqa: BLE001 - recorded against the source, said plainly
+        return Fetched(source, error=f"it could not be fetched ({type(exc).__name__}: "
+                                     f"{printable(exc, 150)})")
+
+
+def _fetch(source: Source, allow_web: bool, allowed: set[str], timeout: float,
+           max_bytes: int) -> Fetched:
+    if source.problem:
+        return Fetched(source, error=source.problem)
     if not _is_web(source.location):
-        path = Path(source.location)
-        try:
-            if path.is_dir():  # a data package folder: read by the readers from its path
-                return Fetched(source, data=b"")
-            if path.stat().st_size > max_bytes:
-                return Fetched(source, error=f"the file is larger than {max_bytes:,} bytes")
-            return Fetched(source, data=path.read_bytes())
-        except OSError as exc:
-            return Fetched(source, error=f"the file could not be read ({exc.strerror})")
+        return _local(source, max_bytes)
+    problem = url_problem(source.location)
+    if problem:
+        return Fetched(source, error=problem + (f" ({source.origin})" if source.origin
+                                                else ""))
     host = urlsplit(source.location).hostname or ""
     if not allow_web:
         return Fetched(source, error="it is a web address, and fetching was not asked for "
                                      "(use --fetch and --allow-host)")
     if host not in allowed:
-        return Fetched(source, error=f"the host {host} is not on the allow-list")
-    last = "no answer"
+        return Fetched(source, error=f"the host {printable(host, 100)} is not on the allow-list")
+    failed = DownloadFailed("no answer")
     for attempt in range(RETRIES + 1):
+        if attempt:
+            time.sleep(0.5 * attempt)
         try:
-            return Fetched(source, data=_download(source.location, allowed, timeout,
-                                                  max_bytes))
-        except urllib.error.HTTPError as exc:
-            last = f"the server answered {exc.code} {exc.reason}"
-            if exc.code < 500:
-                break  # a 404 will not change by asking again
-        except ValueError as exc:
-            return Fetched(source, error=f"the download was stopped: {exc}")
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            last = "it took longer than the timeout" if "timed out" in str(reason) else \
-                f"it could not be fetched ({reason})"
-            if "allow-list" in str(reason):
+            return Fetched(source, data=download(source.location, allowed, timeout,
+                                                 max_bytes))
+        except DownloadFailed as exc:  # a passing fault is asked again, a few times
+            failed = exc
+            if not exc.retry:
                 break
-        if attempt < RETRIES:
-            time.sleep(0.5 * (attempt + 1))
-    return Fetched(source, error=last)
+    return Fetched(source, error=failed.reason)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from ..fields import Field, Path, fields
+from ..schemas import per_schema_set
 
 LIST_SEPARATOR = ";"
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -130,7 +130,7 @@ def _unique_headings(columns: list[Column]) -> list[Column]:
     return out
 
 
-@cache
+@per_schema_set
 def tables(version: str) -> tuple[Table, ...]:
     """Every table of a version, parents before children, in schema order."""
     all_fields = fields(version)

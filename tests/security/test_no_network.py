@@ -113,11 +113,12 @@ def test_an_extension_with_a_remote_ref_gets_a_clear_issue_and_fetches_nothing(s
     data["projects"][0]["remoteThing"] = 1
     path = tmp_path / "data.json"
     path.write_text(json.dumps(data))
-    report = validate(path)
+    report = validate(path, extension_dirs=[tmp_path])
     [issue] = [i for i in report.issues if i.code == "extension-failed"]
     assert f"{server}/remote.json" in issue.message and "a schema on the web" in issue.message
     assert _Counter.requests == []
-    result = subprocess.run([sys.executable, "-m", "coprod_standard", "validate", str(path)],
+    result = subprocess.run([sys.executable, "-m", "coprod_standard", "validate", str(path),
+                             "--extension-dir", str(tmp_path)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "local files only" in result.stdout and _Counter.requests == []

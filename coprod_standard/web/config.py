@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from .work import server_folder
+
 MB = 1024 * 1024
 KB = 1024
 
@@ -34,8 +36,6 @@ class WebConfig:
     owns_work_dir: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        from .work import server_folder
-
         if self.keep_for is not None and self.results_dir is None:
             raise ValueError("keeping results needs a folder to keep them in")
         if self.work_dir is None:

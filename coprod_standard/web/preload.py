@@ -5,7 +5,9 @@ readers and writers loaded. Whatever goes wrong here, checks still run, only slo
 
 from __future__ import annotations
 
+import signal
 import tempfile
+import threading
 
 from .outcome import check_upload
 from .work import remove_work, server_folder
@@ -16,6 +18,8 @@ def warm() -> None:
     from ..writers.xlsx_out import workbook_bytes
 
     previous, folder = tempfile.tempdir, None
+    main = threading.current_thread() is threading.main_thread()
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # the server's
     try:
         folder = server_folder()  # locked: if this process is killed, the next server
         tempfile.tempdir = str(folder)  # removes it; openpyxl spools in here
@@ -27,6 +31,8 @@ def warm() -> None:
         pass
     finally:
         tempfile.tempdir = previous
+        if main:
+            signal.signal(signal.SIGINT, interrupt)
         if folder is not None:
             remove_work(folder, owned=True)
 

@@ -221,7 +221,7 @@ def test_sigterm_in_the_middle_of_a_check_leaves_nothing(tmp_path):
         client = threading.Thread(target=lambda: answers.append(
             _validate(server, slow, name="slow.json")))
         client.start()
-        for _ in range(600):  # until the check's process is running on the upload
+        for _ in range(1200):  # until the check's process is running on the upload
             if server.request_folders() and _checks_running(server):
                 break
             time.sleep(0.05)

@@ -33,8 +33,11 @@ class Answer:
 
 
 @contextmanager
-def serve(config: WebConfig):
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=0,
+def serve(config: WebConfig, routes=()):
+    """The app for CONFIG, with ROUTES added (a test's own, to reach a handler)."""
+    app = create_app(config)
+    app.router.routes.extend(routes)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
                                            log_level="error", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

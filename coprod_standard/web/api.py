@@ -10,25 +10,16 @@ from .. import __version__
 from ..checks.listing import catalogue_rows
 from ..reporters.json_report import render as json_report
 from ..schemas import latest_version, version_names
-from .intake import BadUpload, TooLarge, check_request
+from .intake import check_request
 from .openapi import spec
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
-
-
 async def validate(request):
-    """POST a dataset (as the body, or as the form field 'file'); get the JSON report."""
+    """POST a dataset (as the body, or as the form field 'file'); get the JSON report.
+    A refusal (too large, too slow, busy, not checked) is answered as JSON by the app."""
     config = request.app.state.config
     form = request.headers.get("content-type", "").startswith("multipart/form-data")
-    try:
-        outcome = await check_request(request, config, form=form)
-    except TooLarge:
-        return _error(413, "too-large", f"The upload is larger than this service's limit of "
-                                        f"{config.limit_words}.")
-    except BadUpload as exc:
-        return _error(400, "bad-upload", f"The request could not be used: {exc}.")
+    outcome = await check_request(request, config, form=form)
     body = json_report([outcome.report])
     return Response(body, media_type="application/json")
 

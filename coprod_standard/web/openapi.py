@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from .config import MB, size_words
+from .refusals import seconds_words
 
 SEVERITY = {"type": "string", "enum": ["error", "warning", "advisory"]}
 LOCATION = {"type": "object", "additionalProperties": False, "properties": {
@@ -53,6 +55,7 @@ def _json(schema_name: str, description: str) -> dict[str, Any]:
 
 def spec(config) -> dict[str, Any]:
     binary = {"type": "string", "contentMediaType": "application/octet-stream"}
+    rate, memory = size_words(config.min_upload_rate), config.check_memory_bytes // MB
     return {
         "openapi": "3.1.0",
         "info": {"title": "Co-production Data Standard validator", "version": __version__,
@@ -79,7 +82,22 @@ def spec(config) -> dict[str, Any]:
                     "200": _json("Report", "The report: status valid, invalid or "
                                            "unreadable, with every issue."),
                     "400": _json("Error", "No file, or a malformed request."),
-                    "413": _json("Error", f"Larger than the limit ({config.limit_words})."),
+                    "408": _json("Error", f"too-slow: the upload did not arrive within "
+                                          f"{seconds_words(config.upload_seconds)}, or came "
+                                          f"more slowly than {rate} a second."),
+                    "413": _json("Error", f"too-large: larger than the limit "
+                                          f"({config.limit_words}), or a form with more "
+                                          "parts or longer part headers than it needs."),
+                    "422": _json("Error", f"check-memory: the check needed more memory "
+                                          f"than the service allows ({memory:,} MB)."),
+                    "500": _json("Error", "check-failed: the file made the checker stop; "
+                                          "server-fault: a fault in the service."),
+                    "503": {**_json("Error", "busy: the service is receiving or checking as "
+                                             "many files as it can; try again after the "
+                                             "seconds in Retry-After."),
+                            "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                    "504": _json("Error", f"check-timeout: the check took longer than "
+                                          f"{seconds_words(config.check_seconds)}."),
                 }}},
             "/api/checks": {"get": {
                 "operationId": "checks", "summary": "The catalogue of checks.",

@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..checks.listing import catalogue_rows
 from ..schemas import latest_version, version_names
-from .intake import BadUpload, TooLarge, check_request
+from .intake import check_request
 from .render import page, page_html, problem
 
 TEMPLATE_FILES = {  # name in the address: (label, media type)
@@ -23,20 +23,6 @@ KEPT = {"report": ("report.json", "application/json"),  # a kept download: file 
         "datapackage": ("datapackage.zip", "application/zip")}
 
 
-def too_large(request, config):
-    return problem(request, 413, "Your file is too large",
-                   f"The file is larger than this service's limit of {config.limit_words}.",
-                   "Check a smaller file, or split your projects across files. For large "
-                   "files, use the 'coprod validate' command on your own computer: its "
-                   "limit is higher and your file never leaves your machine.")
-
-
-def bad_upload(request, exc: BadUpload):
-    return problem(request, 400, "There is a problem with the upload",
-                   f"We could not check anything: {exc}.",
-                   "Go back, choose a file (or paste JSON) and press 'Check my file'.")
-
-
 async def home(request):
     config = request.app.state.config
     return page("index.html", request, config=config, level="publish")
@@ -44,12 +30,7 @@ async def home(request):
 
 async def check(request):
     config = request.app.state.config
-    try:
-        outcome = await check_request(request, config, form=True)
-    except TooLarge:
-        return too_large(request, config)
-    except BadUpload as exc:
-        return bad_upload(request, exc)
+    outcome = await check_request(request, config, form=True)  # a refusal: the app's page
     store = request.app.state.store
     if store is None:
         return page("results.html", request, outcome=outcome, kept=None,

@@ -41,22 +41,24 @@ def create_table(con, name: str, columns: list[tuple[str, str]], rows: list[tupl
 
 
 def _safe_for_spreadsheets(con, table: str) -> str:
-    """A SELECT of TABLE in which text that a spreadsheet would run as a formula starts
-    with an apostrophe (OWASP CSV injection); other values are unchanged."""
+    """A SELECT of TABLE in which text that a spreadsheet would run as a formula is made
+    safe by the toolkit's one neutraliser (``tabular.cells.neutralise``, run inside DuckDB);
+    other values are unchanged (``export`` registers the function)."""
     columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                           "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
     parts = []
     for column, kind in columns:
         quoted = '"' + column.replace('"', '""') + '"'
-        if kind == "VARCHAR":
-            parts.append(f"CASE WHEN regexp_matches({quoted}, '^[=+\\-@\\t\\r\\n]') "
-                         f"THEN chr(39) || {quoted} ELSE {quoted} END AS {quoted}")
-        else:
-            parts.append(quoted)
+        parts.append(f"coprod_neutralise({quoted}) AS {quoted}" if kind == "VARCHAR"
+                     else quoted)
     return f'SELECT {", ".join(parts)} FROM "{table}"'
 
 
 def export(con, names: list[str], csv_dir: Path | None, parquet_dir: Path | None) -> None:
+    if csv_dir is not None:
+        from ..tabular.cells import neutralise
+
+        con.create_function("coprod_neutralise", neutralise, ["VARCHAR"], "VARCHAR")
     for name in names:
         if csv_dir is not None:
             csv_dir.mkdir(parents=True, exist_ok=True)

@@ -157,6 +157,20 @@ def test_every_command_with_force_replaces_only_its_own_files(tmp_path, store, c
         assert "left in place" in forced.stdout and "old-chart.png" in forced.stdout
 
 
+def test_a_parquet_export_lists_the_partitions_of_an_earlier_export_it_did_not_write(
+        tmp_path):
+    first = _coprod("combine", MINIMAL, LATER, "--out", tmp_path / "s.duckdb", "--parquet",
+                    tmp_path / "parquet")
+    assert first.returncode == 0, first.stderr
+    before = _state(p for p in (tmp_path / "parquet").rglob("*.parquet"))
+    again = _coprod("combine", MINIMAL, "--out", tmp_path / "s.duckdb", "--parquet",
+                    tmp_path / "parquet", "--force")
+    assert again.returncode == 0, again.stderr
+    kept = [p for p in before if _state([p]) == {p: before[p]}]  # not rewritten: LATER's
+    assert kept and all(str(p) in again.stdout for p in kept)
+    assert "left in place" in again.stdout
+
+
 # -- refusals ------------------------------------------------------------------------------
 
 def _refusals(tmp: Path) -> dict[str, tuple[list, str]]:
@@ -307,3 +321,44 @@ def test_scores_that_fail_part_way_leave_the_old_file(tmp_path):
     assert done.returncode == 3 and "more than the limit" in done.stderr
     assert (tmp_path / "scores.csv").read_text() == "the scores from last week\n"
     assert _leftovers(tmp_path) == []
+
+
+# -- a report is never lost to one chart ---------------------------------------------------
+
+def test_compare_shows_mathtext_in_titles_literally_and_writes_its_report(tmp_path):
+    title = r"$\undefinedmacro{x}$ and $x^2$"
+    (tmp_path / "examples").mkdir()
+    for path in (ROOT / "examples").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.name == "time-bank.json":
+            data["projects"][0]["title"] = title
+        (tmp_path / "examples" / path.name).write_text(json.dumps(data), encoding="utf-8")
+    assert _coprod("combine", "examples/", "--out", "s.duckdb", cwd=tmp_path).returncode == 0
+    done = _coprod("compare", "s.duckdb", "--out", "report/", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not drawn" not in done.stdout
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert title in page and "could not be drawn" not in page
+    charts = [p.read_text(encoding="utf-8") for p in (tmp_path / "report" / "charts")
+              .glob("forest-*.svg")]
+    assert sum(title in svg for svg in charts) >= 3  # the project is in three analyses
+
+
+def test_a_chart_that_cannot_be_drawn_is_named_and_the_report_is_written(tmp_path, store):
+    from dataclasses import replace
+
+    from coprod_standard.research.compare import compare
+    from coprod_standard.research.page import write_report
+
+    found = compare(store)
+    broken = found.analyses[0]
+    studies = [replace(s, label=None) for s in broken.pooled.studies]  # no text to draw
+    found.analyses[0] = replace(broken, pooled=replace(broken.pooled, studies=studies))
+    written = write_report(found, tmp_path / "report", str(store))
+    assert written.not_drawn == [broken.title]
+    page = written.page.read_text(encoding="utf-8")
+    assert "could not be drawn" in page and page.count("data:image/svg+xml") == 1 + len(
+        found.analyses)  # the ladder, the principles and every other forest plot
+    assert not (tmp_path / "report" / "charts" / f"forest-{broken.slug}.svg").exists()
+    drawn = 2 + len(found.analyses) - 1  # the ladder, the principles, the other forests
+    assert all(p.exists() for p in written.charts) and len(written.charts) == 2 * drawn

@@ -141,10 +141,12 @@ def check_folder(folder: str | os.PathLike, members: Iterable[str], *, force: bo
 # -- writing -----------------------------------------------------------------------------
 
 @contextmanager
-def _cleaned_up_on_sigterm() -> Iterator[None]:
+def stopping_cleanly() -> Iterator[None]:
     """While temporary files exist, SIGTERM (a polite stop) ends the process by raising
-    SystemExit, so the temporaries are removed on the way out. Only in the main thread,
-    and only when nothing else has claimed SIGTERM (the web server handles its own)."""
+    SystemExit, so the temporaries are removed on the way out (ours by the blocks that made
+    them, a library's, such as openpyxl's spooled rows, by its exit handlers). Only in the
+    main thread, and only when nothing else has claimed SIGTERM (the web server handles
+    its own)."""
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
         yield
@@ -192,7 +194,7 @@ def replacing(target: str | os.PathLike, *, created: bool = True,
     temp = Path(name)
     if not created:
         temp.unlink()
-    with _cleaned_up_on_sigterm():
+    with stopping_cleanly():
         try:
             yield temp
             os.chmod(temp, file_mode(target))
@@ -271,7 +273,7 @@ def folder_output(folder: str | os.PathLike) -> Iterator[Staging]:
         root = Path(tempfile.mkdtemp(dir=place, prefix=f".{folder.resolve().name}.coprod-"))
     except OSError as exc:
         raise OutputRefused(f"could not write into '{folder}': {exc.strerror}") from None
-    with _cleaned_up_on_sigterm():
+    with stopping_cleanly():
         try:
             staging = Staging(root)
             yield staging

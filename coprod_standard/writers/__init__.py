@@ -14,7 +14,14 @@ from typing import Any
 
 import orjson
 
-from ..output import OutputRefused, check_file, check_folder, folder_output, write_file
+from ..output import (
+    OutputRefused,
+    check_file,
+    check_folder,
+    folder_output,
+    stopping_cleanly,
+    write_file,
+)
 from .csv_out import csv_texts, descriptor
 
 FORMATS = ("json", "xlsx", "csv", "csv-zip", "datapackage", "datapackage-zip")
@@ -119,13 +126,14 @@ def write(dataset: dict, version: str, fmt: str, out: str | os.PathLike, *,
     """Write DATASET as FMT to OUT, atomically, replacing only files of ours (with FORCE);
     every other file in a folder output is left alone. Refuses as ``check`` says."""
     check(out, fmt, force=force, inputs=inputs, version=version)
-    if fmt == "json":
-        write_file(out, json_chunks(dataset))
-        return
-    content = render(dataset, version, fmt)
-    if isinstance(content, bytes):
-        write_file(out, content)
-        return
-    with folder_output(out) as staging:
-        for name, data in content.items():
-            staging.write(name, data)
+    with stopping_cleanly():  # a workbook's rows are spooled into temporary files
+        if fmt == "json":
+            write_file(out, json_chunks(dataset))
+            return
+        content = render(dataset, version, fmt)
+        if isinstance(content, bytes):
+            write_file(out, content)
+            return
+        with folder_output(out) as staging:
+            for name, data in content.items():
+                staging.write(name, data)

@@ -310,6 +310,27 @@ def test_a_conversion_stopped_at_any_moment_leaves_no_temporary_files(tmp_path, 
             assert _coprod("convert", "--force", MINIMAL, target).returncode == 0
 
 
+def test_a_workbook_stopped_while_its_rows_are_spooled_leaves_none_behind(tmp_path):
+    """openpyxl spools a workbook's rows (personal data) into the system's temporary folder;
+    a conversion stopped with SIGTERM while they are there removes them on its way out."""
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(valid_dataset(20_000)))
+    spool = tmp_path / "system-temporary-folder"
+    spool.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "coprod_standard", "convert",
+                                str(source), str(tmp_path / "book.xlsx")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "TMPDIR": str(spool)})
+    deadline = time.monotonic() + 300
+    while not list(spool.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(spool.iterdir()), "no rows were spooled"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=120) != 0
+    assert list(spool.iterdir()) == [] and _leftovers(tmp_path) == []
+    assert not (tmp_path / "book.xlsx").exists()
+
+
 def test_scores_that_fail_part_way_leave_the_old_file(tmp_path):
     rows = [HEADINGS]
     rows += [f"R{i},swemwbs,baseline,2025-01-01,3,3,3,3,3,3,3" for i in range(3000)]

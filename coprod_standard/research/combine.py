@@ -182,6 +182,7 @@ def _write_store(target: Path, combined: Combined, issues: list[tuple],
             else None
         con = duckdb.connect(str(temp))
         try:
+            con.execute("SET enable_progress_bar = false")  # the command shows its own
             create_table(con, "datasets", DATASET_COLUMNS,
                          [tuple(d[c] for c, _ in DATASET_COLUMNS) for d in combined.datasets])
             create_table(con, "issues", ISSUE_COLUMNS, issues)

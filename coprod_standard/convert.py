@@ -11,9 +11,10 @@ from pathlib import Path
 
 from .issues import Issue, Severity
 from .limits import Limits
+from .output import OutputRefused
 from .readers import Source, Unreadable, read, source_name
 from .schemas import latest_version, version_names
-from .writers import FORMATS, write
+from .writers import FORMATS, check, write
 
 SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".zip": "csv-zip"}
 
@@ -47,16 +48,36 @@ def output_format(out: Path, to: str | None) -> tuple[str, Path]:
     return SUFFIXES.get(out.suffix.lower(), "csv" if not out.suffix else ""), out
 
 
-def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
-            force: bool = False, limits: Limits | None = None) -> Conversion:
+def output_target(source: Source, out: str | os.PathLike, to: str | None, force: bool
+                  ) -> tuple[str, Path]:
+    """The format and place of the output, checked before anything is read: a usage
+    problem (an existing output without FORCE, the input itself, a file where a folder is
+    wanted or the reverse) raises ConvertError."""
     fmt, target = output_format(Path(out), to)
     if not fmt:
         raise ConvertError(f"cannot tell the format from '{out}': end the name with .json, "
                            ".xlsx or .zip, give a folder, or use --to")
-    if isinstance(source, (str, os.PathLike)) and Path(source).resolve() == target.resolve():
-        raise ConvertError("the output would overwrite the input; choose another name")
-    if target.exists() and not force:
-        raise ConvertError(f"'{target}' already exists; use --force to replace it")
+    try:
+        check(target, fmt, force=force, inputs=[source])
+    except OutputRefused as exc:
+        raise ConvertError(str(exc)) from None
+    return fmt, target
+
+
+def write_output(dataset: dict, version: str, fmt: str, target: Path, source: Source,
+                 force: bool) -> None:
+    """Write the converted (or upgraded) dataset; see ``writers.write``."""
+    try:
+        write(dataset, version, fmt, target, force=force, inputs=[source])
+    except OutputRefused as exc:
+        raise ConvertError(str(exc)) from None
+
+
+def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
+            force: bool = False, limits: Limits | None = None) -> Conversion:
+    """Convert SOURCE to OUT. Only the output's own files are written: with FORCE, files of
+    the same names are replaced, and every other file in a folder output is left alone."""
+    fmt, target = output_target(source, out, to, force)
     name = source_name(source)
     conversion = Conversion(name, str(target), fmt)
     try:
@@ -75,7 +96,8 @@ def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
     if fmt == "xlsx":
         _refuse_what_a_workbook_cannot_hold(dataset)
     version = dataset.get("version")
-    write(dataset, version if version in version_names() else latest_version(), fmt, target)
+    write_output(dataset, version if version in version_names() else latest_version(), fmt,
+                 target, source, force)
     return conversion
 
 

@@ -19,7 +19,8 @@ from ..writers import FORMATS
 @click.option("--to", "to", type=click.Choice(FORMATS),
               help="The output format, when the name does not say: json, xlsx, csv (a "
                    "folder), csv-zip, datapackage (a folder) or datapackage-zip.")
-@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists (only "
+              "the files this command writes; nothing else in a folder is touched).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to report.")
 @click.option("--max-size", type=click.IntRange(min=1), default=Limits().max_bytes // MB,

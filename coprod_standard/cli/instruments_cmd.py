@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from pathlib import Path
+from contextlib import nullcontext
 
 import click
 
@@ -14,12 +14,18 @@ from ..instruments.disclosure import Policy
 from ..instruments.publish import MergeError, merge, standalone
 from ..instruments.registry import InstrumentError
 from ..instruments.run import Run, aggregate_responses, score_responses
+from ..output import OutputRefused, check_file, printable, write_file, writing
 from ..readers import Unreadable, read
+from ..tabular.cells import neutralise
 from ..writers import json_bytes
 
 BY = ["role", "ethnicity", "ageBand", "sex", "disability"]
 PRIVATE = ("These scores are for each person (under pseudonymous references): keep them "
            "private. Publish only aggregates, made with 'coprod aggregate'.")
+
+
+HEADINGS = ["row", "respondent", "instrument", "timepoint", "date", "scoreType", "score",
+            "band", "status"]
 
 
 def _summary(run: Run) -> list[str]:
@@ -33,18 +39,29 @@ def _summary(run: Run) -> list[str]:
     hidden = sum(run.counts.values()) - len(run.issues)
     if hidden > 0:
         lines.append(f"  ... and {hidden} more issues of the same kinds.")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def _fail(exc: Exception, code: int) -> None:
     message = exc.issue.message if isinstance(exc, Unreadable) else str(exc)
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {printable(message)}", err=True)
     sys.exit(code)
 
 
-def _writable(out: str | None, force: bool) -> None:
-    if out and Path(out).exists() and not force:
-        raise click.UsageError(f"'{out}' already exists; use --force to replace it")
+def _writable(out: str | None, force: bool, inputs: list) -> None:
+    """Refuse, as a usage error, an output that exists (without --force) or is an input."""
+    try:
+        if out:
+            check_file(out, force=force, inputs=inputs)
+    except OutputRefused as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _cells(values: list, terminal: bool) -> list[str]:
+    """A row of the scores: no cell can run as a formula in a spreadsheet and, shown in a
+    terminal, none can carry a control character or escape sequence."""
+    texts = ["" if v is None else str(v) for v in values]
+    return [neutralise(printable(t) if terminal else t) for t in texts]
 
 
 @click.command()
@@ -52,34 +69,34 @@ def _writable(out: str | None, force: bool) -> None:
 @click.option("--instrument", "bespoke", multiple=True, type=click.Path(),
               help="A file defining a bespoke instrument (can be given more than once).")
 @click.option("--out", type=click.Path(), help="Write the scores to this CSV file.")
-@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool) -> None:
     """Score each response in RESPONSES (CSV, XLSX or JSON), with its scale stated.
 
     Exit status: 0 every response scored or fairly excluded, 1 some responses have
     errors, 2 usage error, 3 the file could not be read.
     """
-    _writable(out, force)
-    stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+    _writable(out, force, [responses, *bespoke])
     try:
-        run, scored = score_responses(responses, bespoke=bespoke)
-        writer = csv.writer(stream, lineterminator="\r\n")
-        writer.writerow(["row", "respondent", "instrument", "timepoint", "date", "scoreType",
-                         "score", "band", "status"])
-        for item in scored:
-            r = item.response
-            base = [r.row, r.respondent, r.instrument, r.timepoint, r.day.isoformat()]
-            if item.excluded:
-                writer.writerow([*base, "", "", "", f"excluded: {item.excluded}"])
-            instrument = run.instruments[r.instrument]
-            for score_type, value in item.scores.items():
-                band = instrument.score(score_type).band(value) or ""
-                writer.writerow([*base, score_type, f"{value:g}", band, "scored"])
+        with writing(out, text=True) if out else nullcontext(sys.stdout) as stream:
+            run, scored = score_responses(responses, bespoke=bespoke)
+            writer = csv.writer(stream, lineterminator="\r\n")
+            writer.writerow(HEADINGS)
+            for item in scored:
+                r = item.response
+                base = [r.row, r.respondent, r.instrument, r.timepoint, r.day.isoformat()]
+                if item.excluded:
+                    writer.writerow(_cells([*base, "", "", "", f"excluded: {item.excluded}"],
+                                           not out))
+                instrument = run.instruments[r.instrument]
+                for score_type, value in item.scores.items():
+                    band = instrument.score(score_type).band(value) or ""
+                    writer.writerow(_cells([*base, score_type, f"{value:g}", band, "scored"],
+                                           not out))
     except (Unreadable, InstrumentError) as exc:
         _fail(exc, 3 if isinstance(exc, Unreadable) else 2)
-    finally:
-        if out:
-            stream.close()
+    except OutputRefused as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo("\n".join(_summary(run) + [PRIVATE]), err=not out)
     sys.exit(1 if run.errors else 0)
 
@@ -96,7 +113,7 @@ def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool
 @click.option("--into", "into", type=click.Path(), help="A dataset to merge the results into.")
 @click.option("--project", help="With --into: the identifier of the project to merge into.")
 @click.option("--out", type=click.Path(), help="Write the results (or merged dataset) here.")
-@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosure: str,
               national: bool, into: str | None, project: str | None, out: str | None,
               force: bool) -> None:
@@ -108,9 +125,7 @@ def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosu
     """
     if into and not project:
         raise click.UsageError("--into needs --project: the project to put the results in")
-    if into and Path(into).resolve() == Path(out or "").resolve():
-        raise click.UsageError("--out would overwrite the dataset; choose another name")
-    _writable(out, force)
+    _writable(out, force, [responses, into, *bespoke])
     try:
         run = aggregate_responses(responses, bespoke=bespoke, by=by,
                                   policy=Policy(disclosure, national))
@@ -126,9 +141,12 @@ def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosu
         _fail(exc, 1)
     data = json_bytes(document)
     if out:
-        Path(out).write_bytes(data)
+        try:
+            write_file(out, data)
+        except OutputRefused as exc:
+            raise click.UsageError(str(exc)) from None
     else:
         sys.stdout.write(data.decode("utf-8"))
-    click.echo("\n".join(_summary(run) + notes), err=not out)
+    click.echo("\n".join(_summary(run) + [printable(n) for n in notes]), err=not out)
     sys.exit(1 if run.errors else 0)
 

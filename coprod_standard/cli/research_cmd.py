@@ -3,22 +3,17 @@ a report comparing the projects in it."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import click
 
 from ..limits import MB, Limits
+from ..output import OutputRefused
 from ..suggest import printable
 from .validate_cmd import extension_dirs_option
 
 LEVELS = ["schema", "draft", "publish"]
-
-
-def _exists(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise click.UsageError(f"'{path}' already exists; use --force to replace it")
 
 
 @click.command()
@@ -46,7 +41,8 @@ def _exists(path: Path, force: bool) -> None:
               help="Also export every table as Parquet, partitioned by publisher.")
 @click.option("--jobs", default=0, type=click.IntRange(0, 64),
               help="Processes to use (default: one per core, up to 4).")
-@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists (only "
+              "the files this command writes; nothing else in a folder is touched).")
 @extension_dirs_option
 def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow_web: bool,
             hosts: tuple[str, ...], timeout: float, max_size: int, level: str,
@@ -59,6 +55,7 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
     Exit status: 0 every dataset combined, 1 some were kept out, 2 usage error,
     3 no dataset could be read.
     """
+    from ..research.combine import check_outputs
     from ..research.combine import combine as combine_sources
     from ..research.sources import SourceError, expand
 
@@ -67,10 +64,12 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
     if allow_web and not hosts:
         raise click.UsageError("--fetch needs at least one --allow-host")
     target = Path(out)
-    _exists(target, force)
     try:
         found = expand(list(sources), list(registry))
-    except SourceError as exc:
+        check_outputs(target, Path(csv_dir) if csv_dir else None,
+                      Path(parquet_dir) if parquet_dir else None, force=force,
+                      inputs=[*registry, *(s.location for s in found)])
+    except (SourceError, OutputRefused) as exc:
         raise click.UsageError(str(exc)) from None
     with click.progressbar(length=len(found), label="Combining", file=sys.stderr,
                            show_pos=True, show_percent=True) as bar:
@@ -90,6 +89,8 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
                    f"{printable(record['reason'], 1000)}")
     if kept_out:
         click.echo("  The 'datasets' and 'issues' tables in the store list every reason.")
+    for path in result.left_in_place:
+        click.echo(f"  left in place, from an earlier export (not part of this one): {path}")
     sys.exit(0 if not kept_out else 1 if used or any(d["status"] == "invalid"
                                                       for d in kept_out) else 3)
 
@@ -98,7 +99,8 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
 @click.argument("store", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="The folder to write the report into.")
-@click.option("--force", is_flag=True, help="Replace a report already in the folder.")
+@click.option("--force", is_flag=True, help="Replace a report already in the folder (only "
+              "the report's own files; nothing else in the folder is touched).")
 def compare(store: str, out: str, force: bool) -> None:
     """Compare the projects in STORE (made by 'coprod combine') and write a report into
     OUT: index.html (a self-contained page), tables/*.csv and charts/*.png and *.svg,
@@ -109,16 +111,19 @@ def compare(store: str, out: str, force: bool) -> None:
     from ..research import StoreError, compare_report
 
     folder = Path(out)
-    _exists(folder / "index.html", force)
-    if force and (folder / "charts").is_dir():
-        shutil.rmtree(folder / "charts")  # charts from an earlier report must not linger
     try:
-        found, written = compare_report(store, folder)
+        found, written = compare_report(store, folder, force=force)
     except StoreError as exc:
         click.echo(f"COULD NOT READ {store}\n  {exc}", err=True)
         sys.exit(3)
+    except OutputRefused as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"Compared {found.summary()}. Report written to {written.page}, with "
                f"{len(written.tables)} tables and {len(written.charts)} chart files; "
                f"{len(found.analyses)} meta-analyses.")
     for note in found.not_pooled:
         click.echo(f"  not pooled: {note}")
+    for title in written.not_drawn:
+        click.echo(f"  not drawn (the figures are in the tables): {title}")
+    for path in written.left_in_place:
+        click.echo(f"  left in place, from an earlier report (not part of this one): {path}")

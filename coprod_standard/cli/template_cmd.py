@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from ..output import OutputRefused, check_file, write_file
 from ..writers import write
 from .schema_cmd import check_version
 
@@ -16,7 +15,8 @@ from .schema_cmd import check_version
 @click.option("--to", "to", type=click.Choice(["xlsx", "csv"]), default="xlsx",
               show_default=True, help="An Excel workbook, or CSV (a folder of CSV files for "
                                       "a dataset; one CSV file for responses).")
-@click.option("--force", is_flag=True, help="Replace the file if it already exists.")
+@click.option("--force", is_flag=True, help="Replace the file if it already exists (only the "
+              "files this command writes; nothing else in a folder is touched).")
 @click.option("--kind", type=click.Choice(["dataset", "responses"]), default="dataset",
               show_default=True,
               help="dataset: the standard's tables; responses: questionnaire answers to "
@@ -25,23 +25,20 @@ def template(target: str, version: str | None, to: str, force: bool, kind: str) 
     """Write an empty template to TARGET: a "Read me" sheet, one sheet per table, notes on
     every heading and dropdowns for every code list."""
     version = check_version(version)
-    out = Path(target)
-    if out.exists() and not force:
-        raise click.UsageError(f"'{out}' already exists; use --force to replace it")
     from ..writers.responses_out import responses_csv, responses_workbook
     from ..writers.xlsx_out import workbook_bytes
 
-    if kind == "responses":
-        out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if kind == "responses":
+            check_file(target, force=force)
+            write_file(target, responses_workbook() if to == "xlsx" else responses_csv())
+            click.echo(f"Wrote the responses template to {target}.")
+            return
         if to == "xlsx":
-            out.write_bytes(responses_workbook())
+            check_file(target, force=force)
+            write_file(target, workbook_bytes(None, version))
         else:
-            out.write_text(responses_csv(), encoding="utf-8")
-        click.echo(f"Wrote the responses template to {out}.")
-        return
-    if to == "xlsx":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(workbook_bytes(None, version))
-    else:
-        write({"version": version}, version, "csv", out)
-    click.echo(f"Wrote the version {version} template to {out}.")
+            write({"version": version}, version, "csv", target, force=force)
+    except OutputRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Wrote the version {version} template to {target}.")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from ..convert import ConvertError, output_format
+from ..convert import ConvertError, output_target, write_output
 from ..readers import Unreadable, read
 from ..schemas import latest_version, version_names
 from ..upgrade import UpgradeError
 from ..upgrade import upgrade as upgrade_dataset
-from ..writers import write
 
 
 @click.command()
@@ -22,7 +20,8 @@ from ..writers import write
               show_default=True, help="The version to upgrade to.")
 @click.option("--allow-loss", is_flag=True,
               help="Write the result even if some values have no place in the new version.")
-@click.option("--force", is_flag=True, help="Replace the output if it already exists.")
+@click.option("--force", is_flag=True, help="Replace the output if it already exists (only "
+              "the files this command writes; nothing else in a folder is touched).")
 def upgrade(source: str, target: str, to: str, allow_loss: bool, force: bool) -> None:
     """Upgrade the dataset in SOURCE to a later version and write it to TARGET (any format
     'coprod convert' writes). Every field changed or moved is listed; nothing is lost
@@ -31,15 +30,10 @@ def upgrade(source: str, target: str, to: str, allow_loss: bool, force: bool) ->
     Exit status: 0 upgraded, 1 refused because data would be lost, 2 usage error,
     3 unreadable input.
     """
-    out = Path(target)
-    if out.exists() and not force:
-        raise click.UsageError(f"'{out}' already exists; use --force to replace it")
     try:
-        fmt, out = output_format(out, None)
+        fmt, out = output_target(source, target, None, force)
     except ConvertError as exc:
         raise click.UsageError(str(exc)) from None
-    if not fmt:
-        raise click.UsageError("end the output name with .json, .xlsx or .zip, or give a folder")
     try:
         dataset = read(source).data
     except Unreadable as exc:
@@ -53,7 +47,10 @@ def upgrade(source: str, target: str, to: str, allow_loss: bool, force: bool) ->
     except UpgradeError as exc:
         click.echo(f"NOT UPGRADED: {exc}.")
         sys.exit(1 if "lost" in str(exc) else 2)
-    write(result, to, fmt, out)
+    try:
+        write_output(result, to, fmt, out, source, force)
+    except ConvertError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"Upgraded {source} from version {dataset.get('version')} to {to}: "
                f"{len(changes)} change{'s' if len(changes) != 1 else ''}, written to {out}.")
     for change in changes:

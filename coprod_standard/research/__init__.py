@@ -10,8 +10,9 @@ class StoreError(Exception):
     """The store could not be opened as one made by 'coprod combine'."""
 
 
-def compare_report(store: str | Path, out: str | Path):
-    """Compare the projects in STORE and write the report into the folder OUT."""
+def compare_report(store: str | Path, out: str | Path, *, force: bool = False):
+    """Compare the projects in STORE and write the report into the folder OUT (with FORCE,
+    replacing the files of an earlier report; nothing else in OUT is touched)."""
     import duckdb
 
     from .compare import compare
@@ -25,4 +26,4 @@ def compare_report(store: str | Path, out: str | Path):
     except (duckdb.Error, OSError) as exc:  # not a DuckDB file, or not one we made
         raise StoreError(f"'{store}' could not be read as a store made by 'coprod combine' "
                          f"({str(exc).splitlines()[0]})") from None
-    return found, write_report(found, Path(out), str(store))
+    return found, write_report(found, Path(out), str(store), force=force)

@@ -1,11 +1,13 @@
-"""Charts for the comparison report, drawn with matplotlib (no display needed), each saved
-as PNG and SVG. Colours are the Okabe-Ito palette, which stays distinct for people with
-colour-blindness; text in the SVG stays text, so it can be searched and read aloud."""
+"""Charts for the comparison report, drawn with matplotlib (no display needed), each
+rendered as PNG and SVG bytes (the report writes them). Colours are the Okabe-Ito palette,
+which stays distinct for people with colour-blindness; text in the SVG stays text, so it can
+be searched and read aloud. Text from datasets is shown literally: dollar signs never start
+matplotlib's mathematical notation."""
 
 from __future__ import annotations
 
+import io
 import math
-from pathlib import Path
 
 from .compare import Analysis
 
@@ -22,26 +24,29 @@ def _pyplot():
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "coprod",
                                 "font.family": "DejaVu Sans", "font.size": 10,
                                 "axes.spines.top": False, "axes.spines.right": False,
-                                "text.color": INK, "axes.labelcolor": INK})
+                                "text.color": INK, "axes.labelcolor": INK,
+                                "text.parse_math": False, "text.usetex": False})
     import matplotlib.pyplot as plt
 
     return plt
 
 
-def _save(fig, folder: Path, name: str) -> str:
-    """Write NAME.png and NAME.svg; return the SVG text."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fig.savefig(folder / f"{name}.png", dpi=150, bbox_inches="tight",
-                metadata={"Software": None})
-    fig.savefig(folder / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+def _render(fig) -> tuple[bytes, bytes]:
+    """The chart as PNG and as SVG bytes; the figure is closed whatever happens."""
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
-    return (folder / f"{name}.svg").read_text(encoding="utf-8")
+    try:
+        png, svg = io.BytesIO(), io.BytesIO()
+        fig.savefig(png, format="png", dpi=150, bbox_inches="tight",
+                    metadata={"Software": None})
+        fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    finally:
+        plt.close(fig)
+    return png.getvalue(), svg.getvalue()
 
 
-def bars(folder: Path, name: str, title: str, labels: list[str], values: list[int],
-         xlabel: str) -> str:
+def bars(title: str, labels: list[str], values: list[int], xlabel: str
+         ) -> tuple[bytes, bytes]:
     """A horizontal bar chart, first label at the top."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.2))
@@ -53,11 +58,11 @@ def bars(folder: Path, name: str, title: str, labels: list[str], values: list[in
     for y, value in zip(positions, values, strict=True):
         ax.text(value, y, f" {value}", va="center")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _save(fig, folder, name)
+    return _render(fig)
 
 
-def stacked(folder: Path, name: str, title: str, rows: list[str],
-            parts: dict[str, list[int]], xlabel: str) -> str:
+def stacked(title: str, rows: list[str], parts: dict[str, list[int]], xlabel: str
+            ) -> tuple[bytes, bytes]:
     """A horizontal stacked bar chart: one bar per row, one segment per part."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 1.6))
@@ -73,13 +78,13 @@ def stacked(folder: Path, name: str, title: str, rows: list[str],
     ax.set_title(title, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(parts), frameon=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _save(fig, folder, name)
+    return _render(fig)
 
 
 MANY = 30  # beyond this many projects, a forest plot leaves out the names and figures
 
 
-def forest(folder: Path, name: str, analysis: Analysis) -> str:
+def forest(analysis: Analysis) -> tuple[bytes, bytes]:
     """A forest plot: each project's effect and 95% interval (square sized by its weight),
     and the pooled random-effects estimate as a diamond. With many projects, they are
     drawn in order of their result, without names (the tables give every figure)."""
@@ -126,7 +131,7 @@ def forest(folder: Path, name: str, analysis: Analysis) -> str:
     ax.set_xlabel(analysis.measure)
     ax.set_title(f"{analysis.title}\n{pooled.k} projects; tau\u00b2 = {pooled.tau2:.3g}, "
                  f"I\u00b2 = {pooled.i2:.0%}", loc="left")
-    return _save(fig, folder, name)
+    return _render(fig)
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -137,3 +142,10 @@ def _short(text: str, limit: int = 48) -> str:
     tail = f" ({scale}" if scale else ""
     room = max(limit - len(tail), 12)
     return head[:room - 1].rstrip() + "\u2026" + tail
+
+
+def close_all() -> None:
+    """Close every figure (after a chart failed part way)."""
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

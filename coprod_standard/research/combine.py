@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..limits import Limits
+from ..output import OutputRefused, check_file, check_folder, folder_output, replacing
 from ..schemas import latest_version
 from ..scorecard import assess
 from ..suggest import printable
@@ -37,6 +38,7 @@ class Combined:
     target: str
     datasets: list[dict[str, Any]] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    left_in_place: list[str] = field(default_factory=list)  # stale Parquet, never deleted
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.datasets if d["status"] == status)
@@ -123,8 +125,6 @@ def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "p
             csv_dir: Path | None = None, parquet_dir: Path | None = None,
             progress: Callable[[int], None] | None = None,
             extension_dirs: tuple[str, ...] = ()) -> Combined:
-    import duckdb
-
     target = Path(target)
     combined = Combined(str(target))
     work = [(fetch(s, allow_web=allow_web, allowed=set(allowed), timeout=timeout,
@@ -158,25 +158,67 @@ def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "p
         issues += found
         for name, new in table_rows.items():
             rows[name] += new
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".db")
-    os.close(handle)
-    os.remove(temp)  # duckdb creates it
-    try:
-        con = duckdb.connect(temp)
-        names = ["datasets", "issues", *specs(), "principles"]
-        create_table(con, "datasets", DATASET_COLUMNS,
-                     [tuple(d[c] for c, _ in DATASET_COLUMNS) for d in combined.datasets])
-        create_table(con, "issues", ISSUE_COLUMNS, issues)
-        for name, spec in specs().items():
-            columns = [(column, kind) for column, kind, _ in spec.columns]
-            combined.rows[name] = create_table(con, name, columns, rows[name])
-        combined.rows["principles"] = create_table(con, "principles", PRINCIPLE_COLUMNS,
-                                                   rows["principles"])
-        export(con, names, csv_dir, parquet_dir)
-        con.close()
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
+    combined.left_in_place = _write_store(target, combined, issues, rows, csv_dir,
+                                          parquet_dir)
     return combined
+
+
+def table_names() -> list[str]:
+    """The store's tables, in order; each is exported as NAME.csv (and as Parquet)."""
+    return ["datasets", "issues", *specs(), "principles"]
+
+
+def check_outputs(target: str | os.PathLike, csv_dir: Path | None, parquet_dir: Path | None,
+                  *, force: bool, inputs: Sequence[str] = ()) -> None:
+    """Refuse (``OutputRefused``, before anything is fetched) a store or export that exists
+    without FORCE, that is one of the inputs, or that is a file where a folder is wanted
+    (or the reverse)."""
+    check_file(target, force=force, inputs=inputs)
+    if csv_dir is not None:
+        check_folder(csv_dir, [f"{n}.csv" for n in table_names()], force=force,
+                     inputs=inputs)
+    if parquet_dir is not None:
+        check_folder(parquet_dir, [], force=force, inputs=inputs)
+        found = [p for n in table_names() for p in (f"{n}.parquet", n)
+                 if (Path(parquet_dir) / p).exists()]
+        if found and not force:
+            raise OutputRefused(f"'{parquet_dir}' already holds {', '.join(found[:5])}; use "
+                                "--force to replace them (nothing else in it is touched)")
+
+
+def _write_store(target: Path, combined: Combined, issues: list[tuple],
+                 rows: dict[str, list[tuple]], csv_dir: Path | None,
+                 parquet_dir: Path | None) -> list[str]:
+    """Build the DuckDB store in a temporary file beside TARGET and the exports in staging
+    folders; all are moved into place only when every one is complete (through
+    ``coprod_standard.output``: nothing else in an export folder is touched). Returns the
+    Parquet files of an earlier export that this one did not write (a publisher no longer
+    present): they are never deleted, only listed."""
+    import duckdb
+
+    with ExitStack() as stack:  # on leaving: the exports are moved in, then the store
+        temp = stack.enter_context(replacing(target, created=False, sidecars=(".wal",)))
+        csv_stage = stack.enter_context(folder_output(csv_dir)) if csv_dir else None
+        parquet_stage = stack.enter_context(folder_output(parquet_dir)) if parquet_dir \
+            else None
+        con = duckdb.connect(str(temp))
+        try:
+            con.execute("SET enable_progress_bar = false")  # the command shows its own
+            create_table(con, "datasets", DATASET_COLUMNS,
+                         [tuple(d[c] for c, _ in DATASET_COLUMNS) for d in combined.datasets])
+            create_table(con, "issues", ISSUE_COLUMNS, issues)
+            for name, spec in specs().items():
+                columns = [(column, kind) for column, kind, _ in spec.columns]
+                combined.rows[name] = create_table(con, name, columns, rows[name])
+            combined.rows["principles"] = create_table(con, "principles", PRINCIPLE_COLUMNS,
+                                                       rows["principles"])
+            export(con, table_names(), csv_stage and csv_stage.root,
+                   parquet_stage and parquet_stage.root)
+        finally:
+            con.close()
+        written = set(parquet_stage.files()) if parquet_stage else set()
+    if parquet_dir is None:
+        return []
+    return sorted(str(p) for n in table_names() if (parquet_dir / n).is_dir()
+                  for p in (parquet_dir / n).rglob("*.parquet")
+                  if p.relative_to(parquet_dir) not in written)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import csv
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..checks.data import LADDER
+from ..output import check_folder, folder_output
 from ..scorecard import MET, NOT_EVIDENCED, PARTLY
 from ..tabular.cells import neutralise
 from . import charts
@@ -38,6 +41,8 @@ class Written:
     page: Path
     tables: list[Path] = field(default_factory=list)
     charts: list[Path] = field(default_factory=list)
+    not_drawn: list[str] = field(default_factory=list)  # charts that failed, by title
+    left_in_place: list[Path] = field(default_factory=list)  # in charts/, not written now
 
 
 def _cell(value) -> str:
@@ -62,8 +67,11 @@ def _table(caption: str, headings: list[str], rows: list[tuple], name: str) -> s
             f"<tbody>{body}</tbody></table>{more}")
 
 
-def _figure(svg: str, alt: str, name: str) -> str:
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def _figure(svg: bytes | None, alt: str, name: str, title: str) -> str:
+    if svg is None:
+        return (f'<p class="note">The chart &#8220;{escape(title)}&#8221; could not be drawn; '
+                "its figures are in the tables.</p>")
+    data = base64.b64encode(svg).decode("ascii")
     return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
             f'<figcaption>Chart files: <a href="charts/{name}.svg">SVG</a>, '
             f'<a href="charts/{name}.png">PNG</a>.</figcaption></figure>')
@@ -89,14 +97,14 @@ def _titled(name: str, rows: list[tuple]) -> list[tuple]:
             for row in rows]
 
 
-def _write_csv(path: Path, headings: list[str], rows: list[tuple]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\r\n")
-        writer.writerow(headings)
-        for row in rows:
-            writer.writerow([neutralise(v) if isinstance(v, str) else
-                             ("" if v is None else v) for v in row])
-    return path
+def _csv_bytes(headings: list[str], rows: list[tuple]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headings)
+    for row in rows:
+        writer.writerow([neutralise(v) if isinstance(v, str) else ("" if v is None else v)
+                         for v in row])
+    return buffer.getvalue().encode("utf-8")
 
 
 def _sections(found: Findings) -> list[tuple[str, str, list[str], list[tuple]]]:
@@ -138,37 +146,67 @@ def _percent_i2(rows: list[tuple]) -> list[tuple]:
     return [(*r[:7], f"{r[7]:.0%}", r[8]) for r in rows]
 
 
-def write_report(found: Findings, out: Path, store: str) -> Written:
-    """Write index.html, tables/*.csv and charts/*.png|svg into OUT."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "tables").mkdir(exist_ok=True)
-    chart_dir = out / "charts"
+Chart = tuple[str, Callable[..., tuple[bytes, bytes]], tuple]  # title, draw, arguments
+
+
+def _charts(found: Findings, principle_rows: list[tuple]) -> dict[str, Chart]:
+    """Every chart the report draws, by file name."""
+    planned: dict[str, Chart] = {}
+    if any(n for _, n in found.ladder):
+        title = "Projects by level on the ladder"
+        planned["ladder"] = (title, charts.bars, (title, [level for level, _ in found.ladder],
+                                                  [n for _, n in found.ladder], "Projects"))
+    if any(sum(r[1:]) for r in principle_rows):
+        title = "The four principles across projects"
+        planned["principles"] = (title, charts.stacked, (
+            title, PRINCIPLES, {s: [r[i + 1] for r in principle_rows]
+                                for i, s in enumerate(STATUSES)}, "Projects"))
+    for analysis in found.analyses:
+        planned[f"forest-{analysis.slug}"] = (analysis.title, charts.forest, (analysis,))
+    return planned
+
+
+def _draw(chart: Chart) -> tuple[bytes, bytes] | None:
+    """A chart's PNG and SVG, or None if it could not be drawn: one chart (a title that
+    matplotlib cannot lay out, say) never stops the report."""
+    _, draw, arguments = chart
+    try:
+        return draw(*arguments)
+    except Exception:  # noqa: BLE001 - the report says which chart is missing
+        charts.close_all()
+        return None
+
+
+def report_files(sections: list, planned: dict[str, Chart]) -> list[str]:
+    """The files of a report, relative to its folder: the only ones it writes."""
+    return ["index.html", *(f"tables/{name}.csv" for name, *_ in sections),
+            *(f"charts/{name}.{kind}" for name in planned for kind in ("png", "svg"))]
+
+
+def write_report(found: Findings, out: Path, store: str, *, force: bool = False) -> Written:
+    """Write index.html, tables/*.csv and charts/*.png|svg into OUT (through
+    ``coprod_standard.output``: with FORCE, only those files are replaced; anything else in
+    OUT is left as it was, and chart files of an earlier report are listed, not deleted)."""
     sections = _sections(found)
-    written = Written(out / "index.html")
-    for name, _, headings, rows in sections:
-        written.tables.append(_write_csv(out / "tables" / f"{name}.csv", headings, rows))
+    planned = _charts(found, sections[2][3])
+    files = report_files(sections, planned)
+    check_folder(out, files, force=force, inputs=[store])
+    drawn = {name: _draw(chart) for name, chart in planned.items()}
+    written = Written(out / "index.html", not_drawn=[planned[n][0] for n, d in drawn.items()
+                                                     if d is None])
     html = {name: _table(caption, headings, _titled(name, rows) if name != "meta-analyses"
                          else _percent_i2(rows), name)
             for name, caption, headings, rows in sections}
-    figures: dict[str, str] = {}
-    if any(n for _, n in found.ladder):
-        svg = charts.bars(chart_dir, "ladder", "Projects by level on the ladder",
-                          [level for level, _ in found.ladder],
-                          [n for _, n in found.ladder], "Projects")
-        figures["ladder"] = _figure(svg, "Bar chart of projects by ladder level; the same "
-                                    "figures are in the table below.", "ladder")
-    principle_rows = sections[2][3]
-    if any(sum(r[1:]) for r in principle_rows):
-        svg = charts.stacked(chart_dir, "principles", "The four principles across projects",
-                             PRINCIPLES, {s: [r[i + 1] for r in principle_rows]
-                                          for i, s in enumerate(STATUSES)}, "Projects")
-        figures["principles"] = _figure(svg, "Stacked bar chart of how many projects met, "
-                                        "partly met or did not evidence each principle; the "
-                                        "same figures are in the table below.", "principles")
+    svgs = {name: images[1] if images else None for name, images in drawn.items()}
+    figures = {name: _figure(svgs[name], alt, name, planned[name][0])
+               for name, alt in (("ladder", "Bar chart of projects by ladder level; the same "
+                                  "figures are in the table below."),
+                                 ("principles", "Stacked bar chart of how many projects met, "
+                                  "partly met or did not evidence each principle; the same "
+                                  "figures are in the table below.")) if name in planned}
     forests = []
     for analysis in found.analyses:
         name = f"forest-{analysis.slug}"
-        svg = charts.forest(chart_dir, name, analysis)
         p = analysis.pooled
         notes = "".join(f"<li>{escape(n)}</li>" for n in analysis.notes)
         forests.append(
@@ -176,10 +214,9 @@ def write_report(found: Findings, out: Path, store: str) -> Written:
             f"<strong>{p.estimate:.2f}</strong> (95% CI {p.lower:.2f} to {p.upper:.2f}) from "
             f"{p.k} projects; tau\u00b2 = {p.tau2:.3g}, I\u00b2 = {p.i2:.0%}.</p>"
             + (f'<ul class="note">{notes}</ul>' if notes else "")
-            + _figure(svg, f"Forest plot for {analysis.title}: each project's result with its "
-                      "95% interval and the pooled estimate; the figures are in the meta-"
-                      "analysis tables.", name))
-    written.charts = sorted(chart_dir.glob("*")) if chart_dir.exists() else []
+            + _figure(svgs[name], f"Forest plot for {analysis.title}: each project's result "
+                      "with its 95% interval and the pooled estimate; the figures are in the "
+                      "meta-analysis tables.", name, analysis.title))
     not_pooled = "".join(f"<li>{escape(n)}</li>" for n in found.not_pooled)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = f"""<h1>Co-production datasets compared</h1>
@@ -213,5 +250,17 @@ are standardised (change divided by its standard deviation, with improvement pos
             f'"viewport" content="width=device-width, initial-scale=1"><title>Co-production '
             f'datasets compared</title><style>{STYLE}</style></head><body><main>{body}'
             f"</main></body></html>\n")
-    written.page.write_text(page, encoding="utf-8")
+    with folder_output(out) as staging:
+        for name, _, headings, rows in sections:
+            staging.write(f"tables/{name}.csv", _csv_bytes(headings, rows))
+            written.tables.append(out / "tables" / f"{name}.csv")
+        for name, images in drawn.items():
+            for kind, data in zip(("png", "svg"), images or (), strict=False):
+                staging.write(f"charts/{name}.{kind}", data)
+                written.charts.append(out / "charts" / f"{name}.{kind}")
+        staging.write("index.html", page)
+    ours = set(written.charts)
+    written.left_in_place = sorted(p for p in (out / "charts").glob("*") if p not in ours
+                                   and p.suffix in (".png", ".svg"))
+    written.charts.sort()
     return written

@@ -40,23 +40,35 @@ def create_table(con, name: str, columns: list[tuple[str, str]], rows: list[tupl
     return len(rows)
 
 
+def _may_need_neutralising() -> str:
+    """A regular expression for text that starts as ``neutralise`` looks at (a formula
+    start or an apostrophe): only such text is handed to it, which keeps exports fast."""
+    from ..tabular.cells import FORMULA_START
+
+    return "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in (*FORMULA_START, "'")) + "]"
+
+
 def _safe_for_spreadsheets(con, table: str) -> str:
-    """A SELECT of TABLE in which text that a spreadsheet would run as a formula starts
-    with an apostrophe (OWASP CSV injection); other values are unchanged."""
+    """A SELECT of TABLE in which text that a spreadsheet would run as a formula is made
+    safe by the toolkit's one neutraliser (``tabular.cells.neutralise``, run inside DuckDB);
+    other values are unchanged (``export`` registers the function)."""
+    starts = _may_need_neutralising()
     columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                           "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
     parts = []
     for column, kind in columns:
         quoted = '"' + column.replace('"', '""') + '"'
-        if kind == "VARCHAR":
-            parts.append(f"CASE WHEN regexp_matches({quoted}, '^[=+\\-@\\t\\r\\n]') "
-                         f"THEN chr(39) || {quoted} ELSE {quoted} END AS {quoted}")
-        else:
-            parts.append(quoted)
+        parts.append(f"CASE WHEN regexp_matches({quoted}, '{starts}') THEN "
+                     f"coprod_neutralise({quoted}) ELSE {quoted} END AS {quoted}"
+                     if kind == "VARCHAR" else quoted)
     return f'SELECT {", ".join(parts)} FROM "{table}"'
 
 
 def export(con, names: list[str], csv_dir: Path | None, parquet_dir: Path | None) -> None:
+    if csv_dir is not None:
+        from ..tabular.cells import neutralise
+
+        con.create_function("coprod_neutralise", neutralise, ["VARCHAR"], "VARCHAR")
     for name in names:
         if csv_dir is not None:
             csv_dir.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,11 @@ one; Excel dates and date serials (1900 or 1904 system) become year-month-day; c
 and identifiers stay text, so leading zeros are kept; a value that cannot be converted
 is kept exactly as it was, so that validation can point at its cell.
 
-Writing: strings that start with = + - @ tab CR or LF are prefixed with an apostrophe so
-that no spreadsheet runs them as formulas (OWASP CSV injection); reading removes that one
-apostrophe again, so a round trip gives back exactly the original.
+Writing: strings that start with = + - @ tab CR or LF, or with a full-width or other
+compatibility form of = + - @ (which spreadsheets with an East Asian input method take as
+the same), are prefixed with an apostrophe so that no spreadsheet runs them as formulas
+(OWASP CSV injection); reading removes that one apostrophe again, so a round trip gives back
+exactly the original.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from typing import Any
 from .letters import excel_date
 from .rules import LIST_SEPARATOR, Column
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Every character whose compatibility form (NFKC) is = + - or @: full-width (＝ ＋ － ＠),
+# small, superscript and subscript forms; then tab and line breaks.
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66",
+                 "\ufe62", "\ufe63", "\ufe6b", "\u207c", "\u207a", "\u208c", "\u208a",
+                 "\ufb29", "\t", "\r", "\n")
 _INTEGER = re.compile(r"\s*[-+]?\d+(?:\.0*)?\s*")
 _NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 

@@ -1,19 +1,27 @@
 """Writers: a dataset as JSON, an Excel workbook, CSV files (a folder or a zip), or a
-Frictionless Data Package. Every writer writes to a temporary place first and moves the
-result into place only when it is complete, so a failure never leaves half a file."""
+Frictionless Data Package. Files are written through ``coprod_standard.output``: atomically,
+replacing only the toolkit's own files, with normal permissions."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
-import shutil
-import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
+from ..output import (
+    OutputRefused,
+    check_file,
+    check_folder,
+    folder_output,
+    stopping_cleanly,
+    write_file,
+)
 from .csv_out import csv_texts, descriptor
 
 FORMATS = ("json", "xlsx", "csv", "csv-zip", "datapackage", "datapackage-zip")
@@ -48,7 +56,7 @@ def json_chunks(dataset: dict):
     yield tail
 
 
-def _members(dataset: dict, version: str, fmt: str) -> dict[str, bytes]:
+def _folder_files(dataset: dict, version: str, fmt: str) -> dict[str, bytes]:
     files = {name: text.encode("utf-8") for name, text in csv_texts(dataset, version).items()}
     if fmt.startswith("datapackage"):
         files["datapackage.json"] = json_text(descriptor(dataset, version)).encode("utf-8")
@@ -72,35 +80,60 @@ def render(dataset: dict, version: str, fmt: str) -> bytes | dict[str, bytes]:
         from .xlsx_out import workbook_bytes  # the spreadsheet library loads only if needed
 
         return workbook_bytes(dataset, version)
-    files = _members(dataset, version, fmt)
+    files = _folder_files(dataset, version, fmt)
     return zip_bytes(files) if fmt.endswith("zip") else files
 
 
-def write(dataset: dict, version: str, fmt: str, out: Path) -> None:
-    """Write atomically: into a temporary sibling first, then move into place."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    content = json_chunks(dataset) if fmt == "json" else render(dataset, version, fmt)
-    if not isinstance(content, dict):
-        handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                for chunk in [content] if isinstance(content, bytes) else content:
-                    stream.write(chunk)
-            os.replace(temp, out)
-        finally:
-            if os.path.exists(temp):
-                os.remove(temp)
+FOLDER_FORMATS = ("csv", "datapackage")
+
+
+def members(version: str | None, fmt: str) -> list[str]:
+    """The files a folder format writes: every table's file, always (a table with no rows
+    keeps its heading row, so no table file of an earlier output is left stale), and for a
+    data package its datapackage.json. With no VERSION, those of every version."""
+    from ..schemas import version_names
+    from ..tabular.rules import tables
+
+    names = list(dict.fromkeys(t.file_name for v in ([version] if version else
+                                                     version_names()) for t in tables(v)))
+    return names + ["datapackage.json"] if fmt == "datapackage" else names
+
+
+def check(target: str | os.PathLike, fmt: str, *, force: bool, inputs: Iterable[Any] = (),
+          version: str | None = None) -> None:
+    """Refuse (``OutputRefused``) to write FMT to TARGET where that would be wrong: see
+    ``coprod_standard.output``. A CSV folder is read back as every CSV file in it, and a
+    data package through its datapackage.json, so a CSV folder that holds files of ours
+    this output does not write (another version's tables, a data package's descriptor) is
+    refused: they would be read as part of it, and they are never deleted."""
+    if fmt not in FOLDER_FORMATS:
+        check_file(target, force=force, inputs=inputs)
         return
-    temp_dir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
-    old = temp_dir.with_name(temp_dir.name + ".old")
-    try:
-        for name, data in content.items():
-            (temp_dir / name).write_bytes(data)
-        if out.exists():  # the old folder is set aside, never emptied in place
-            os.replace(out, old)
-        os.replace(temp_dir, out)
-    finally:
-        for leftover in (temp_dir, old):
-            if leftover.exists():
-                shutil.rmtree(leftover)
+    own = members(version, fmt)
+    check_folder(target, own, force=force, inputs=inputs)
+    if fmt == "csv" and version:
+        stale = [name for name in members(None, "datapackage") if name not in own
+                 and (Path(target) / name).exists()]
+        if stale:
+            raise OutputRefused(
+                f"'{target}' holds {', '.join(stale)}, which this version {version} output "
+                "does not write and which would be read as part of it; move them away or "
+                "write to another folder (nothing was written)")
+
+
+def write(dataset: dict, version: str, fmt: str, out: str | os.PathLike, *,
+          force: bool = False, inputs: Iterable[Any] = ()) -> None:
+    """Write DATASET as FMT to OUT, atomically, replacing only files of ours (with FORCE);
+    every other file in a folder output is left alone. Refuses as ``check`` says."""
+    check(out, fmt, force=force, inputs=inputs, version=version)
+    with stopping_cleanly():  # a workbook's rows are spooled into temporary files
+        if fmt == "json":
+            write_file(out, json_chunks(dataset))
+            return
+        content = render(dataset, version, fmt)
+        if isinstance(content, bytes):
+            write_file(out, content)
+            return
+        with folder_output(out) as staging:
+            for name, data in content.items():
+                staging.write(name, data)

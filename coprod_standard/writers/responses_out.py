@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -13,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..instruments.registry import instruments
 from ..instruments.responses import TIMEPOINTS
+from ..tabular.cells import neutralise
 
 MAX_ITEMS = 14
 COLUMNS = [
@@ -83,4 +85,8 @@ def responses_workbook() -> bytes:
 
 
 def responses_csv() -> str:
-    return ",".join(heading for heading, _ in COLUMNS) + "\r\n"
+    """The heading row as CSV, written (as every CSV of the toolkit) through the one
+    formula neutraliser."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(h) for h, _ in COLUMNS])
+    return buffer.getvalue()

@@ -292,20 +292,3 @@ def _move_in(staging: Staging, folder: Path) -> None:
         _make_folder(target.parent)
         os.chmod(source, file_mode(target))
         os.replace(source, target)
-
-
-# -- the terminal ------------------------------------------------------------------------
-
-_HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
-
-
-def printable(text: str) -> str:
-    """TEXT safe to show in a terminal: control characters (which can move the cursor,
-    change colours or rename the window) and invisible formatting characters (which can
-    reverse the text's direction) are shown as escapes, such as \\x1b and \\u202e."""
-    if text.isprintable():
-        return text
-    import unicodedata
-
-    return "".join(ascii(c)[1:-1] if unicodedata.category(c) in _HIDDEN else c
-                   for c in text)

@@ -30,9 +30,20 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" Did you mean '{match}'?" if match else ""
 
 
-def printable(text: object, most: int = 300) -> str:
-    """Text from outside (a server, an address, a dataset's reference), safe to show and
-    store: control characters become '?', and it is cut short."""
+_HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def printable(text: object, most: int | None = None) -> str:
+    """Text from outside (a dataset, a server, an address), safe to show in a terminal and
+    to store: control characters (which can move the cursor, change colours or rename the
+    window), invisible formatting characters (which can reverse the text's direction) and
+    lone surrogates are shown as escapes, such as \\x1b and \\u202e; cut to MOST
+    characters if given."""
     whole = str(text)
-    shown = "".join(c if c.isprintable() else "?" for c in whole[:most])
-    return shown + ("..." if len(whole) > most else "")
+    shown = whole if most is None else whole[:most]
+    if not shown.isprintable():
+        import unicodedata
+
+        shown = "".join(ascii(c)[1:-1] if unicodedata.category(c) in _HIDDEN else c
+                        for c in shown)
+    return shown + ("..." if most is not None and len(whole) > most else "")

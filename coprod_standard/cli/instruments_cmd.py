@@ -14,8 +14,9 @@ from ..instruments.disclosure import Policy
 from ..instruments.publish import MergeError, merge, standalone
 from ..instruments.registry import InstrumentError
 from ..instruments.run import Run, aggregate_responses, score_responses
-from ..output import OutputRefused, check_file, printable, write_file, writing
+from ..output import OutputRefused, check_file, write_file, writing
 from ..readers import Unreadable, read
+from ..suggest import printable
 from ..tabular.cells import neutralise
 from ..writers import json_bytes
 

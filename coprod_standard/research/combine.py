@@ -3,8 +3,9 @@
 Each dataset is read, validated and (if valid) upgraded to the current version and
 flattened into the analysis tables. Invalid, unreadable, unavailable and duplicate
 datasets are kept out of the analysis tables but recorded, with their issues and reason.
-Work is spread over the machine's cores; the output is written to a temporary file and
-moved into place only when complete.
+Datasets are checked in worker processes spread over the machine's cores; a worker that
+dies (a crash no ``except`` catches) loses no dataset but the one that killed it. The
+output is written to a temporary file and moved into place only when complete.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +117,49 @@ def _process(fetched: Fetched, level: str, max_bytes: int, extension_dirs: tuple
     return record, [], rows
 
 
-def _run(batch: list[tuple[Fetched, str, int, tuple[str, ...]]]):
+Work = tuple[Fetched, str, int, tuple[str, ...]]
+STOPPED = ("it stopped the program reading it, so it was left out; the file may be damaged, "
+           "or built to attack the reader: check it on its own with 'coprod validate'")
+
+
+def _run(batch: list[Work]):
     return [process(*item) for item in batch]
+
+
+def _check_all(work: list[Work], jobs: int, progress: Callable[[int], None] | None) -> list:
+    """Every dataset checked in worker processes, in batches. A worker that dies (a crash
+    or an abort in compiled code, which no ``except`` can catch) loses no dataset: the
+    batches it broke are checked again one dataset at a time, each in a process of its
+    own, and a dataset that stops that process too is recorded as unreadable."""
+    size = max(len(work) // (jobs * 8), 1)
+    batches = [list(range(i, min(i + size, len(work)))) for i in range(0, len(work), size)]
+    results: dict[int, tuple] = {}
+    again: list[int] = []
+    with ProcessPoolExecutor(max_workers=max(min(jobs, len(batches)), 1)) as pool:
+        futures = {pool.submit(_run, [work[i] for i in batch]): batch for batch in batches}
+        for future in as_completed(futures):
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                again += futures[future]
+                continue
+            results.update(zip(futures[future], done, strict=True))
+            if progress:
+                progress(len(done))
+    for index in sorted(again):
+        results[index] = _alone(work[index])
+        if progress:
+            progress(1)
+    return [results[i] for i in range(len(work))]
+
+
+def _alone(item: Work) -> tuple:
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(process, *item).result()
+    except BrokenProcessPool:
+        fetched = item[0]
+        return _record(fetched, fetched.checksum, status="unreadable", reason=STOPPED), [], {}
 
 
 def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "publish",
@@ -130,21 +173,7 @@ def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "p
     work = [(fetch(s, allow_web=allow_web, allowed=set(allowed), timeout=timeout,
                    max_bytes=max_bytes), level, max_bytes, tuple(extension_dirs))
             for s in sources]
-    jobs = jobs or min(os.cpu_count() or 1, 4)
-    results = []
-    if jobs > 1 and len(work) >= 8:
-        size = max(len(work) // (jobs * 8), 1)
-        batches = [work[i:i + size] for i in range(0, len(work), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for done in pool.map(_run, batches):
-                results += done
-                if progress:
-                    progress(len(done))
-    else:
-        for item in work:
-            results.append(process(*item))
-            if progress:
-                progress(1)
+    results = _check_all(work, jobs or min(os.cpu_count() or 1, 4), progress)
     seen: set[str] = set()
     issues: list[tuple] = []
     rows: dict[str, list[tuple]] = {name: [] for name in [*specs(), "principles"]}

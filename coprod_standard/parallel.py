@@ -107,6 +107,7 @@ def _merge(report: Report, parts: list[Part]
             issues[issue.record].append(issue)
         cards.update(part.report.scorecards)
         report.checks_run |= part.report.checks_run
+        report.withheld.update(part.report.withheld)  # the parts hold no flagged value
         for code, (severity, count, records) in part.report.not_listed.items():
             kept = report.not_listed.setdefault(code, [severity, 0, set()])
             kept[1] += count

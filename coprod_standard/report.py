@@ -8,6 +8,7 @@ from typing import Any
 
 from .issues import Issue, Severity, issue_type
 from .scorecard import PrincipleResult, summarise
+from .withhold import Withheld
 
 VALID, INVALID, UNREADABLE = "valid", "invalid", "unreadable"
 
@@ -42,6 +43,13 @@ class Report:
     data: Any = field(default=None, repr=False)  # the dataset as read (never in the report)
     # issues past Limits.max_issues, counted but not kept: code -> [severity, count, records]
     not_listed: dict[str, list] = field(default_factory=dict, repr=False)
+    # the values the privacy checks flagged: withheld from all the above, never written out
+    withheld: Withheld = field(default_factory=Withheld, repr=False)
+
+    @property
+    def holds_personal_data(self) -> bool:
+        """True when a privacy check flagged something in the data."""
+        return bool(self.withheld)
 
     @property
     def status(self) -> str:

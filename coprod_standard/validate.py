@@ -196,7 +196,7 @@ def _withhold_record(report: Report, record: Record, withheld: Withheld, start: 
 
 
 def _withhold(report: Report, read_issues: list) -> None:
-    """The values flagged anywhere withheld from every issue kept and the data handed on.
+    """The values flagged anywhere withheld from every issue kept (and ``report.data``).
     Issues found while reading quote what no record holds (a column's heading, a sheet's
     name): what in them looks like personal data is withheld too."""
     for issue in read_issues:
@@ -204,10 +204,9 @@ def _withhold(report: Report, read_issues: list) -> None:
         for text in (issue.message, where and where.column_title, where and where.sheet):
             if text:
                 report.withheld.add(personal_values(text))
-    if report.withheld:
+    if report.withheld:  # the data is withheld from when it is first asked for
         for issue in report.issues:
             report.withheld.issue(issue)
-        report.data = report.withheld.data(report.data)
 
 
 def _with_extensions(version: str | None, result: ReadResult, source: Source,

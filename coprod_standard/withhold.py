@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -38,25 +39,28 @@ def _squash(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _pattern(form: str, whole: bool) -> re.Pattern:
     """FORM in any case and with any run of white space inside; a WHOLE value only where it
-    stands as a word of its own."""
+    is all of a text or quoted whole (as messages quote values: 'it', "it" or (it))."""
     body = r"\s+".join(re.escape(part) for part in form.split())
     if whole:
-        body = (r"(?<!\w)" if re.match(r"\w", form) else "") + body + \
-            (r"(?!\w)" if re.search(r"\w\Z", form) else "")
+        body = rf"(?:\A|(?<=['\"(])){body}(?:\Z|(?=['\")]))"
     return re.compile(body, re.IGNORECASE)
 
 
+@dataclass(eq=False)
 class Withheld:
     """The values to withhold: text matched by a privacy check (withheld wherever it occurs,
-    inside longer text too) and whole values of fields for personal data (withheld where
-    they stand as words: "n/a" in a name field must not blank every "n/a")."""
+    inside longer text too) and whole values of fields for personal data (withheld where a
+    text is that value or quotes it whole: "none" in a name field must not blank every
+    "none" in every message).
 
-    __slots__ = ("exact", "whole", "_index")
+    The values never leave the process by themselves: pickled, a Withheld keeps only that
+    something was flagged (``hand_over`` and ``take`` pass the values on, between the
+    processes that check one file)."""
 
-    def __init__(self) -> None:
-        self.exact: set[str] = set()
-        self.whole: set[str] = set()
-        self._index: dict[str, list[tuple[str, str, bool]]] | None = None
+    exact: set[str] = field(default_factory=set, repr=False)
+    whole: set[str] = field(default_factory=set, repr=False)
+    flagged: bool = False  # something was flagged, even where its values are not at hand
+    _index: dict[str, list[tuple[str, str, bool]]] | None = field(default=None, repr=False)
 
     def add(self, values: Iterable[str], whole: bool = False) -> None:
         target = self.whole if whole else self.exact
@@ -65,21 +69,31 @@ class Withheld:
             if len(value) >= MIN_LENGTH and value not in target:
                 target.add(value)
                 self._index = None
+        self.flagged = self.flagged or bool(target)
 
     def update(self, other: Withheld | None) -> None:
         if other:
             self.add(other.exact)
             self.add(other.whole, whole=True)
+            self.flagged = True
+
+    def hand_over(self) -> tuple[frozenset[str], frozenset[str], bool]:
+        return frozenset(self.exact), frozenset(self.whole), self.flagged
+
+    def take(self, handed: tuple[frozenset[str], frozenset[str], bool]) -> None:
+        exact, whole, flagged = handed
+        self.add(exact)
+        self.add(whole, whole=True)
+        self.flagged = self.flagged or flagged
 
     def __bool__(self) -> bool:
-        return bool(self.exact or self.whole)
+        return self.flagged or bool(self.exact or self.whole)
 
-    def __getstate__(self):  # across processes: the values, not the index
-        return self.exact, self.whole
+    def __getstate__(self):
+        return {"flagged": bool(self)}
 
     def __setstate__(self, state) -> None:
-        self.exact, self.whole = state
-        self._index = None
+        self.exact, self.whole, self.flagged, self._index = set(), set(), state["flagged"], None
 
     def _forms(self) -> Iterable[tuple[str, bool]]:
         for whole, values in ((False, self.exact), (True, self.whole)):
@@ -98,6 +112,8 @@ class Withheld:
                 index[squashed[:MIN_LENGTH]].append((squashed, form, whole))
             self._index = dict(index)
         squashed = _squash(text)
+        if not self._index:
+            return []
         if len(self._index) <= _FEW:
             starts = [start for start in self._index if start in squashed]
         else:
@@ -147,11 +163,20 @@ class Withheld:
         key; VALUE itself, untouched, when there is nothing to withhold."""
         if not self:
             return value
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, dict):
-            return {self.text(k) if isinstance(k, str) else k: self.data(v)
-                    for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.data(v) for v in value]
-        return value
+        done: dict[str, str] = {}  # each distinct text looked at once: codes repeat a lot
+
+        def text(item: str) -> str:
+            found = done.get(item)
+            if found is None:
+                found = done[item] = self.text(item) if len(item) >= MIN_LENGTH else item
+            return found
+
+        def copy(item: Any) -> Any:
+            if isinstance(item, str):
+                return text(item)
+            if isinstance(item, dict):
+                return {text(k) if isinstance(k, str) else k: copy(v) for k, v in item.items()}
+            if isinstance(item, list):
+                return [copy(v) for v in item]
+            return item
+        return copy(value)

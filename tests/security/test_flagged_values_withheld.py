@@ -289,3 +289,19 @@ def test_the_combined_store_holds_no_flagged_value(files, tmp_path):
     assert ("email-address", "/projects/0/id", None) in issues
     assert any(code == "phone-number" and location and "Participant groups" in location
                for code, _, location in issues)
+
+
+def test_flagged_values_never_leave_the_process_and_never_blank_plain_words():
+    import pickle
+
+    from coprod_standard.withhold import Withheld
+
+    report = validate(_planted()[0])
+    assert report.holds_personal_data
+    kept = pickle.loads(pickle.dumps(report))  # as the web's check process hands it back
+    assert kept.holds_personal_data and not kept.withheld.exact and not kept.withheld.whole
+    assert b"example.org" not in pickle.dumps(report.withheld)
+    withheld = Withheld()
+    withheld.add(["none"], whole=True)  # the value of a field such as "name"
+    assert withheld.text("'none' is given; none of the forms fit") == \
+        f"'{PHRASE}' is given; none of the forms fit"

@@ -303,14 +303,12 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     return report
 
 
-def _hidden(withheld: Withheld) -> Callable[[object, object], bool]:
-    """Whether a cell shown around an issue must be hidden, given its column's heading: it
-    holds a flagged value, or anything that looks like personal data, or sits in a column
-    for personal data (one the standard does not have, such as "Email")."""
-    from .checks.privacy import IDENTITY_KEY
+def _hidden(withheld: Withheld) -> Callable[[object], bool]:
+    """Whether a cell shown around an issue must be hidden: it holds a flagged value, or
+    anything else that looks like personal data (in a column the standard does not have,
+    say, whose cells no check reads)."""
 
-    def hidden(value: object, heading: object) -> bool:
+    def hidden(value: object) -> bool:
         text = "" if value is None else str(value)
-        return bool(text) and (withheld.holds(text) or bool(personal_values(text)) or (
-            isinstance(heading, str) and IDENTITY_KEY.match(heading.strip()) is not None))
+        return bool(text) and (withheld.holds(text) or bool(personal_values(text)))
     return hidden

@@ -20,7 +20,7 @@ from .letters import column_letter, column_number
 # For a sheet name and the rows wanted: (row number, cells) pairs, row 1 being the headings.
 Fetch = Callable[[str, set[int]], Iterator[tuple[int, list[Any]]]]
 WIDTH = 22
-Hidden = Callable[[Any, Any], bool]  # (a cell's value, its column's heading) -> hide it?
+Hidden = Callable[[Any], bool]  # a cell's value -> must it be hidden?
 
 
 def _short(value: Any) -> str:
@@ -56,7 +56,7 @@ def attach(issues: list[Issue], fetch: Fetch, hidden: Hidden | None = None,
         cells[sheet] = dict(fetch(sheet, rows))
     for issue in chosen:
         issue.context = _grid(issue, cells.get(issue.location.sheet, {}), flagged,
-                              hidden or (lambda value, heading: False))
+                              hidden or (lambda value: False))
 
 
 def _grid(issue: Issue, rows: dict[int, list[Any]], flagged: set[tuple],
@@ -66,15 +66,13 @@ def _grid(issue: Issue, rows: dict[int, list[Any]], flagged: set[tuple],
     columns = [c for c in (focus - 1, focus, focus + 1) if c >= 1]
     numbers = [r for r in (1, where.row - 1, where.row, where.row + 1) if r in rows]
     numbers = sorted(set(numbers))
-    headings = rows.get(1, [])
 
     def cell(row: int, column: int) -> str:
         cells = rows[row]
         value = cells[column - 1] if column - 1 < len(cells) else None
-        heading = headings[column - 1] if row > 1 and column - 1 < len(headings) else None
         if value not in (None, "") and (
                 (where.sheet, row, column_letter(column)) in flagged or
-                (where.sheet, row, None) in flagged or hidden(value, heading)):
+                (where.sheet, row, None) in flagged or hidden(value)):
             return PHRASE
         return _short(value)
 

@@ -35,6 +35,7 @@ class Part:
     project_ids: list[tuple[str, object]] = field(default_factory=list)
     read_issues: list[Issue] = field(default_factory=list)
     unreadable: Issue | None = None
+    withheld: tuple = (frozenset(), frozenset(), False)  # Withheld.hand_over()
 
 
 def _work(k: int) -> Part:
@@ -63,7 +64,8 @@ def _work(k: int) -> Part:
                 issue.location = result.locate(issue.path)
     if envelope is not None:
         envelope.locate = None  # used already; a table's locator cannot cross processes
-    return Part(report, order, envelope, ids, result.issues if k == 0 else [])
+    return Part(report, order, envelope, ids, result.issues if k == 0 else [],
+                withheld=report.withheld.hand_over())
 
 
 def check_in_parts(source: Any, report: Report, jobs: int,
@@ -107,6 +109,7 @@ def _merge(report: Report, parts: list[Part]
             issues[issue.record].append(issue)
         cards.update(part.report.scorecards)
         report.checks_run |= part.report.checks_run
+        report.withheld.take(part.withheld)  # what was withheld from its issues
         for code, (severity, count, records) in part.report.not_listed.items():
             kept = report.not_listed.setdefault(code, [severity, 0, set()])
             kept[1] += count

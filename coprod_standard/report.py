@@ -8,6 +8,7 @@ from typing import Any
 
 from .issues import Issue, Severity, issue_type
 from .scorecard import PrincipleResult, summarise
+from .withhold import Withheld
 
 VALID, INVALID, UNREADABLE = "valid", "invalid", "unreadable"
 
@@ -39,9 +40,30 @@ class Report:
     extensions: list[str] = field(default_factory=list)
     scorecards: list[tuple[str, list[PrincipleResult]]] = field(default_factory=list)
     checks_run: set[str] = field(default_factory=set)  # codes of the checks beyond the schema
-    data: Any = field(default=None, repr=False)  # the dataset as read (never in the report)
+    _data: Any = field(default=None, repr=False)  # see data
+    _data_withheld: bool = field(default=False, repr=False)
     # issues past Limits.max_issues, counted but not kept: code -> [severity, count, records]
     not_listed: dict[str, list] = field(default_factory=dict, repr=False)
+    # the values the privacy checks flagged: withheld from all the above, never written out
+    withheld: Withheld = field(default_factory=Withheld, repr=False)
+
+    @property
+    def holds_personal_data(self) -> bool:
+        """True when a privacy check flagged something in the data."""
+        return bool(self.withheld)
+
+    @property
+    def data(self) -> Any:
+        """The dataset as read, for the store and the web's copies (never in the report;
+        None when streamed): a copy with the flagged values withheld if there are any, made
+        the first time it is asked for."""
+        if self.withheld and not self._data_withheld:
+            self._data, self._data_withheld = self.withheld.data(self._data), True
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data, self._data_withheld = value, False
 
     @property
     def status(self) -> str:

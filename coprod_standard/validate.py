@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -10,9 +11,10 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from datetime import date
 
-from .checks import LEVELS, POLICIES, Context, Settings, run
+from .checks import LEVELS, POLICIES, Context, Settings, flag_personal, run
+from .checks.privacy import personal_values
 from .extensions import ExtensionError, compile_set
-from .issues import issue_type
+from .issues import Severity, issue_type
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
@@ -20,6 +22,7 @@ from .schema_engine import engine
 from .schemas import latest_version, schema_sets_in_use, version_names
 from .scorecard import assess
 from .tabular.grid import attach
+from .withhold import Withheld, neutral_label
 
 Progress = Callable[[int, int, int], None]
 
@@ -96,18 +99,24 @@ def check_records(result: ReadResult, version: str | None, report: Report,
         start = len(report.issues)
         if checker:
             report.issues.extend(checker.check(record))
+        ctx = None
         if record.kind == "dataset":
             envelope = record
-        elif checking and isinstance(record.data, dict):
-            project_ids.append((record.pointer, record.data.get("id")))
+        elif version is not None and isinstance(record.data, dict):
             ctx = Context(record.data, details if isinstance(details, dict) else {}, settings,
                           version, record.pointer)
-            _run(report, "project", ctx, record)
-            report.scorecards.append((record.label, assess(record.data, version)))
+            if checking:
+                project_ids.append((record.pointer, record.data.get("id")))
+                _run(report, "project", ctx, record)
+                report.scorecards.append((record.label, assess(record.data, version)))
+            elif len(report.issues) > start:  # the schema level: its issues may quote values
+                flag_personal("project", ctx)
         if record.locate:  # a table's rows: placed while the project is in hand
             for issue in report.issues[start:]:
                 if issue.location is None:
                     issue.location = record.locate(issue.path)
+        if ctx is not None and ctx.withheld:
+            _withhold_record(report, record, ctx.withheld, start)
         if len(report.issues) > 2 * most:  # however many a huge file holds, keep few
             report.keep_at_most(most)
     return envelope, project_ids
@@ -131,9 +140,12 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
         envelope, project_ids = check_records(result, version, report, settings, progress,
                                               limits.max_issues)
         read_issues = result.issues
-    if version is not None and settings.level != "schema" and envelope:
+    if version is not None and envelope:
         ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
-        _run(report, "dataset", ctx, envelope)
+        if settings.level != "schema":
+            _run(report, "dataset", ctx, envelope)
+        report.withheld.update(flag_personal("dataset", ctx) if settings.level == "schema"
+                               else ctx.withheld)
     return read_issues
 
 
@@ -157,10 +169,43 @@ def _run(report: Report, scope: str, ctx: Context, record: Record) -> None:
 
 
 def _prefer_privacy(report: Report) -> None:
-    """A field flagged as personal data is not also reported as merely unknown."""
-    personal = {i.path for i in report.issues if i.code == "personal-data-field"}
-    report.issues = [i for i in report.issues
-                     if not (i.code == "unknown-field" and i.path in personal)]
+    """A field flagged as personal data (or whose name is) is not also reported as merely
+    unknown."""
+    personal = {i.path for i in report.issues
+                if i.category == "privacy" and i.severity is Severity.ERROR}
+    if personal:
+        report.issues = [i for i in report.issues
+                         if not (i.code == "unknown-field" and i.path in personal)]
+
+
+def _withhold_record(report: Report, record: Record, withheld: Withheld, start: int) -> None:
+    """Before a record's issues leave it: its flagged values withheld from them and from
+    its scorecard, and a label that names it by position only."""
+    report.withheld.update(withheld)
+    label = neutral_label(record.pointer)
+    if report.records and report.records[-1] == record.label:
+        report.records[-1] = label
+    if report.scorecards and report.scorecards[-1][0] == record.label:
+        report.scorecards[-1] = (label, [
+            dataclasses.replace(r, summary=withheld.text(r.summary))
+            if withheld.holds(r.summary) else r for r in report.scorecards[-1][1]])
+    for issue in report.issues[start:]:
+        issue.record = label
+        withheld.issue(issue)
+
+
+def _withhold(report: Report, read_issues: list) -> None:
+    """The values flagged anywhere withheld from every issue kept (and ``report.data``).
+    Issues found while reading quote what no record holds (a column's heading, a sheet's
+    name): what in them looks like personal data is withheld too."""
+    for issue in read_issues:
+        where = issue.location
+        for text in (issue.message, where and where.column_title, where and where.sheet):
+            if text:
+                report.withheld.add(personal_values(text))
+    if report.withheld:  # the data is withheld from when it is first asked for
+        for issue in report.issues:
+            report.withheld.issue(issue)
 
 
 def _with_extensions(version: str | None, result: ReadResult, report: Report,
@@ -257,6 +302,18 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
         for issue in report.issues:
             if issue.location is None:
                 issue.location = result.locate(issue.path)
+    _withhold(report, read_issues[:limits.max_issues])  # those after cannot be kept
     if result.fetch:
-        attach(report.issues, result.fetch)
+        attach(report.issues, result.fetch, _hidden(report.withheld))
     return report
+
+
+def _hidden(withheld: Withheld) -> Callable[[object], bool]:
+    """Whether a cell shown around an issue must be hidden: it holds a flagged value, or
+    anything else that looks like personal data (in a column the standard does not have,
+    say, whose cells no check reads)."""
+
+    def hidden(value: object) -> bool:
+        text = "" if value is None else str(value)
+        return bool(text) and (withheld.holds(text) or bool(personal_values(text)))
+    return hidden

@@ -52,6 +52,6 @@ def test_the_samples_of_each_kind_are_found_through_the_screens():
 
 def test_keys_like_personal_details_are_found_with_their_pointers():
     look = _Look({"projects": [{"title": "x", "groups": [{"Email": "a", "name": "b"}]}]})
-    assert look.identity == [("/projects/0/groups/0/Email", "Email"),
-                             ("/projects/0/groups/0/name", "name")]
-    assert _Look({"a~b/c": {"phone": 1}}).identity == [("/a~0b~1c/phone", "phone")]
+    assert look.identity == [("/projects/0/groups/0/Email", "Email", "a"),
+                             ("/projects/0/groups/0/name", "name", "b")]
+    assert _Look({"a~b/c": {"phone": 1}}).identity == [("/a~0b~1c/phone", "phone", 1)]

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..fields import field_at
 from ..issues import Issue, IssueType, Severity, issue_type, register
+from ..withhold import Withheld
 from .data import forget_walks
 
 LEVELS = ("schema", "draft", "publish")
@@ -43,6 +44,9 @@ class Settings:
 class Finding:
     path: str  # a JSON Pointer inside the record ("" for the record itself)
     params: dict[str, Any] = field(default_factory=dict)
+    # what a privacy check matched: withheld from every report, never written anywhere
+    personal: tuple[str, ...] = ()
+    whole: bool = False  # the values of a field for personal data, not matched text
 
 
 @dataclass
@@ -54,6 +58,13 @@ class Context:
     pointer: str = ""  # the record's own JSON Pointer
     project_ids: list[tuple[str, Any]] = field(default_factory=list)  # dataset scope only
     texts: Any = None  # what the privacy checks found in it, worked out once and shared
+    withheld: Withheld | None = None  # the values its privacy checks flagged, if any
+
+    def flag(self, finding: Finding) -> None:
+        if finding.personal:
+            if self.withheld is None:
+                self.withheld = Withheld()
+            self.withheld.add(finding.personal, finding.whole)
 
 
 @dataclass(frozen=True)
@@ -130,14 +141,15 @@ def _load() -> None:
     )
 
 
-def _issue(chk: Check, finding: Finding, pointer: str, label: str, version: str,
-           settings: Settings) -> Issue:
+def _issue(chk: Check, finding: Finding, pointer: str, label: str, ctx: Context) -> Issue:
+    if finding.personal:
+        ctx.flag(finding)
     path = pointer + finding.path
-    fld = field_at(version, path)
+    fld = field_at(ctx.version, path)
     name = next((p for p in reversed(path.split("/"))
                  if p and not (p.isascii() and p.isdigit())), "")
     severity = chk.severity
-    if settings.level == "draft" and chk.category == "disclosure":
+    if ctx.settings.level == "draft" and chk.category == "disclosure":
         severity = Severity.WARNING  # drafts may hold raw numbers; publishing may not
     params = {"field": name, "title": (fld.title if fld and fld.title else name),
               **finding.params}
@@ -146,16 +158,29 @@ def _issue(chk: Check, finding: Finding, pointer: str, label: str, version: str,
 
 
 def run(scope: str, ctx: Context, pointer: str, label: str) -> tuple[list[Issue], list[str]]:
-    """Run every check of a scope on one record: the issues, and the codes that ran."""
+    """Run every check of a scope on one record: the issues, and the codes that ran. What
+    the privacy checks flagged is in ``ctx.withheld``."""
     issues, ran = [], []
     forget_walks()
     for chk in _selected(scope, ctx.settings.level):
         ran.append(chk.code)
         try:
-            found = [_issue(chk, f, pointer, label, ctx.version, ctx.settings)
-                     for f in chk.run(ctx)]
+            found = [_issue(chk, f, pointer, label, ctx) for f in chk.run(ctx)]
         except Exception:  # noqa: BLE001 - one faulty check must not stop the others
             found = [issue_type("check-failed").make(path=pointer, record=label,
                                                      check=chk.code)]
         issues.extend(found)
     return issues, ran
+
+
+def flag_personal(scope: str, ctx: Context) -> Withheld | None:
+    """What the privacy checks would flag in one record, without reporting it: for the
+    schema level, whose reports must not repeat it either."""
+    for chk in catalogue():
+        if chk.category == "privacy" and chk.scope in (scope, "both"):
+            try:
+                for finding in chk.run(ctx):
+                    ctx.flag(finding)
+            except Exception:  # noqa: BLE001 - as in run(): odd data never stops a check
+                continue
+    return ctx.withheld

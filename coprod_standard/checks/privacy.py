@@ -1,4 +1,6 @@
-"""No personal data anywhere, free text included. Messages never repeat what was found."""
+"""No personal data anywhere, free text and field names included. What is found is handed
+to the validator with each finding (``Finding.personal``), which withholds it from every
+report (see ``coprod_standard.withhold``); messages never repeat it."""
 
 from __future__ import annotations
 
@@ -27,14 +29,16 @@ DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
         rf"{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
 BIRTH = re.compile(rf"(?:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn(?:\s+on)?)\W{{0,3}}{DATE}",
                    re.I)
-HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z][a-z'-]+")
+# the whole surname, so that none of it is repeated: O'Brien, Yardley-Kemp, McDonald
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z][a-z'-]+(?:[A-Z][a-z'-]+)*")
 IDENTITY_KEY = re.compile(
     r"^(?:(?:first|last|full|given|family|sur|person|client|patient|service_?user)_?name|name|"
     r"e-?mail|phone|mobile|tel(?:ephone)?|dob|date_?of_?birth|birth_?date|nhs_?(?:no|number)?|"
     r"nino|national_?insurance(?:_?number)?|address|post_?code|zip)$", re.I)
 
 
-_PLAIN_KEYS: set[str] = set()  # keys seen that are not like "email": most records hold no other
+# Keys seen that hold nothing personal and are not like "email": most records hold no other
+_PLAIN_KEYS: set[str] = set()
 
 
 @lru_cache(maxsize=4096)
@@ -63,20 +67,21 @@ def _own(ctx: Context):
 class _Look:
     """What the privacy checks need of one record, worked out once and shared: all its text
     joined into one string (so that each pattern is searched once, in C, and records with
-    nothing like personal data are passed quickly) and its distinct keys. Where each text
-    sits is worked out only when a pattern is found."""
+    nothing like personal data are passed quickly) and its distinct keys. Keys not known
+    to be plain join the text, as they may hold personal data too. Where each text sits is
+    worked out only when a pattern is found."""
 
     __slots__ = ("data", "blob", "identity", "_walk")
 
     def __init__(self, data) -> None:
         texts: list[str] = []
-        self.identity: list[tuple[str, str]] = []  # (pointer, key) of keys like "email"
+        self.identity: list[tuple[str, str, Any]] = []  # (pointer, key, value): "email"...
         stack: list[tuple[Any, tuple | None]] = [(data, None)]
         while stack:
             node, path = stack.pop()
             if type(node) is dict:
                 if node.keys() - _PLAIN_KEYS:
-                    self._note_keys(node, path)
+                    self._note_keys(node, path, texts)
                 members = node.items()
             elif type(node) is list:
                 members = enumerate(node)
@@ -92,19 +97,34 @@ class _Look:
         # NUL between texts: to every pattern here it is a boundary, like a text's own ends
         self.data, self.blob, self._walk = data, "\x00".join(texts), None
 
-    def _note_keys(self, node: dict, path: tuple | None) -> None:
+    def _note_keys(self, node: dict, path: tuple | None, texts: list[str]) -> None:
         for key in node:
-            if key in _PLAIN_KEYS:
+            if key in _PLAIN_KEYS or not isinstance(key, str):
                 continue
+            texts.append(key)
             if _identity_key(key):
-                self.identity.append((_spelt((path, key)), key))
-            elif len(_PLAIN_KEYS) < 100_000 and isinstance(key, str):
+                self.identity.append((_spelt((path, key)), key, node[key]))
+            elif len(_PLAIN_KEYS) < 100_000 and not personal_values(key):
                 _PLAIN_KEYS.add(key)
 
     def walk(self) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         if self._walk is None:
             self._walk = walk_record(self.data)
         return self._walk
+
+    def places(self, exempt: tuple[str, ...] = ()):
+        """Each text (pointer, text, None) and each key not known to be plain (pointer,
+        key, the parameters that say it is a field's name)."""
+        texts, keys = self.walk()
+        for where, _, value in texts:
+            if where not in exempt:
+                yield where, value, None
+        for where, key in keys:
+            if key not in _PLAIN_KEYS:
+                yield where, key, KEY
+
+
+KEY = {"title": "The name of a field"}
 
 
 def _look(ctx: Context) -> _Look:
@@ -113,28 +133,53 @@ def _look(ctx: Context) -> _Look:
     return ctx.texts
 
 
-def _scan(name: str, what: str, title: str, screen, found, exempt: tuple[str, ...] = ()):
-    """A check that FOUND is never true of any text; SCREEN, true of the joined text of any
-    record that could hold it, passes the rest quickly."""
+def _scan(name: str, what: str, title: str, screen, find, exempt: tuple[str, ...] = ()):
+    """A check that FIND (the matches in one text) is always empty; SCREEN, true of the
+    joined text of any record that could hold one, passes the rest quickly."""
 
     @check(name, title=title, severity=E, category="privacy",
            serves=SERVES, scope="both",
            message="{title} ('{field}') contains what looks like " + what + ".",
            fix=FIX,
-           explanation=f"Published data must never contain {what}, in any field, free text "
-                       "included. The value found is never repeated in the report.")
+           explanation=f"Published data must never contain {what}, in any field or field "
+                       "name, free text included. The value found is never repeated, in "
+                       "the report or anywhere else.")
     def run(ctx: Context):
         look = _look(ctx)
         if not screen(look.blob):
             return
-        for where, _, value in look.walk()[0]:
-            if where not in exempt and found(value):
-                yield Finding(where)
+        for where, value, params in look.places(exempt):
+            found = find(value)
+            if found:
+                yield Finding(where, params or {}, personal=tuple(found))
     return run
 
 
-def _has_nhs_number(value: str) -> bool:
-    return any(nhs_number_valid("".join(m.groups())) for m in NHS_NUMBER.finditer(value))
+def _nhs_numbers(value: str) -> list[str]:
+    return [m.group(0) for m in NHS_NUMBER.finditer(value)
+            if nhs_number_valid("".join(m.groups()))]
+
+
+def _all(pattern: re.Pattern):
+    return lambda value: [m.group(0) for m in pattern.finditer(value)]
+
+
+def _names(value: str) -> list[str]:
+    found = []
+    for match in HONORIFIC.finditer(value):
+        before = value[:match.start()].split()
+        if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
+            continue  # a title in Title Case ("Why Members Miss Meetings"), not a name
+        found.append(match.group(0))
+    return found
+
+
+FINDERS = (_nhs_numbers, _all(POSTCODE), _all(EMAIL), _all(PHONE), _all(BIRTH), _names)
+
+
+def personal_values(text: str) -> list[str]:
+    """Everything in TEXT that the privacy checks would flag as personal data."""
+    return [value for find in FINDERS for value in find(text)]
 
 
 # Screens: cheap patterns that match wherever the full ones could (each full pattern's
@@ -151,14 +196,14 @@ def _about_birth(blob: str) -> bool:
     return "birth" in low or "born" in low or _DOB.search(low) is not None
 
 
-_scan("nhs-number", "an NHS number", "NHS number in the data", _TEN_DIGITS, _has_nhs_number)
+_scan("nhs-number", "an NHS number", "NHS number in the data", _TEN_DIGITS, _nhs_numbers)
 _scan("uk-postcode", "a full postcode", "Full postcode in the data", _INWARD_CODE,
-      POSTCODE.search)
+      _all(POSTCODE))
 _scan("email-address", "an email address", "Email address in the data",
-      lambda blob: "@" in blob, EMAIL.search, exempt=("/contactPoint/email",))
-_scan("phone-number", "a phone number", "Phone number in the data", _DIALLED, PHONE.search)
+      lambda blob: "@" in blob, _all(EMAIL), exempt=("/contactPoint/email",))
+_scan("phone-number", "a phone number", "Phone number in the data", _DIALLED, _all(PHONE))
 _scan("date-of-birth", "a date of birth", "Date of birth in the data", _about_birth,
-      BIRTH.search)
+      _all(BIRTH))
 
 
 @check("possible-person-name", title="Possible name of a person", severity=W,
@@ -167,18 +212,16 @@ _scan("date-of-birth", "a date of birth", "Date of birth in the data", _about_bi
                "such as Mr or Dr.",
        fix="Describe people by their role instead, for example 'a carer' or 'the facilitator'.",
        explanation="People should be described by role, never by name. A title followed by a "
-                   "capitalised word (Mrs Patel, Dr Jones) looks like a name.")
+                   "capitalised word (Mrs Patel, Dr Jones) looks like a name. The name is "
+                   "never repeated, in the report or anywhere else.")
 def possible_person_name(ctx: Context):
     look = _look(ctx)
     if not _TITLE(look.blob):
         return
-    for where, _, value in look.walk()[0]:
-        for match in HONORIFIC.finditer(value):
-            before = value[:match.start()].split()
-            if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
-                continue  # a title in Title Case ("Why Members Miss Meetings"), not a name
-            yield Finding(where)
-            break
+    for where, value, params in look.places():
+        found = _names(value)
+        if found:
+            yield Finding(where, params or {}, personal=tuple(found))
 
 
 @check("personal-data-field", title="Field for personal data", severity=E, category="privacy",
@@ -191,9 +234,20 @@ def possible_person_name(ctx: Context):
                    "have no place in a published dataset, even if the standard's schema "
                    "would also reject them as unknown.")
 def personal_data_field(ctx: Context):
-    for where, key in _look(ctx).identity:
+    for where, key, value in _look(ctx).identity:
         if field_at(ctx.version, ctx.pointer + where) is None:
-            yield Finding(where, {"field": key})
+            yield Finding(where, {"field": key}, personal=_texts_in(value), whole=True)
+
+
+def _texts_in(value: Any) -> tuple[str, ...]:
+    """Every text in a value, numbers written out: a phone number may be given as one."""
+    if isinstance(value, dict):
+        return tuple(t for v in value.values() for t in _texts_in(v))
+    if isinstance(value, list):
+        return tuple(t for v in value for t in _texts_in(v))
+    if isinstance(value, bool) or value is None:
+        return ()
+    return (str(value),)
 
 
 def _spelt(path: tuple | None) -> str:

@@ -9,6 +9,7 @@ from ..issues import Issue
 from ..report import INVALID, UNREADABLE, Report
 from ..scorecard import summarise
 from ..tabular.grid import render as render_grid
+from ..withhold import PHRASE
 
 WIDTH = 88
 SEVERITY_HEADINGS = {"error": "Errors (must be fixed)", "warning": "Warnings (should be fixed)",
@@ -20,7 +21,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    unbroken = PHRASE.replace(" ", "\xa0")  # the phrase for a withheld value, on one line
+    return textwrap.fill(text.replace(PHRASE, unbroken), WIDTH, initial_indent=indent,
+                         subsequent_indent=indent + "  ").replace(unbroken, PHRASE)
 
 
 def _counts_phrase(report: Report) -> str:

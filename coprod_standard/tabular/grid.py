@@ -1,8 +1,9 @@
 """A small grid of the cells around an issue, so a spreadsheet user sees it in place.
 
 Grids are made for the first few issues of each kind only, in one pass over each sheet
-that stops at the last row needed. Cells of privacy issues are never shown, and long
-text is cut short.
+that stops at the last row needed. Long text is cut short. Privacy issues get no grid;
+in every other grid, a cell where a privacy issue is, or that the caller's HIDDEN says
+holds personal data (judged on its whole text, before it is cut), shows ``PHRASE``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from datetime import datetime, time
 from typing import Any
 
 from ..issues import Issue
+from ..withhold import PHRASE
 from .letters import column_letter, column_number
 
 # For a sheet name and the rows wanted: (row number, cells) pairs, row 1 being the headings.
 Fetch = Callable[[str, set[int]], Iterator[tuple[int, list[Any]]]]
 WIDTH = 22
+Hidden = Callable[[Any], bool]  # a cell's value -> must it be hidden?
 
 
 def _short(value: Any) -> str:
@@ -28,12 +31,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
 
 
-def attach(issues: list[Issue], fetch: Fetch, per_code: int = 3) -> None:
+def attach(issues: list[Issue], fetch: Fetch, hidden: Hidden | None = None,
+           per_code: int = 3) -> None:
     """Give the first few located issues of each code their surrounding cells."""
     chosen: list[Issue] = []
     counts: dict[str, int] = defaultdict(int)
+    flagged: set[tuple] = set()  # (sheet, row, column letter or None for the whole row)
     for issue in issues:
         where = issue.location
+        if issue.category == "privacy" and where and where.sheet:
+            flagged.add((where.sheet, where.row, where.column_letter))
         if not where or not where.sheet or not where.row or not where.column_letter:
             continue
         if issue.category == "privacy" or counts[issue.code] >= per_code:
@@ -48,20 +55,31 @@ def attach(issues: list[Issue], fetch: Fetch, per_code: int = 3) -> None:
     for sheet, rows in wanted.items():
         cells[sheet] = dict(fetch(sheet, rows))
     for issue in chosen:
-        issue.context = _grid(issue, cells.get(issue.location.sheet, {}))
+        issue.context = _grid(issue, cells.get(issue.location.sheet, {}), flagged,
+                              hidden or (lambda value: False))
 
 
-def _grid(issue: Issue, rows: dict[int, list[Any]]) -> dict[str, Any]:
+def _grid(issue: Issue, rows: dict[int, list[Any]], flagged: set[tuple],
+          hidden: Hidden) -> dict[str, Any]:
     where = issue.location
     focus = column_number(where.column_letter)
     columns = [c for c in (focus - 1, focus, focus + 1) if c >= 1]
     numbers = [r for r in (1, where.row - 1, where.row, where.row + 1) if r in rows]
     numbers = sorted(set(numbers))
+
+    def cell(row: int, column: int) -> str:
+        cells = rows[row]
+        value = cells[column - 1] if column - 1 < len(cells) else None
+        if value not in (None, "") and (
+                (where.sheet, row, column_letter(column)) in flagged or
+                (where.sheet, row, None) in flagged or hidden(value)):
+            return PHRASE
+        return _short(value)
+
     return {
         "sheet": where.sheet,
         "columns": [column_letter(c) for c in columns],
-        "rows": [{"row": n, "cells": [_short(rows[n][c - 1]) if c - 1 < len(rows[n]) else ""
-                                      for c in columns]} for n in numbers],
+        "rows": [{"row": n, "cells": [cell(n, c) for c in columns]} for n in numbers],
         "focus": {"row": where.row, "column": where.column_letter},
     }
 

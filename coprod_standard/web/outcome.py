@@ -145,6 +145,10 @@ def _downloads(report: Report, filename: str) -> tuple[list[Download], list[str]
     data = report.data
     if report.status == UNREADABLE or not isinstance(data, dict) or not report.version:
         return out, []
+    if report.holds_personal_data:  # a copy would give the flagged values back
+        return out, ["Converted copies of your data are not offered, because it holds what "
+                     "looks like personal data (see the privacy issues in the report), which "
+                     "is never repeated here. Remove it and check the file again to get them."]
     version = base_version(report.version)
     made = [("json", "The data as JSON", f"{stem}.json", "application/json",
              lambda: json_bytes(data)),

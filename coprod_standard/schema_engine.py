@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from itertools import chain
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .formats import FAST_FORMATS, format_checker
-from .issues import Issue
+from .issues import Listing, Pending
 from .open_codelists import deprecation_issues, open_code_issues
 from .readers import Record
 from .schemas import PROJECT_SCHEMA, ROOT_SCHEMA, load_schema, load_schemas, schema_id
-from .structural import translate
+from .structural import pending
 
 
 def _pattern(validator, pattern: str, instance, schema):
@@ -86,23 +88,34 @@ class SchemaEngine:
         self.envelope = reference_validator(envelope, resources)
         self.project = reference_validator(project, resources)
 
-    def check(self, record: Record) -> list[Issue]:
+    def check(self, record: Record, into: Listing,
+              skip: Callable[[Pending], bool] | None = None) -> None:
+        """Add the record's issues INTO a listing, once each for a path and code, in the
+        order of their paths (those past its limit only counted); SKIP: issues another
+        one says better."""
         dataset = record.kind == "dataset"
         validator = self.envelope if dataset else self.project
-        issues: list[Issue] = []
-        seen: set[tuple[str, str]] = set()
         fast = self.fast[0 if dataset else 1] if self.fast else None
         errors = () if fast is not None and _fast_valid(fast, record.data) else \
             validator.iter_errors(record.data)
-        for error in errors:
-            for issue in translate(self.version, error, record.pointer, record.label):
-                if (issue.path, issue.code) not in seen:
-                    seen.add((issue.path, issue.code))
-                    issues.append(issue)
-        issues.extend(open_code_issues(self.version, record))
-        issues.extend(deprecation_issues(self.version, record))
-        issues.sort(key=lambda i: (i.path, i.code))
-        return issues
+        found = chain(
+            (issue for error in errors
+             for issue in pending(self.version, error, record.pointer, record.label)),
+            open_code_issues(self.version, record), deprecation_issues(self.version, record))
+        into.add_first(_once(found, skip), key=lambda i: (i.path, i.code))
+
+
+def _once(issues: Iterable[Pending], skip: Callable[[Pending], bool] | None
+          ) -> Iterator[Pending]:
+    """Each path and code once (two rules may fail at one place). What is kept of each is
+    its hash: a million unknown fields cost a million numbers, not a million paths; the
+    hash of text is seeded afresh in each process, so no file can aim at a collision."""
+    seen: set[int] = set()
+    for issue in issues:
+        mark = hash((issue.path, issue.code))
+        if mark not in seen and not (skip and skip(issue)):
+            seen.add(mark)
+            yield issue
 
 
 def _refuse(uri: str):

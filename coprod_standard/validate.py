@@ -12,8 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from .checks import LEVELS, POLICIES, Context, Settings, run
+from .checks.privacy import IDENTITY_KEY
 from .extensions import ExtensionError, compile_set
-from .issues import issue_type
+from .fields import field_at
+from .issues import Issue, Listing, Pending, Unlisted, issue_type
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
@@ -58,8 +60,27 @@ def _record_of(pointer: str, labels: dict[str, str]) -> str:
     return labels.get(key, "the dataset's own details")
 
 
+def _personal_field(version: str, pointer: str) -> bool:
+    """Whether the privacy checks report the field at POINTER as one for personal data
+    (the rule of their personal-data-field check)."""
+    key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    return IDENTITY_KEY.match(key) is not None and field_at(version, pointer) is None
+
+
+def _said_better(result: ReadResult, version: str | None, checking: bool):
+    """Schema issues that another issue says better, never made: a missing version (the
+    missing-version issue explains what was done instead), and an unknown field that the
+    privacy checks report as one for personal data."""
+    def skip(issue: Pending) -> bool:
+        if issue.code == "missing-required-field" and issue.path == "/version":
+            return not result.has_version
+        return checking and issue.code == "unknown-field" and _personal_field(version,
+                                                                               issue.path)
+    return skip
+
+
 def check_records(result: ReadResult, version: str | None, report: Report,
-                  settings: Settings, progress: Progress | None, most: int,
+                  settings: Settings, progress: Progress | None,
                   shard: tuple[int, int] = (0, 1), order: list[int] | None = None
                   ) -> tuple[Record | None, list[tuple[str, object]]]:
     """Check every record as it is read; the dataset's own record and each project's
@@ -67,9 +88,11 @@ def check_records(result: ReadResult, version: str | None, report: Report,
     dataset's own details over last, after its projects; they are known before
     (``result.details``). With SHARD (k, n), only the projects at positions k, k + n, ...
     are checked (and the dataset's own record when k is 0); ORDER collects their positions.
+    Issues past ``report.limit`` are counted, never built.
     """
     checker = engine(version) if version else None
     checking = version is not None and settings.level != "schema"
+    skip = _said_better(result, version, checking)
     envelope: Record | None = None
     details = result.details if result.details is not None else result.data
     project_ids: list[tuple[str, object]] = []
@@ -96,7 +119,8 @@ def check_records(result: ReadResult, version: str | None, report: Report,
             return None, project_ids
         start = len(report.issues)
         if checker:
-            report.issues.extend(checker.check(record))
+            checker.check(record, Listing(report.limit, report.issues, report.not_listed),
+                          skip)
         if record.kind == "dataset":
             envelope = record
         elif checking and isinstance(record.data, dict):
@@ -109,16 +133,14 @@ def check_records(result: ReadResult, version: str | None, report: Report,
             for issue in report.issues[start:]:
                 if issue.location is None:
                     issue.location = record.locate(issue.path)
-        if len(report.issues) > 2 * most:  # however many a huge file holds, keep few
-            report.keep_at_most(most)
     return envelope, project_ids
 
 
 def _check_all(source: Source, result: ReadResult, version: str | None, report: Report,
                settings: Settings, limits: Limits, progress: Progress | None, jobs: int,
-               name: str | None) -> list:
+               name: str | None) -> tuple[list[Issue], Unlisted]:
     """Every record checked (in JOBS processes for a large streamed file), then the dataset
-    as a whole; the issues found while reading."""
+    as a whole; the issues found while reading (those listed, and those counted)."""
     size = result.position()[1] if result.position else result.size
     if jobs > 1 and version and result.details is not None and size >= limits.stream_from \
             and isinstance(source, (str, os.PathLike)) \
@@ -129,9 +151,8 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
             source, report, jobs, progress, limits=limits, name=name, version=version,
             settings=settings)
     else:
-        envelope, project_ids = check_records(result, version, report, settings, progress,
-                                              limits.max_issues)
-        read_issues = result.issues
+        envelope, project_ids = check_records(result, version, report, settings, progress)
+        read_issues = result.issues, result.not_listed
     if version is not None and settings.level != "schema" and envelope:
         ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
         _run(report, "dataset", ctx, envelope)
@@ -153,15 +174,8 @@ def _settled_memory():
 
 def _run(report: Report, scope: str, ctx: Context, record: Record) -> None:
     issues, ran = run(scope, ctx, record.pointer, record.label)
-    report.issues.extend(issues)
+    report.add(issues)
     report.checks_run.update(ran)
-
-
-def _prefer_privacy(report: Report) -> None:
-    """A field flagged as personal data is not also reported as merely unknown."""
-    personal = {i.path for i in report.issues if i.code == "personal-data-field"}
-    report.issues = [i for i in report.issues
-                     if not (i.code == "unknown-field" and i.path in personal)]
 
 
 def _with_extensions(version: str | None, result: ReadResult, source: Source,
@@ -217,7 +231,8 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
 
 def _validate(source: Source, limits: Limits, name: str | None, settings: Settings,
               progress: Progress | None, stream: bool, jobs: int) -> Report:
-    report = Report(source=source_name(source, name), level=settings.level)
+    report = Report(source=source_name(source, name), level=settings.level,
+                    limit=limits.max_issues)
     try:
         result = read(source, limits, name, stream=stream)
     except Unreadable as exc:
@@ -228,22 +243,19 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     version = _with_extensions(version, result, source, report)
     try:
         with _settled_memory():
-            read_issues = _check_all(source, result, version, report, settings, limits,
-                                     progress, jobs, name)
+            read_issues, read_unlisted = _check_all(source, result, version, report,
+                                                    settings, limits, progress, jobs, name)
     except Unreadable as exc:  # a streaming reader met a problem part of the way through
         return _unreadable(report, exc.issue)
     except OSError as exc:
         return _unreadable(report, issue_type("cannot-open").make(
             file=report.source, reason=exc.strerror or str(exc)))
-    if not result.has_version:  # already said, in words that explain what was done instead
-        report.issues = [i for i in report.issues
-                         if (i.code, i.path) != ("missing-required-field", "/version")]
     labels = {f"/projects/{i - 1}": label for i, label in enumerate(report.records) if i}
     for issue in read_issues:
         issue.record = _record_of(issue.path, labels)
-        report.issues.append(issue)
-    _prefer_privacy(report)
-    report.keep_at_most(limits.max_issues)
+    report.add(read_issues)
+    report.not_listed.merge(read_unlisted, lambda pointer: _record_of(pointer, labels))
+    report.keep_at_most(limits.max_issues)  # the parts of several processes, put together
     if report.not_listed:
         report.issues.append(issue_type("issues-not-listed").make(
             count=f"{report.not_listed_count:,}", limit=f"{limits.max_issues:,}",

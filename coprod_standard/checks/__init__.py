@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..fields import field_at
-from ..issues import Issue, IssueType, Severity, issue_type, register
+from ..issues import Issue, IssueType, Pending, Severity, issue_type, register
 from .data import forget_walks
 
 LEVELS = ("schema", "draft", "publish")
@@ -131,31 +131,38 @@ def _load() -> None:
 
 
 def _issue(chk: Check, finding: Finding, pointer: str, label: str, version: str,
-           settings: Settings) -> Issue:
+           settings: Settings) -> Pending:
+    """The issue of one finding; the field's title is looked up only if it is listed."""
     path = pointer + finding.path
-    fld = field_at(version, path)
-    name = next((p for p in reversed(path.split("/"))
-                 if p and not (p.isascii() and p.isdigit())), "")
     severity = chk.severity
     if settings.level == "draft" and chk.category == "disclosure":
         severity = Severity.WARNING  # drafts may hold raw numbers; publishing may not
-    params = {"field": name, "title": (fld.title if fld and fld.title else name),
-              **finding.params}
-    return issue_type(chk.code).make(path=path, record=label, severity=severity, **{
-        k: v for k, v in params.items() if k not in {"path", "record", "severity"}})
+
+    def words() -> dict[str, Any]:
+        fld = field_at(version, path)
+        name = next((p for p in reversed(path.split("/"))
+                     if p and not (p.isascii() and p.isdigit())), "")
+        params = {"field": name, "title": (fld.title if fld and fld.title else name),
+                  **finding.params}
+        return {k: v for k, v in params.items() if k not in {"path", "record", "severity"}}
+
+    return issue_type(chk.code).later(words, path=path, record=label, severity=severity)
 
 
-def run(scope: str, ctx: Context, pointer: str, label: str) -> tuple[list[Issue], list[str]]:
-    """Run every check of a scope on one record: the issues, and the codes that ran."""
-    issues, ran = [], []
+def run(scope: str, ctx: Context, pointer: str, label: str
+        ) -> tuple[Iterator[Issue | Pending], list[str]]:
+    """Run every check of a scope on one record: its issues as they are found (to be taken
+    at once, before the next record), and the codes that ran."""
+    checks = _selected(scope, ctx.settings.level)
     forget_walks()
-    for chk in _selected(scope, ctx.settings.level):
-        ran.append(chk.code)
-        try:
-            found = [_issue(chk, f, pointer, label, ctx.version, ctx.settings)
-                     for f in chk.run(ctx)]
-        except Exception:  # noqa: BLE001 - one faulty check must not stop the others
-            found = [issue_type("check-failed").make(path=pointer, record=label,
-                                                     check=chk.code)]
-        issues.extend(found)
-    return issues, ran
+
+    def found() -> Iterator[Issue | Pending]:
+        for chk in checks:
+            try:
+                for finding in chk.run(ctx):
+                    yield _issue(chk, finding, pointer, label, ctx.version, ctx.settings)
+            except Exception:  # noqa: BLE001 - one faulty check must not stop the others
+                yield issue_type("check-failed").make(path=pointer, record=label,
+                                                      check=chk.code)
+
+    return found(), [chk.code for chk in checks]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..issues import Issue, Location, issue_type
+from ..issues import Listing, Location, Pending, Unlisted, issue_type
 from ..limits import Limits
 from . import ReadResult, Record, unreadable
 
@@ -176,33 +176,57 @@ def _within_limits(doc: Any, limit: int, max_string: int, strings: bool = True) 
     return True
 
 
+def _members(node: Any, path: tuple) -> Any:
+    if isinstance(node, dict):
+        return ((value, path + (key,)) for key, value in node.items())
+    if isinstance(node, list):
+        return ((value, path + (index,)) for index, value in enumerate(node))
+    return iter(())
+
+
+def _nodes(doc: Any, path: tuple) -> Any:
+    """(value, path) of DOC and everything inside it, depth first, holding one place in
+    each container on the way down (never a path for every value at once)."""
+    yield doc, path
+    stack = [_members(doc, path)]
+    while stack:
+        for node, at in stack[-1]:
+            yield node, at
+            stack.append(_members(node, at))
+            break
+        else:
+            stack.pop()
+
+
+def _duplicate(key: str, at: tuple) -> Pending:
+    record = f"/projects/{at[1]}" if len(at) > 2 and at[0] == "projects" else ""
+    return issue_type("duplicate-key").later(lambda: {"field": key}, path=pointer(at),
+                                             record=record)
+
+
 def inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]],
-             path: tuple = (), length: int | None = None) -> list[Issue]:
+            found: Listing, path: tuple = (), length: int | None = None) -> None:
     """Depth and text limits, and where duplicate keys were, for DOC found at PATH (LENGTH:
     the length of the text it was decoded from, when known: no text inside can be longer).
-    The full walk, which keeps every path, is needed only when something is wrong."""
+    Duplicate keys go into FOUND in the order of their paths (their records as pointers,
+    "/projects/3"). The full walk is needed only when something is wrong."""
     strings = length is None or length > limits.max_string
     if isinstance(doc, (dict, list)) and not duplicates and _within_limits(
             doc, limits.max_depth - len(path), limits.max_string, strings):
-        return []
-    issues = []
-    stack: list[tuple[Any, tuple, int]] = [(doc, path, 1 + len(path))]
-    while stack:
-        node, path, depth = stack.pop()
-        if depth > limits.max_depth:
-            raise unreadable("too-deeply-nested", name, limit=limits.max_depth)
-        if isinstance(node, dict):
-            for key in duplicates.get(id(node), []):
-                issues.append(issue_type("duplicate-key").make(
-                    path=pointer(path + (key,)), field=key))
-            stack.extend((v, path + (k,), depth + 1) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((v, path + (i,), depth + 1) for i, v in enumerate(node))
-        elif isinstance(node, str) and len(node) > limits.max_string:
-            raise unreadable("text-too-long", name, where=pointer(path) or "the top",
-                             length=len(node), limit=limits.max_string)
-    issues.sort(key=lambda issue: issue.path)
-    return issues
+        return
+
+    def walk():
+        for node, at in _nodes(doc, path):
+            if len(at) >= limits.max_depth:
+                raise unreadable("too-deeply-nested", name, limit=limits.max_depth)
+            if isinstance(node, dict):
+                for key in duplicates.get(id(node), ()):
+                    yield _duplicate(key, at + (key,))
+            elif isinstance(node, str) and len(node) > limits.max_string:
+                raise unreadable("text-too-long", name, where=pointer(at) or "the top",
+                                 length=len(node), limit=limits.max_string)
+
+    found.add_first(walk(), key=lambda issue: issue.path)
 
 
 def records(doc: Any) -> Any:
@@ -230,7 +254,8 @@ def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> Rea
         if not text.strip():
             raise unreadable("empty-file", name)
         doc = _parse(text, name, duplicates, limits)
-    issues = inspect(doc, name, limits, duplicates, length=None if parsed else len(text))
+    found = Listing(limits.max_issues, [], Unlisted())
+    inspect(doc, name, limits, duplicates, found, length=None if parsed else len(text))
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list) and len(projects) > limits.max_rows:
         raise unreadable("too-many-records", name, limit=limits.max_rows)
@@ -241,5 +266,6 @@ def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> Rea
         version=doc.get("version") if isinstance(doc, dict) else None,
         has_version=isinstance(doc, dict) and "version" in doc,
         is_object=isinstance(doc, dict),
-        issues=issues,
+        issues=found.issues,
+        not_listed=found.not_listed,
     )

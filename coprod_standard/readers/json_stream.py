@@ -21,7 +21,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..issues import Issue, Location, issue_type
+from ..issues import Listing, Location, Unlisted, issue_type
 from ..limits import Limits
 from . import ReadResult, Record, unreadable
 from .json_reader import decoder, failure, inspect, pointer, project_label
@@ -118,10 +118,11 @@ class _Window:
             return found
 
 
-def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue],
+def _members(window: _Window, limits: Limits, details: dict, found: Listing,
              keep: bool) -> Iterator[tuple[int, Any]]:
     """Read the top-level object into DETAILS, yielding (index, project) for each item of
-    its projects list (decoded and checked against the limits only when KEEP)."""
+    its projects list (decoded and checked against the limits only when KEEP); duplicate
+    keys go into FOUND."""
     duplicates: dict[int, list[str]] = {}
     decode = decoder(duplicates)
     window.expect("{", "Expecting value", limits)
@@ -135,7 +136,8 @@ def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue]
         key = window.value(decode, limits)
         window.expect(":", "Expecting ':' delimiter", limits)
         if key in seen:
-            issues.append(issue_type("duplicate-key").make(path=pointer((key,)), field=key))
+            found.add([issue_type("duplicate-key").later(lambda key=key: {"field": key},
+                                                         path=pointer((key,)), record="")])
         seen.add(key)
         if key == "projects" and window.peek() == "[":
             window.pos += 1
@@ -143,16 +145,16 @@ def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue]
                 if count >= limits.max_rows:
                     raise unreadable("too-many-records", window.name, limit=limits.max_rows)
                 if keep:
-                    issues.extend(inspect(project, window.name, limits, duplicates,
-                                          ("projects", count), window.length))
+                    inspect(project, window.name, limits, duplicates, found,
+                            ("projects", count), window.length)
                     yield count, project
                 duplicates.clear()
                 count += 1
             details[key] = [None] * count  # the schema counts them; each was checked alone
         else:
             details[key] = window.value(decode, limits)
-            issues.extend(inspect(details[key], window.name, limits, duplicates, (key,),
-                                  window.length))
+            inspect(details[key], window.name, limits, duplicates, found, (key,),
+                    window.length)
             duplicates.clear()
         first = False
         if window.peek() == ",":
@@ -181,7 +183,8 @@ def _first_pass(path: Path, name: str, limits: Limits, chunk: int) -> dict:
     """The dataset's own details, read without keeping the projects."""
     details: dict = {}
     with path.open("rb") as handle:
-        for _ in _members(_Window(handle, name, chunk), limits, details, [], keep=False):
+        for _ in _members(_Window(handle, name, chunk), limits, details,
+                          Listing(0, [], Unlisted()), keep=False):
             pass
     return details
 
@@ -194,7 +197,7 @@ def stream_json(path: Path, name: str, limits: Limits, chunk: int = CHUNK) -> Re
     details: dict = {}
     result = ReadResult(name=name, records=iter(()), is_object=True, details=details,
                         position=lambda: (window.bytes_read, path.stat().st_size))
-    members = _members(window, limits, details, result.issues, keep=True)
+    members = _members(window, limits, details, result.found(limits), keep=True)
     try:
         first = next(members, None)
         if first is not None and not all(key in details for key in _NEEDED):

@@ -73,7 +73,8 @@ def read_jsonl(source: Path | bytes, name: str, limits: Limits) -> ReadResult:
     result = ReadResult(name=name, records=iter(()), is_object=True, details=details,
                         version=details.get("version"), has_version="version" in details,
                         position=lambda: (size if handle.closed else handle.tell(), size))
-    result.issues.extend(inspect(details, name, limits, duplicates, length=len(text)))
+    found = result.found(limits)
+    inspect(details, name, limits, duplicates, found, length=len(text))
     inline = details.pop("projects", None)
     inline = inline if isinstance(inline, list) else []
     line_of: dict[int, int] = {}
@@ -93,8 +94,8 @@ def read_jsonl(source: Path | bytes, name: str, limits: Limits) -> ReadResult:
                 project = _decode(line, at, name, limits, duplicates)
                 if not isinstance(project, dict):
                     raise _refuse(f"line {at} is not a JSON object", at, name)
-                result.issues.extend(inspect(project, name, limits, duplicates,
-                                             ("projects", count), len(line)))
+                inspect(project, name, limits, duplicates, found, ("projects", count),
+                        len(line))
                 line_of[count] = at
                 yield Record("project", f"/projects/{count}", project,
                              project_label(count, project) + f", line {at}")

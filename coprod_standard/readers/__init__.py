@@ -16,6 +16,7 @@ from typing import Any
 
 from ..issues import Issue, Listing, Location, Unlisted, issue_type
 from ..limits import Limits
+from .surrogates import mended
 
 
 class Unreadable(Exception):
@@ -71,10 +72,11 @@ Source = str | os.PathLike | bytes | dict | list
 
 
 def source_name(source: Source, name: str | None = None) -> str:
+    """How reports name the source: valid Unicode, even where a file's name is not."""
     if name:
-        return name
+        return mended(name)
     if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
+        return mended(os.fsdecode(source))
     return "<data>"
 
 

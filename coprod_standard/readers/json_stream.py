@@ -25,6 +25,7 @@ from ..issues import Listing, Location, Unlisted, issue_type
 from ..limits import Limits
 from . import ReadResult, Record, unreadable
 from .json_reader import decoder, failure, inspect, pointer, project_label
+from .surrogates import LONE, escaped_in
 
 CHUNK = 1024 * 1024  # bytes read at a time
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -45,6 +46,7 @@ class _Window:
         self.text, self.pos, self.eof, self.length = "", 0, False, 0
         self.line, self.column = 1, 1  # where text[0] is in the file
         self.bytes_read = 0
+        self.escaped = False  # whether the last value's text may hold a lone surrogate
 
     def more(self) -> bool:
         """Read the next chunk, dropping the text already used; False at the end."""
@@ -100,22 +102,45 @@ class _Window:
         self.pos += 1
 
     def value(self, decode: json.JSONDecoder, limits: Limits) -> Any:
-        """Decode the value that starts here, reading more of the file while it is cut."""
+        """Decode the value that starts here, reading more of the file while it is cut; a
+        value longer than ``limits.max_record`` bytes is refused with no more of it held."""
         self.peek()
+        held = None  # bytes of it in hand, once it runs past the text in hand
         while True:
             try:
                 found, end = decode.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
                 cut = exc.pos >= len(self.text) - 64 or exc.msg.startswith("Unterminated")
-                if cut and self.more():
+                if cut and (held := self._read_on(held, limits)) is not None:
                     continue
                 raise failure(exc, self.text, self.name, limits, self.where, self.pos) from None
             except (RecursionError, ValueError) as exc:
                 raise failure(exc, self.text, self.name, limits, self.where, self.pos) from None
             if end >= len(self.text) - 1 and self.more():  # a number may go on: 12|3
                 continue
+            if (end - self.pos) * 4 > limits.max_record and \
+                    len(self.text[self.pos:end].encode()) > limits.max_record:
+                raise self._too_long(limits)
+            self.escaped = escaped_in(self.text, self.pos, end)
             self.length, self.pos = end - self.pos, end  # the length of the value's text
             return found
+
+    def _read_on(self, held: int | None, limits: Limits) -> int | None:
+        """Read more of the value that starts here (HELD: its bytes in hand, if known):
+        its bytes in hand then, or None at the end of the file."""
+        if held is None:
+            held = len(self.text[self.pos:].encode())
+        if held >= limits.max_record:  # and there is more of it: too long
+            raise self._too_long(limits)
+        before = self.bytes_read
+        return held + self.bytes_read - before if self.more() else None
+
+    def _too_long(self, limits: Limits) -> Exception:
+        line, column = self.where(self.pos)
+        return unreadable("record-too-long", self.name,
+                          Location(file=self.name, line=line, column=column),
+                          where=f"The part of the file that starts at line {line}, column {column}",
+                          limit=Limits.describe_bytes(limits.max_record))
 
 
 def _members(window: _Window, limits: Limits, details: dict, found: Listing,
@@ -134,6 +159,8 @@ def _members(window: _Window, limits: Limits, details: dict, found: Listing,
         if window.peek() != '"':
             raise window.fail("Expecting property name enclosed in double quotes", limits)
         key = window.value(decode, limits)
+        if window.escaped and LONE.search(key):  # a top-level key with a lone surrogate
+            key = inspect({key: None}, window.name, limits, {}, found, mend=True).popitem()[0]
         window.expect(":", "Expecting ':' delimiter", limits)
         if key in seen:
             found.add([issue_type("duplicate-key").later(lambda key=key: {"field": key},
@@ -145,16 +172,15 @@ def _members(window: _Window, limits: Limits, details: dict, found: Listing,
                 if count >= limits.max_rows:
                     raise unreadable("too-many-records", window.name, limit=limits.max_rows)
                 if keep:
-                    inspect(project, window.name, limits, duplicates, found,
-                            ("projects", count), window.length)
-                    yield count, project
+                    yield count, inspect(project, window.name, limits, duplicates, found,
+                                         ("projects", count), window.length, window.escaped)
                 duplicates.clear()
                 count += 1
             details[key] = [None] * count  # the schema counts them; each was checked alone
         else:
-            details[key] = window.value(decode, limits)
-            inspect(details[key], window.name, limits, duplicates, found, (key,),
-                    window.length)
+            value = window.value(decode, limits)
+            details[key] = inspect(value, window.name, limits, duplicates, found, (key,),
+                                   window.length, window.escaped)
             duplicates.clear()
         first = False
         if window.peek() == ",":

@@ -139,6 +139,10 @@ class Listing:
     issues: list[Issue]
     not_listed: Unlisted
 
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and len(self.issues) >= self.limit
+
     def add(self, items: Iterable[Issue | Pending]) -> None:
         """List ITEMS in their order while there is room; count the rest."""
         for item in items:

@@ -4,6 +4,8 @@
    codes, bad dates, duplicate keys; at the top level or in one project; read whole,
    streamed, as JSON Lines or in several processes) lists ``max_issues`` issues and counts
    the rest: only the listed ones are ever put into words, and none past the limit is held.
+   Past the limit the fast engine's errors are counted, by the same handlers: the counts
+   agree with the reference engine's on the corpus and on mutated records.
 2. A JSON Lines line (or a streamed JSON value) longer than ``max_record`` is refused with
    its place, having read no more of it than that; its exact edges are in test_limits.py.
 3. A lone surrogate (a \\uD800-\\uDFFF escape without its pair) in an id, a key, a code or
@@ -18,15 +20,21 @@ import os
 import resource
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from coprod_standard.issues import IssueType
+from coprod_standard.issues import IssueType, Listing, Unlisted
 from coprod_standard.limits import Limits
+from coprod_standard.readers import Record
+from coprod_standard.readers.json_reader import records
+from coprod_standard.schema_engine import engine
 from coprod_standard.validate import validate
 from tests.conftest import ROOT
 from tests.live_server import multipart, request, serve
+from tests.test_engine_differential import INPUTS, _document, _versions, mutated_records
 
 MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text(encoding="utf-8"))
 STRICT_UTF8 = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}  # as a UTF-8 terminal
@@ -165,6 +173,34 @@ def test_several_processes_give_the_report_of_one(tmp_path):
     two = validate(path, stream=True, limits=limits, jobs=2)
     assert one.to_dict() == two.to_dict()
     assert one.not_listed_count > 0 and len(one.issues) == 201
+
+
+def _counted_both_ways(version: str, kind: str, data) -> None:
+    """Past the limit a record's issues are counted from the fast engine's errors: the
+    same codes, as often, as the reference engine's issues listed one by one."""
+    record = Record(kind, "" if kind == "dataset" else "/projects/0", data, "the record")
+    listed, counted = Listing(None, [], Unlisted()), Listing(0, [], Unlisted())
+    engine(version).check(record, listed)
+    engine(version).check(record, counted)
+    assert Counter(i.code for i in listed.issues) == Counter(
+        {code: kept[1] for code, kept in counted.not_listed.items()}), (kind, data)
+
+
+def test_counting_past_the_limit_agrees_with_listing_on_the_corpus():
+    checked = 0
+    for doc in filter(None, map(_document, INPUTS)):
+        for version in _versions(doc):
+            for record in records(doc) if isinstance(doc, dict) else ():
+                _counted_both_ways(version, record.kind, record.data)
+                checked += 1
+    assert checked >= 400
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_records())
+def test_counting_past_the_limit_agrees_with_listing_on_mutated_records(case):
+    _counted_both_ways(*case)
 
 
 # 2. A line longer than the limit is refused without being held -------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,11 +55,11 @@ class Report:
     def add(self, issues: Iterable[Issue | Pending]) -> None:
         """List ISSUES while the report has room under its limit; count the rest, by code,
         without building or keeping them."""
-        Listing(self.limit, self.issues, self.not_listed).add(issues)
+        self.listing().add(issues)
 
-    def add_first(self, issues: Iterable[Pending], key: Callable[[Pending], Any]) -> None:
-        """Add ISSUES in KEY order, as many as there is room for; count the rest."""
-        Listing(self.limit, self.issues, self.not_listed).add_first(issues, key)
+    def listing(self) -> Listing:
+        """The report's issues as a listing: within its limit, the rest counted."""
+        return Listing(self.limit, self.issues, self.not_listed)
 
     def keep_at_most(self, limit: int) -> None:
         """Keep the first LIMIT issues; count the rest by code without keeping them."""

@@ -15,7 +15,7 @@ from .checks import LEVELS, POLICIES, Context, Settings, run
 from .checks.privacy import IDENTITY_KEY
 from .extensions import ExtensionError, compile_set
 from .fields import field_at
-from .issues import Issue, Listing, Pending, Unlisted, issue_type
+from .issues import Issue, Pending, Unlisted, issue_type
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
@@ -119,8 +119,7 @@ def check_records(result: ReadResult, version: str | None, report: Report,
             return None, project_ids
         start = len(report.issues)
         if checker:
-            checker.check(record, Listing(report.limit, report.issues, report.not_listed),
-                          skip)
+            checker.check(record, report.listing(), skip)
         if record.kind == "dataset":
             envelope = record
         elif checking and isinstance(record.data, dict):

@@ -48,11 +48,12 @@ class _Window:
         self.bytes_read = 0
         self.escaped = False  # whether the last value's text may hold a lone surrogate
 
-    def more(self) -> bool:
-        """Read the next chunk, dropping the text already used; False at the end."""
+    def more(self, size: int = 0) -> bool:
+        """Read the next chunk (of SIZE bytes, if given), dropping the text already used;
+        False at the end."""
         if self.eof:
             return False
-        chunk = self.handle.read(self.chunk)
+        chunk = self.handle.read(size or self.chunk)
         self.bytes_read += len(chunk)
         self.eof = not chunk
         try:
@@ -132,8 +133,9 @@ class _Window:
             held = len(self.text[self.pos:].encode())
         if held >= limits.max_record:  # and there is more of it: too long
             raise self._too_long(limits)
-        before = self.bytes_read
-        return held + self.bytes_read - before if self.more() else None
+        before = self.bytes_read  # as much again as is in hand: each try decodes it anew
+        more = self.more(max(self.chunk, min(held, limits.max_record - held)))
+        return held + self.bytes_read - before if more else None
 
     def _too_long(self, limits: Limits) -> Exception:
         line, column = self.where(self.pos)

@@ -82,6 +82,14 @@ READING = [
        "The file holds more than {limit} projects.",
        "Split the dataset into smaller files, or raise the limit with --max-rows.",
        unreadable=True),
+    _t("record-too-long", "Record too long", E, "reading",
+       "One line of a JSON Lines file, or one project of a large JSON file read a project "
+       "at a time, is longer than the most read for one record. It was not read.",
+       "{where} is longer than {limit}, the most read for one record.",
+       "Check that this is the dataset you meant: a project is rarely more than a few "
+       "kilobytes, and long texts belong in a linked document. In JSON Lines, the first "
+       "line holds the dataset's own details and each later line one project.",
+       unreadable=True),
     _t("issues-not-listed", "More issues than are listed", A, "reading",
        "The file has more issues than one report lists. All of them are counted in the "
        "summary by kind; only the first ones are shown one by one.",
@@ -102,6 +110,16 @@ STRUCTURE = [
        "counts, so the dataset is ambiguous.",
        "'{field}' is given more than once here.",
        "Keep one '{field}' and delete the other."),
+    _t("unpaired-surrogate", "Broken character in text", E, "structure",
+       "Text holds a \\uD800 to \\uDFFF escape without its other half. Such escapes come "
+       "only in pairs, which together stand for one character (an emoji, say); one alone is "
+       "not a character at all, so it cannot be shown, saved or sent on. It was read as the "
+       "replacement character \ufffd, and the rest of the file was checked as usual.",
+       "{where} holds the escape {escape} without the other half of its pair, so it is not "
+       "a character; it was read as \ufffd.",
+       "Correct that text, or save the file again from the program that made it (it has cut "
+       "a character in two): an escape from \\uD800 to \\uDBFF must be followed at once by "
+       "one from \\uDC00 to \\uDFFF."),
     _t("not-a-dataset", "Not a dataset", E, "structure",
        "The file is JSON, but not a dataset object.",
        "The file holds {kind}, but a dataset is a single object that starts with {{.",

@@ -8,7 +8,10 @@ templates for the message and the fix. Code that finds a problem calls
 
 from __future__ import annotations
 
+import heapq
 import string
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -95,6 +98,91 @@ class Issue:
         return out
 
 
+@dataclass(slots=True)
+class Pending:
+    """An issue not yet put into words: what counting and ordering it needs. ``build``
+    works out the rest (titles, suggestions, the message) for the issues a report lists;
+    past the report's limit an issue is only counted, so a file that repeats one mistake a
+    million times costs the counting and the few thousand issues listed."""
+
+    code: str
+    severity: Severity
+    path: str
+    record: str | None
+    build: Callable[[], Issue]
+
+
+class Unlisted(dict):
+    """Issues past a report's limit, counted and never kept: code -> [severity, count,
+    the records they are in]."""
+
+    def count(self, code: str, severity: Severity, records: Iterable, times: int = 1) -> None:
+        kept = self.setdefault(code, [severity, 0, set()])
+        kept[1] += times
+        kept[2].update(records)
+
+    def merge(self, other: Unlisted, record_of: Callable[[Any], Any] = lambda r: r) -> None:
+        for code, (severity, times, records) in other.items():
+            self.count(code, severity, map(record_of, records), times)
+
+    def relabel(self, old: Any, new: Any) -> None:
+        """Count the records labelled OLD under NEW (a label that repeated personal data)."""
+        for kept in self.values():
+            if old in kept[2]:
+                kept[2].discard(old)
+                kept[2].add(new)
+
+    @property
+    def total(self) -> int:
+        return sum(kept[1] for kept in self.values())
+
+
+@dataclass
+class Listing:
+    """Issues listed up to LIMIT (None: no limit); past it, counted in NOT_LISTED and
+    never built. A view: ISSUES and NOT_LISTED are the owner's own."""
+
+    limit: int | None
+    issues: list[Issue]
+    not_listed: Unlisted
+
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and len(self.issues) >= self.limit
+
+    def add(self, items: Iterable[Issue | Pending]) -> None:
+        """List ITEMS in their order while there is room; count the rest."""
+        for item in items:
+            if self.limit is None or len(self.issues) < self.limit:
+                self.issues.append(item.build() if isinstance(item, Pending) else item)
+            else:
+                self.not_listed.count(item.code, item.severity, (item.record,))
+
+    def add_first(self, items: Iterable[Pending], key: Callable[[Pending], Any]) -> None:
+        """List the first of ITEMS in KEY order, as many as there is room for (a sort that
+        keeps no more than that in hand); count the rest."""
+        seen: Counter = Counter()
+
+        def counted():
+            for item in items:
+                seen[item.code, item.severity, item.record] += 1
+                yield item
+
+        stream = counted()
+        if self.limit is None:
+            kept = sorted(stream, key=key)
+        else:
+            kept = heapq.nsmallest(max(self.limit - len(self.issues), 0), stream, key=key)
+            for _ in stream:  # nsmallest(0, ...) reads nothing, and every item is counted
+                pass
+        for item in kept:
+            seen[item.code, item.severity, item.record] -= 1
+        for (code, severity, record), times in seen.items():
+            if times:
+                self.not_listed.count(code, severity, (record,), times)
+        self.add(kept)
+
+
 def _template_fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
@@ -137,6 +225,14 @@ class IssueType:
             record=record,
             location=location,
         )
+
+    def later(self, words: Callable[[], dict[str, Any]], *, path: str = "",
+              record: str | None = None, severity: Severity | None = None) -> Pending:
+        """The issue, with the rest of ``make``'s parameters (WORDS) worked out only if it
+        is listed."""
+        return Pending(self.code, severity or self.severity, path, record,
+                       lambda: self.make(path=path, record=record, severity=severity,
+                                         **words()))
 
 
 _CATALOGUE: dict[str, IssueType] = {}

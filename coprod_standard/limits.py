@@ -30,6 +30,11 @@ class Limits:
     max_stream_bytes: int = _limit(
         4096 * MB, "bytes", "The largest JSON or JSON Lines file read one project at a time.",
         "file-too-large")
+    max_record: int = _limit(
+        100 * MB, "bytes", "The longest single record read one at a time: a line of a JSON "
+        "Lines file, or one project (or one field of the dataset's own details) of a JSON "
+        "file read one project at a time. A longer one is refused before it is held whole.",
+        "record-too-long")
     max_depth: int = _limit(
         64, "levels", "The deepest nesting of objects and lists; the standard needs about 12.",
         "too-deeply-nested")

@@ -4,11 +4,12 @@ and warnings for deprecated fields that name their replacement."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from .codelists import find_codelist
 from .fields import Path, fields
-from .issues import Issue, issue_type
+from .issues import Pending, issue_type
 from .readers import Record
 from .schemas import per_schema_set
 from .structural import pointer_join
@@ -51,29 +52,34 @@ def _deprecated_fields(version: str) -> list[tuple[Path, str]]:
             if fld.deprecated]
 
 
-def deprecation_issues(version: str, record: Record) -> Iterator[Issue]:
+def deprecation_issues(version: str, record: Record) -> Iterator[Pending]:
     for path, replacement in _deprecated_fields(version):
         inner = _relative(path, record)
         if inner is None:
             continue
+        words = {"field": path[-1], "title": fields(version)[path].title, "version": version,
+                 "replacement": replacement}
         for pointer, _ in _values_at(record.data, inner, record.pointer):
-            yield issue_type("deprecated-field").make(
-                path=pointer, field=path[-1], title=fields(version)[path].title,
-                record=record.label, version=version, replacement=replacement)
+            yield issue_type("deprecated-field").later(lambda words=words: words,
+                                                       path=pointer, record=record.label)
 
 
-def open_code_issues(version: str, record: Record) -> Iterator[Issue]:
+def open_code_issues(version: str, record: Record) -> Iterator[Pending]:
     for path, name in _open_fields(version):
         inner = _relative(path, record)
         if inner is None:
             continue
         codelist = find_codelist(version, name)
         known = codelist.code_values()
+        listed = set(known)
+
+        def words(value: str, path: Path = path, codelist=codelist, known=known) -> dict:
+            return {"field": path[-1], "title": fields(version)[path].title, "value": value,
+                    "show_value": True, "shown": repr(value), "Shown": repr(value),
+                    "codelist": codelist.name, "suggestion": did_you_mean(value, known),
+                    "codes": ", ".join(known)}
+
         for pointer, value in _values_at(record.data, inner, record.pointer):
-            if isinstance(value, str) and value not in known:
-                title = fields(version)[path].title
-                yield issue_type("unlisted-open-code").make(
-                    path=pointer, field=path[-1], title=title, value=value, show_value=True,
-                    record=record.label, shown=repr(value), Shown=repr(value),
-                    codelist=codelist.name, suggestion=did_you_mean(value, known),
-                    codes=", ".join(known))
+            if isinstance(value, str) and value not in listed:
+                yield issue_type("unlisted-open-code").later(
+                    partial(words, value), path=pointer, record=record.label)

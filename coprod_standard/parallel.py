@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .issues import Issue, issue_type
+from .issues import Issue, Unlisted, issue_type
 from .readers import Record, Unreadable, read
 from .report import Report
 
@@ -34,15 +34,17 @@ class Part:
     envelope: Record | None = None
     project_ids: list[tuple[str, object]] = field(default_factory=list)
     read_issues: list[Issue] = field(default_factory=list)
-    unreadable: Issue | None = None
+    read_unlisted: Unlisted = field(default_factory=Unlisted)  # past the limit, counted
     withheld: tuple = (frozenset(), frozenset(), False)  # Withheld.hand_over()
+    unreadable: Issue | None = None
 
 
 def _work(k: int) -> Part:
     from .validate import check_records
 
     job = _JOB
-    report = Report(source=job["report"].source, level=job["report"].level)
+    report = Report(source=job["report"].source, level=job["report"].level,
+                    limit=job["limits"].max_issues)
 
     def progress(records: int, done: int, total: int) -> None:
         job["records"].value, job["bytes"].value = records, done
@@ -51,8 +53,8 @@ def _work(k: int) -> Part:
         result = read(job["source"], job["limits"], job["name"], stream=True)
         order: list[int] = []
         envelope, ids = check_records(result, job["version"], report, job["settings"],
-                                      progress if k == 0 else None, job["limits"].max_issues,
-                                      shard=(k, job["jobs"]), order=order)
+                                      progress if k == 0 else None, shard=(k, job["jobs"]),
+                                      order=order)
     except Unreadable as exc:
         return Part(unreadable=exc.issue)
     except OSError as exc:
@@ -64,16 +66,22 @@ def _work(k: int) -> Part:
                 issue.location = result.locate(issue.path)
     if envelope is not None:
         envelope.locate = None  # used already; a table's locator cannot cross processes
-    return Part(report, order, envelope, ids, result.issues if k == 0 else [],
-                withheld=report.withheld.hand_over())
+    withheld = report.withheld.hand_over()
+    if k:
+        return Part(report, order, envelope, ids, withheld=withheld)
+    return Part(report, order, envelope, ids, result.issues, result.not_listed, withheld)
 
 
 def check_in_parts(source: Any, report: Report, jobs: int,
                    progress: Callable[[int, int, int], None] | None, **job: Any
-                   ) -> tuple[Record | None, list[tuple[str, object]], list[Issue]]:
+                   ) -> tuple[Record | None, list[tuple[str, object]],
+                              tuple[list[Issue], Unlisted]]:
     """Check the records of a streamable SOURCE in JOBS processes, into REPORT; the
-    dataset's own record, every project's (pointer, id) and the reading issues, for the
-    checks that need the whole dataset. Raises ``Unreadable`` as a single reader would."""
+    dataset's own record, every project's (pointer, id) and the reading issues (listed, and
+    counted), for the checks that need the whole dataset. Each part lists at most the
+    report's limit; the first issues in the file's order are among those, so the parts put
+    together list the same issues as a single process. Raises ``Unreadable`` as a single
+    reader would."""
     context = multiprocessing.get_context("fork")
     _JOB.update(job, source=source, report=report, jobs=jobs,
                 records=context.Value("q", 0, lock=False),
@@ -96,7 +104,7 @@ def check_in_parts(source: Any, report: Report, jobs: int,
 
 
 def _merge(report: Report, parts: list[Part]
-           ) -> tuple[Record | None, list[tuple[str, object]], list[Issue]]:
+           ) -> tuple[Record | None, list[tuple[str, object]], tuple[list[Issue], Unlisted]]:
     labels: dict[int, str] = {}
     issues: dict[str, list[Issue]] = defaultdict(list)
     cards: dict[str, Any] = {}
@@ -109,11 +117,8 @@ def _merge(report: Report, parts: list[Part]
             issues[issue.record].append(issue)
         cards.update(part.report.scorecards)
         report.checks_run |= part.report.checks_run
+        report.not_listed.merge(part.report.not_listed)
         report.withheld.take(part.withheld)  # what was withheld from its issues
-        for code, (severity, count, records) in part.report.not_listed.items():
-            kept = report.not_listed.setdefault(code, [severity, 0, set()])
-            kept[1] += count
-            kept[2] |= records
         ids += part.project_ids
     report.records.append(DATASET)
     for index in sorted(labels):
@@ -125,4 +130,4 @@ def _merge(report: Report, parts: list[Part]
     for rest in issues.values():  # the dataset's own details, after its projects
         report.issues += rest
     ids.sort(key=lambda pair: int(pair[0].split("/")[2]))
-    return parts[0].envelope, ids, parts[0].read_issues
+    return parts[0].envelope, ids, (parts[0].read_issues, parts[0].read_unlisted)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .issues import Issue, Severity, issue_type
+from .issues import Issue, Listing, Pending, Severity, Unlisted, issue_type
 from .scorecard import PrincipleResult, summarise
 from .withhold import Withheld
 
@@ -43,7 +44,8 @@ class Report:
     _data: Any = field(default=None, repr=False)  # see data
     _data_withheld: bool = field(default=False, repr=False)
     # issues past Limits.max_issues, counted but not kept: code -> [severity, count, records]
-    not_listed: dict[str, list] = field(default_factory=dict, repr=False)
+    not_listed: Unlisted = field(default_factory=Unlisted, repr=False)
+    limit: int | None = field(default=None, repr=False)  # the most issues listed (add)
     # the values the privacy checks flagged: withheld from all the above, never written out
     withheld: Withheld = field(default_factory=Withheld, repr=False)
 
@@ -72,19 +74,24 @@ class Report:
         return INVALID if self.errors or any(
             kept[0] is Severity.ERROR for kept in self.not_listed.values()) else VALID
 
+    def add(self, issues: Iterable[Issue | Pending]) -> None:
+        """List ISSUES while the report has room under its limit; count the rest, by code,
+        without building or keeping them."""
+        self.listing().add(issues)
+
+    def listing(self) -> Listing:
+        """The report's issues as a listing: within its limit, the rest counted."""
+        return Listing(self.limit, self.issues, self.not_listed)
+
     def keep_at_most(self, limit: int) -> None:
         """Keep the first LIMIT issues; count the rest by code without keeping them."""
-        if len(self.issues) <= limit:
-            return
         for issue in self.issues[limit:]:
-            kept = self.not_listed.setdefault(issue.code, [issue.severity, 0, set()])
-            kept[1] += 1
-            kept[2].add(issue.record)
+            self.not_listed.count(issue.code, issue.severity, (issue.record,))
         del self.issues[limit:]
 
     @property
     def not_listed_count(self) -> int:
-        return sum(kept[1] for kept in self.not_listed.values())
+        return self.not_listed.total
 
     @property
     def valid(self) -> bool:

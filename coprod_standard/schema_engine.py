@@ -7,21 +7,25 @@ more than one project in hand, so a streaming reader can feed it later unchanged
 
 When jsonschema-rs is installed it gives a first, fast verdict; python-jsonschema, which
 explains every error in detail, runs only on records that the fast check finds invalid.
-Both are offline: the fast one's retriever refuses every fetch. The tests check that the
-two agree on every example and fixture.
+Past a report's limit, where issues are only counted, the fast engine's own errors are
+counted (a thousand times cheaper on a large record), by the same handlers. Both are
+offline: the fast one's retriever refuses every fetch. The tests check that the two agree
+on every example and fixture, down to the issues they count.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .formats import FAST_FORMATS, format_checker
-from .issues import Issue
+from .issues import Listing, Pending
 from .open_codelists import deprecation_issues, open_code_issues
 from .readers import Record
 from .schemas import (
@@ -32,7 +36,7 @@ from .schemas import (
     per_schema_set,
     schema_id,
 )
-from .structural import translate
+from .structural import pending
 
 
 def _pattern(validator, pattern: str, instance, schema):
@@ -89,26 +93,40 @@ class SchemaEngine:
         resources = list(load_schemas(version).values())
         project = load_schema(version, PROJECT_SCHEMA)
         self.fast = _fast_validators(envelope, project, resources)
+        self.schemas = {r["$id"]: r for r in [*resources, envelope]}  # for the fast errors
         self.envelope = reference_validator(envelope, resources)
         self.project = reference_validator(project, resources)
 
-    def check(self, record: Record) -> list[Issue]:
+    def check(self, record: Record, into: Listing,
+              skip: Callable[[Pending], bool] | None = None) -> None:
+        """Add the record's issues INTO a listing, once each for a path and code, in the
+        order of their paths (those past its limit only counted); SKIP: issues another
+        one says better."""
         dataset = record.kind == "dataset"
         validator = self.envelope if dataset else self.project
-        issues: list[Issue] = []
-        seen: set[tuple[str, str]] = set()
         fast = self.fast[0 if dataset else 1] if self.fast else None
-        errors = () if fast is not None and _fast_valid(fast, record.data) else \
-            validator.iter_errors(record.data)
-        for error in errors:
-            for issue in translate(self.version, error, record.pointer, record.label):
-                if (issue.path, issue.code) not in seen:
-                    seen.add((issue.path, issue.code))
-                    issues.append(issue)
-        issues.extend(open_code_issues(self.version, record))
-        issues.extend(deprecation_issues(self.version, record))
-        issues.sort(key=lambda i: (i.path, i.code))
-        return issues
+        verdict = _fast_verdict(fast, record.data) if fast is not None else None
+        errors = () if verdict else (_FastError(error, self.schemas) for error in
+                                     fast.iter_errors(record.data)) \
+            if verdict is False and into.full else validator.iter_errors(record.data)
+        found = chain(
+            (issue for error in errors
+             for issue in pending(self.version, error, record.pointer, record.label)),
+            open_code_issues(self.version, record), deprecation_issues(self.version, record))
+        into.add_first(_once(found, skip), key=lambda i: (i.path, i.code))
+
+
+def _once(issues: Iterable[Pending], skip: Callable[[Pending], bool] | None
+          ) -> Iterator[Pending]:
+    """Each path and code once (two rules may fail at one place). What is kept of each is
+    its hash: a million unknown fields cost a million numbers, not a million paths; the
+    hash of text is seeded afresh in each process, so no file can aim at a collision."""
+    seen: set[int] = set()
+    for issue in issues:
+        mark = hash((issue.path, issue.code))
+        if mark not in seen and not (skip and skip(issue)):
+            seen.add(mark)
+            yield issue
 
 
 def _refuse(uri: str):
@@ -122,11 +140,42 @@ def _fast_validators(envelope: dict, project: dict, resources: list[dict]):
         return None
 
 
-def _fast_valid(validator, data) -> bool:
+def _fast_verdict(validator, data) -> bool | None:
+    """Valid or not, by the fast engine; None when it cannot tell."""
     try:
         return validator.is_valid(data)
     except Exception:  # noqa: BLE001 - e.g. a number too large for it: check in detail
-        return False
+        return None
+
+
+class _FastError:
+    """An error of the fast engine in the shape the handlers read (python-jsonschema's):
+    enough to name and place an issue, not to put it into words (no ``context``), so it
+    serves only for issues that are counted."""
+
+    context: tuple = ()
+
+    def __init__(self, error, schemas: dict[str, dict]) -> None:
+        steps = [step for step in error.evaluation_path if step != "$ref"]
+        self.validator = steps[-1] if steps else ""
+        self.relative_schema_path = steps
+        self.absolute_path = error.instance_path
+        self.instance = error.instance
+        self.schema = _schema_at(schemas, error.absolute_keyword_location or "")
+        self.validator_value = self.schema.get(self.validator)
+        missing = getattr(error.kind, "property", None)  # of "required"
+        self.message = f"{missing!r} is a required property" if isinstance(missing, str) \
+            else error.message
+
+
+def _schema_at(schemas: dict[str, dict], location: str) -> dict:
+    """The schema holding the keyword at LOCATION (its URI, and a pointer to the keyword)."""
+    uri, _, pointer = location.partition("#")
+    node = schemas.get(uri, {})
+    for step in pointer.split("/")[1:-1]:
+        step = step.replace("~1", "/").replace("~0", "~")
+        node = node[int(step)] if isinstance(node, list) else node.get(step, {})
+    return node if isinstance(node, dict) else {}
 
 
 @per_schema_set

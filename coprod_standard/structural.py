@@ -2,7 +2,9 @@
 
 python-jsonschema finds the errors; each handler here explains one keyword's failure in
 words a non-programmer can act on, with the field's title from the schema, the JSON path,
-and the offending value only where it is safe to repeat (see ``_showable``).
+and the offending value only where it is safe to repeat (see ``_showable``). Handlers give
+``Pending`` issues: the words (titles, "did you mean", where a field belongs) are worked
+out only for the issues a report lists, never for those past its limit.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
 from .codelists import find_codelist
 from .fields import Field, field_at, fields
-from .issues import Issue, issue_type
+from .issues import Issue, IssueType, Pending, issue_type
 from .schemas import load_schema, per_schema_set
 from .suggest import closest, did_you_mean
 
@@ -44,6 +47,8 @@ class Ctx:
 
 
 def pointer_join(base: str, *parts: Any) -> str:
+    if len(parts) == 1:  # the usual case, and the one a file can repeat a million times
+        return base + "/" + str(parts[0]).replace("~", "~0").replace("/", "~1")
     return base + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
@@ -80,24 +85,35 @@ def _showable(name: str, fld: Field | None, value: Any) -> bool:
 
 
 def _make(code: str, ctx: Ctx, pointer: str | None = None, value: Any = None,
-          has_value: bool = True, **params: Any) -> Issue:
+          has_value: bool = True, words: Callable[[], dict[str, Any]] | None = None,
+          **params: Any) -> Pending:
+    """The issue CODE at POINTER (the error's own place by default). The field's title and
+    schema details, and WORDS (parameters costly to work out), only if it is listed."""
+    kind = issue_type(code)
     pointer = ctx.pointer if pointer is None else pointer
+    return Pending(code, kind.severity, pointer, ctx.record,
+                   partial(_build, kind, ctx, pointer, value, has_value, words, params))
+
+
+def _build(kind: IssueType, ctx: Ctx, pointer: str, value: Any, has_value: bool,
+           words: Callable[[], dict[str, Any]] | None, params: dict[str, Any]) -> Issue:
     name, title, fld = _describe(ctx.version, pointer)
     show = has_value and _showable(name, fld, value)
     shown = repr(value) if isinstance(value, str) else str(value).lower() \
         if isinstance(value, bool) else str(value)
-    params.setdefault("description", fld.description if fld else "see the standard's reference.")
-    return issue_type(code).make(
+    out = {"description": fld.description if fld else "see the standard's reference.",
+           **params, **(words() if words else {})}
+    return kind.make(
         path=pointer, field=name, title=title, value=value if show else None, show_value=show,
         record=ctx.record, shown=shown if show else "a value (not repeated here)",
-        Shown=shown if show else "A value (not repeated here)", **params)
+        Shown=shown if show else "A value (not repeated here)", **out)
 
 
 def _required_name(error: ValidationError) -> str:
     return ast.literal_eval(error.message.removesuffix(" is a required property"))
 
 
-def on_required(ctx: Ctx) -> Iterator[Issue]:
+def on_required(ctx: Ctx) -> Iterator[Pending]:
     name = _required_name(ctx.error)
     pointer = pointer_join(ctx.pointer, name)
     branch = list(ctx.error.relative_schema_path)[-2:-1]
@@ -110,33 +126,45 @@ def on_required(ctx: Ctx) -> Iterator[Issue]:
 
 def _places(version: str, name: str) -> str:
     """Where else in the standard a field of this name belongs, by title."""
+    return _places_by_name(version).get(name, "")
+
+
+@per_schema_set
+def _places_by_name(version: str) -> dict[str, str]:
     all_fields = fields(version)
-    parents = {f.path[:-1] for f in all_fields.values() if f.path and f.path[-1] == name}
-    titles = sorted({all_fields[p].title for p in parents if p in all_fields and
-                     all_fields[p].title})
-    return " or ".join(titles[:3])
+    titles: dict[str, set[str]] = {}
+    for path in all_fields:
+        parent = all_fields.get(path[:-1]) if path else None
+        if parent is not None and parent.title:
+            titles.setdefault(path[-1], set()).add(parent.title)
+    return {name: " or ".join(sorted(found)[:3]) for name, found in titles.items()}
 
 
-def on_unknown(ctx: Ctx) -> Iterator[Issue]:
+def _where_it_belongs(ctx: Ctx, name: str) -> dict[str, str]:
+    """'Did you mean', or where else a field of this name goes, for an unknown NAME."""
+    instance = ctx.error.instance
+    match = closest(name, [k for k in ctx.error.schema.get("properties", {})
+                           if k not in instance])
+    places = _places(ctx.version, name)
+    if match:
+        return {"suggestion": f" Did you mean '{match}'?",
+                "fix_hint": f"Rename '{name}' to '{match}'."}
+    if places:
+        return {"suggestion": f" '{name}' belongs in {places}, not here.",
+                "fix_hint": f"Move '{name}' into {places}."}
+    return {"suggestion": "", "fix_hint": "Check the spelling against the standard's "
+            "reference, or remove the field. Notes can go in a description field."}
+
+
+def on_unknown(ctx: Ctx) -> Iterator[Pending]:
     schema, instance = ctx.error.schema, ctx.error.instance
-    known = list(schema.get("properties", {}))
+    known = schema.get("properties", {})
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
-    for name in instance:
-        if name in known or any(p.search(name) for p in patterns):
+    for name in instance:  # may be a million: only what counting needs, for each
+        if name in known or patterns and any(p.search(name) for p in patterns):
             continue
-        match = closest(name, [k for k in known if k not in instance])
-        places = _places(ctx.version, name)
-        if match:
-            suggestion, hint = f" Did you mean '{match}'?", f"Rename '{name}' to '{match}'."
-        elif places:
-            suggestion = f" '{name}' belongs in {places}, not here."
-            hint = f"Move '{name}' into {places}."
-        else:
-            suggestion = ""
-            hint = ("Check the spelling against the standard's reference, or remove the field. "
-                    "Notes can go in a description field.")
         yield _make("unknown-field", ctx, pointer_join(ctx.pointer, name), has_value=False,
-                    suggestion=suggestion, fix_hint=hint)
+                    words=partial(_where_it_belongs, ctx, name))
 
 
 def _kind(value: Any) -> str:
@@ -166,37 +194,40 @@ def _type_hint(expected: list[str], value: Any) -> str:
     return f"Change the value to {' or '.join(TYPE_NAMES.get(t, t) for t in expected)}."
 
 
-def on_type(ctx: Ctx) -> Iterator[Issue]:
+def on_type(ctx: Ctx) -> Iterator[Pending]:
     expected = ctx.error.validator_value
     expected = expected if isinstance(expected, list) else [expected]
     value = ctx.error.instance
-    yield _make("wrong-type", ctx, value=value, has_value=False,
-                expected=" or ".join(TYPE_NAMES.get(t, t) for t in expected),
-                actual=_kind(value), type_hint=_type_hint(expected, value))
+    yield _make("wrong-type", ctx, value=value, has_value=False, words=lambda: {
+        "expected": " or ".join(TYPE_NAMES.get(t, t) for t in expected),
+        "actual": _kind(value), "type_hint": _type_hint(expected, value)})
 
 
-def on_enum(ctx: Ctx) -> Iterator[Issue]:
+def on_enum(ctx: Ctx) -> Iterator[Pending]:
     value, schema = ctx.error.instance, ctx.error.schema
-    allowed = [str(v) for v in ctx.error.validator_value]
     codelist = find_codelist(ctx.version, schema["codelist"]) if "codelist" in schema else None
     if codelist is None:
-        shown = " or ".join(repr(v) for v in allowed[:10])
-        yield _make("value-not-allowed", ctx, value=value, allowed=shown)
+        yield _make("value-not-allowed", ctx, value=value, words=lambda: {"allowed": " or ".join(
+            repr(str(v)) for v in ctx.error.validator_value[:10])})
         return
-    codes = ", ".join(allowed) if len(allowed) <= 20 else ", ".join(allowed[:20]) + ", ..."
-    suggestion = did_you_mean(value, allowed) if isinstance(value, str) else ""
-    branch = {"then", "else"} & set(map(str, ctx.error.relative_schema_path))
-    reason = f" {schema['description']}" if branch and schema.get("description") else ""
-    yield _make("invalid-code", ctx, value=value, codelist=codelist.name,
-                suggestion=suggestion, codes=codes, reason=reason)
+
+    def words() -> dict[str, str]:
+        allowed = [str(v) for v in ctx.error.validator_value]
+        branch = {"then", "else"} & set(map(str, ctx.error.relative_schema_path))
+        return {"codes": ", ".join(allowed[:20]) + (", ..." if len(allowed) > 20 else ""),
+                "suggestion": did_you_mean(value, allowed) if isinstance(value, str) else "",
+                "reason": f" {schema['description']}" if branch and schema.get("description")
+                else ""}
+
+    yield _make("invalid-code", ctx, value=value, codelist=codelist.name, words=words)
 
 
-def on_const(ctx: Ctx) -> Iterator[Issue]:
+def on_const(ctx: Ctx) -> Iterator[Pending]:
     yield _make("value-not-allowed", ctx, value=ctx.error.instance,
-                allowed=repr(ctx.error.validator_value))
+                words=lambda: {"allowed": repr(ctx.error.validator_value)})
 
 
-def on_format(ctx: Ctx) -> Iterator[Issue]:
+def on_format(ctx: Ctx) -> Iterator[Pending]:
     code = FORMAT_CODES.get(ctx.error.validator_value)
     if code:
         yield _make(code, ctx, value=ctx.error.instance)
@@ -211,26 +242,27 @@ def _pattern_codes(version: str) -> dict[str, str]:
             if "pattern" in defs.get(name, {})}
 
 
-def on_pattern(ctx: Ctx) -> Iterator[Issue]:
+def on_pattern(ctx: Ctx) -> Iterator[Pending]:
     code = FORMAT_CODES.get(ctx.error.schema.get("format", "")) or _pattern_codes(
         ctx.version).get(ctx.error.validator_value, "pattern-mismatch")
     yield _make(code, ctx, value=ctx.error.instance)
 
 
-def on_min_length(ctx: Ctx) -> Iterator[Issue]:
+def on_min_length(ctx: Ctx) -> Iterator[Pending]:
     if ctx.error.validator_value == 1:
         yield _make("empty-text", ctx, has_value=False)
     else:
         yield from on_fallback(ctx)
 
 
-def on_min_items(ctx: Ctx) -> Iterator[Issue]:
+def on_min_items(ctx: Ctx) -> Iterator[Pending]:
     minimum = ctx.error.validator_value
     yield _make("too-few-items", ctx, has_value=False, minimum=minimum,
-                count=len(ctx.error.instance), noun="entry" if minimum == 1 else "entries")
+                words=lambda: {"count": len(ctx.error.instance)},
+                noun="entry" if minimum == 1 else "entries")
 
 
-def on_unique(ctx: Ctx) -> Iterator[Issue]:
+def on_unique(ctx: Ctx) -> Iterator[Pending]:
     yield _make("duplicate-items", ctx, has_value=False)
 
 
@@ -238,7 +270,7 @@ BOUNDS = {"minimum": "at least {}", "maximum": "at most {}",
           "exclusiveMinimum": "more than {}", "exclusiveMaximum": "less than {}"}
 
 
-def on_bound(ctx: Ctx) -> Iterator[Issue]:
+def on_bound(ctx: Ctx) -> Iterator[Pending]:
     bound = BOUNDS[ctx.error.validator].format(ctx.error.validator_value)
     yield _make("number-out-of-range", ctx, value=ctx.error.instance, bound=bound)
 
@@ -261,30 +293,32 @@ def _closest_branch(errors: list[ValidationError]) -> ValidationError | None:
     return best_match(ranked[0])
 
 
-def on_alternatives(ctx: Ctx) -> Iterator[Issue]:
+def on_alternatives(ctx: Ctx) -> Iterator[Pending]:
     options = ctx.error.validator_value
     if all(_only_required(option) for option in options):
         names = [" and ".join(f"'{n}'" for n in option["required"]) for option in options]
-        _, title, _ = _describe(ctx.version, ctx.pointer)
-        where = title or "The dataset"
-        yield _make("missing-alternatives", ctx, has_value=False, where=where,
-                    options=" or ".join(names))
+        yield _make("missing-alternatives", ctx, has_value=False, options=" or ".join(names),
+                    words=lambda: {"where": _describe(ctx.version, ctx.pointer)[1] or
+                                   "The dataset"})
         return
-    best = _closest_branch(ctx.error.context)
-    inner = translate(ctx.version, best, ctx.prefix, ctx.record) if best else []
-    closest_text = inner[0].message if inner else "none of the forms fit"
-    hint = inner[0].fix if inner else "Check the standard's reference for this field."
-    yield _make("no-matching-option", ctx, has_value=False,
-                closest=closest_text, fix_hint=hint)
+
+    def words() -> dict[str, str]:
+        best = _closest_branch(ctx.error.context)
+        inner = translate(ctx.version, best, ctx.prefix, ctx.record) if best else []
+        return {"closest": inner[0].message if inner else "none of the forms fit",
+                "fix_hint": inner[0].fix if inner else
+                "Check the standard's reference for this field."}
+
+    yield _make("no-matching-option", ctx, has_value=False, words=words)
 
 
-def on_fallback(ctx: Ctx) -> Iterator[Issue]:
+def on_fallback(ctx: Ctx) -> Iterator[Pending]:
     detail = ctx.error.schema.get("description") if ctx.error.validator == "not" else None
     yield _make("schema-rule", ctx, has_value=False,
                 detail=detail or f"it breaks the schema's '{ctx.error.validator}' rule")
 
 
-HANDLERS: dict[str, Callable[[Ctx], Iterator[Issue]]] = {
+HANDLERS: dict[str, Callable[[Ctx], Iterator[Pending]]] = {
     "required": on_required,
     "additionalProperties": on_unknown,
     "unevaluatedProperties": on_unknown,
@@ -305,8 +339,14 @@ HANDLERS: dict[str, Callable[[Ctx], Iterator[Issue]]] = {
 }
 
 
+def pending(version: str, error: ValidationError, prefix: str,
+            record: str | None) -> Iterator[Pending]:
+    """The issues for one schema error found within a record, not yet put into words."""
+    ctx = Ctx(version, error, pointer_join(prefix, *error.absolute_path), record, prefix)
+    return HANDLERS.get(error.validator, on_fallback)(ctx)
+
+
 def translate(version: str, error: ValidationError, prefix: str,
               record: str | None) -> list[Issue]:
     """The plain-language issues for one schema error found within a record."""
-    ctx = Ctx(version, error, pointer_join(prefix, *error.absolute_path), record, prefix)
-    return list(HANDLERS.get(error.validator, on_fallback)(ctx))
+    return [issue.build() for issue in pending(version, error, prefix, record)]

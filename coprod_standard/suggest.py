@@ -6,8 +6,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 
+@lru_cache(maxsize=4096)
 def _normalise(word: str) -> str:
     """Compare names ignoring case, spaces, hyphens and underscores: start_date ~ startDate."""
     return re.sub(r"[\s_\-]", "", word).lower()

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from datetime import date
 
 from .checks import LEVELS, POLICIES, Context, Settings, flag_personal, run
-from .checks.privacy import personal_values
+from .checks.privacy import personal_key, personal_values
 from .extensions import ExtensionError, compile_set
-from .issues import Severity, issue_type
+from .issues import Issue, Pending, Unlisted, issue_type
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
@@ -60,8 +60,21 @@ def _record_of(pointer: str, labels: dict[str, str]) -> str:
     return labels.get(key, "the dataset's own details")
 
 
+def _said_better(result: ReadResult, version: str | None, checking: bool):
+    """Schema issues that another issue says better, never made: a missing version (the
+    missing-version issue explains what was done instead), and an unknown field that the
+    privacy checks report as personal data (a field for a person's details, or a name
+    holding an e-mail address, say)."""
+    def skip(issue: Pending) -> bool:
+        if issue.code == "missing-required-field" and issue.path == "/version":
+            return not result.has_version
+        return checking and issue.code == "unknown-field" and personal_key(version,
+                                                                           issue.path)
+    return skip
+
+
 def check_records(result: ReadResult, version: str | None, report: Report,
-                  settings: Settings, progress: Progress | None, most: int,
+                  settings: Settings, progress: Progress | None,
                   shard: tuple[int, int] = (0, 1), order: list[int] | None = None
                   ) -> tuple[Record | None, list[tuple[str, object]]]:
     """Check every record as it is read; the dataset's own record and each project's
@@ -69,9 +82,11 @@ def check_records(result: ReadResult, version: str | None, report: Report,
     dataset's own details over last, after its projects; they are known before
     (``result.details``). With SHARD (k, n), only the projects at positions k, k + n, ...
     are checked (and the dataset's own record when k is 0); ORDER collects their positions.
+    Issues past ``report.limit`` are counted, never built.
     """
     checker = engine(version) if version else None
     checking = version is not None and settings.level != "schema"
+    skip = _said_better(result, version, checking)
     envelope: Record | None = None
     details = result.details if result.details is not None else result.data
     project_ids: list[tuple[str, object]] = []
@@ -98,7 +113,7 @@ def check_records(result: ReadResult, version: str | None, report: Report,
             return None, project_ids
         start = len(report.issues)
         if checker:
-            report.issues.extend(checker.check(record))
+            checker.check(record, report.listing(), skip)
         ctx = None
         if record.kind == "dataset":
             envelope = record
@@ -117,16 +132,14 @@ def check_records(result: ReadResult, version: str | None, report: Report,
                     issue.location = record.locate(issue.path)
         if ctx is not None and ctx.withheld:
             _withhold_record(report, record, ctx.withheld, start)
-        if len(report.issues) > 2 * most:  # however many a huge file holds, keep few
-            report.keep_at_most(most)
     return envelope, project_ids
 
 
 def _check_all(source: Source, result: ReadResult, version: str | None, report: Report,
                settings: Settings, limits: Limits, progress: Progress | None, jobs: int,
-               name: str | None) -> list:
+               name: str | None) -> tuple[list[Issue], Unlisted]:
     """Every record checked (in JOBS processes for a large streamed file), then the dataset
-    as a whole; the issues found while reading."""
+    as a whole; the issues found while reading (those listed, and those counted)."""
     size = result.position()[1] if result.position else result.size
     if jobs > 1 and version and result.details is not None and size >= limits.stream_from \
             and isinstance(source, (str, os.PathLike)) \
@@ -137,9 +150,8 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
             source, report, jobs, progress, limits=limits, name=name, version=version,
             settings=settings)
     else:
-        envelope, project_ids = check_records(result, version, report, settings, progress,
-                                              limits.max_issues)
-        read_issues = result.issues
+        envelope, project_ids = check_records(result, version, report, settings, progress)
+        read_issues = result.issues, result.not_listed
     if version is not None and envelope:
         ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
         if settings.level != "schema":
@@ -164,18 +176,8 @@ def _settled_memory():
 
 def _run(report: Report, scope: str, ctx: Context, record: Record) -> None:
     issues, ran = run(scope, ctx, record.pointer, record.label)
-    report.issues.extend(issues)
+    report.add(issues)
     report.checks_run.update(ran)
-
-
-def _prefer_privacy(report: Report) -> None:
-    """A field flagged as personal data (or whose name is) is not also reported as merely
-    unknown."""
-    personal = {i.path for i in report.issues
-                if i.category == "privacy" and i.severity is Severity.ERROR}
-    if personal:
-        report.issues = [i for i in report.issues
-                         if not (i.code == "unknown-field" and i.path in personal)]
 
 
 def _withhold_record(report: Report, record: Record, withheld: Withheld, start: int) -> None:
@@ -192,6 +194,7 @@ def _withhold_record(report: Report, record: Record, withheld: Withheld, start: 
     for issue in report.issues[start:]:
         issue.record = label
         withheld.issue(issue)
+    report.not_listed.relabel(record.label, label)
 
 
 def _withhold(report: Report, read_issues: list) -> None:
@@ -267,7 +270,8 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
 def _validate(source: Source, limits: Limits, name: str | None, settings: Settings,
               progress: Progress | None, stream: bool, jobs: int,
               extension_dirs: tuple[str | os.PathLike, ...] = ()) -> Report:
-    report = Report(source=source_name(source, name), level=settings.level)
+    report = Report(source=source_name(source, name), level=settings.level,
+                    limit=limits.max_issues)
     try:
         result = read(source, limits, name, stream=stream)
     except Unreadable as exc:
@@ -278,22 +282,19 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     version = _with_extensions(version, result, report, extension_dirs)
     try:
         with _settled_memory():
-            read_issues = _check_all(source, result, version, report, settings, limits,
-                                     progress, jobs, name)
+            read_issues, read_unlisted = _check_all(source, result, version, report,
+                                                    settings, limits, progress, jobs, name)
     except Unreadable as exc:  # a streaming reader met a problem part of the way through
         return _unreadable(report, exc.issue)
     except OSError as exc:
         return _unreadable(report, issue_type("cannot-open").make(
             file=report.source, reason=exc.strerror or str(exc)))
-    if not result.has_version:  # already said, in words that explain what was done instead
-        report.issues = [i for i in report.issues
-                         if (i.code, i.path) != ("missing-required-field", "/version")]
     labels = {f"/projects/{i - 1}": label for i, label in enumerate(report.records) if i}
     for issue in read_issues:
         issue.record = _record_of(issue.path, labels)
-        report.issues.append(issue)
-    _prefer_privacy(report)
-    report.keep_at_most(limits.max_issues)
+    report.add(read_issues)
+    report.not_listed.merge(read_unlisted, lambda pointer: _record_of(pointer, labels))
+    report.keep_at_most(limits.max_issues)  # the parts of several processes, put together
     if report.not_listed:
         report.issues.append(issue_type("issues-not-listed").make(
             count=f"{report.not_listed_count:,}", limit=f"{limits.max_issues:,}",

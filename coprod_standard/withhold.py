@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from .issues import Issue
@@ -36,7 +35,6 @@ def _squash(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-@lru_cache(maxsize=4096)
 def _pattern(form: str, whole: bool) -> re.Pattern:
     """FORM in any case and with any run of white space inside; a WHOLE value only where it
     is all of a text or quoted whole (as messages quote values: 'it', "it" or (it))."""
@@ -60,7 +58,8 @@ class Withheld:
     exact: set[str] = field(default_factory=set, repr=False)
     whole: set[str] = field(default_factory=set, repr=False)
     flagged: bool = False  # something was flagged, even where its values are not at hand
-    _index: dict[str, list[tuple[str, str, bool]]] | None = field(default=None, repr=False)
+    # first letters -> (the value squashed, its pattern): held here, never in a shared cache
+    _index: dict[str, list[tuple[str, re.Pattern]]] | None = field(default=None, repr=False)
 
     def add(self, values: Iterable[str], whole: bool = False) -> None:
         target = self.whole if whole else self.exact
@@ -106,10 +105,10 @@ class Withheld:
     def _candidates(self, text: str) -> list[re.Pattern]:
         """The patterns of the values TEXT may hold, found by their first three letters."""
         if self._index is None:
-            index: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+            index: dict[str, list[tuple[str, re.Pattern]]] = defaultdict(list)
             for form, whole in self._forms():
                 squashed = _squash(form)
-                index[squashed[:MIN_LENGTH]].append((squashed, form, whole))
+                index[squashed[:MIN_LENGTH]].append((squashed, _pattern(form, whole)))
             self._index = dict(index)
         squashed = _squash(text)
         if not self._index:
@@ -119,8 +118,8 @@ class Withheld:
         else:
             starts = {squashed[i:i + MIN_LENGTH] for i in range(len(squashed) - 2)} & \
                 self._index.keys()
-        return [_pattern(form, whole) for start in starts
-                for value, form, whole in self._index[start] if value in squashed]
+        return [pattern for start in starts
+                for value, pattern in self._index[start] if value in squashed]
 
     def holds(self, text: Any) -> bool:
         """True if TEXT (as text) holds a withheld value."""

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..fields import field_at
-from ..issues import Issue, IssueType, Severity, issue_type, register
+from ..issues import Issue, IssueType, Pending, Severity, issue_type, register
 from ..withhold import Withheld
 from .data import forget_walks
 
@@ -141,36 +141,46 @@ def _load() -> None:
     )
 
 
-def _issue(chk: Check, finding: Finding, pointer: str, label: str, ctx: Context) -> Issue:
+def _issue(chk: Check, finding: Finding, pointer: str, label: str, ctx: Context) -> Pending:
+    """The issue of one finding; the field's title is looked up only if it is listed. What
+    a privacy check matched is flagged first, whether the issue is listed or not."""
     if finding.personal:
         ctx.flag(finding)
+    version, settings = ctx.version, ctx.settings
     path = pointer + finding.path
-    fld = field_at(ctx.version, path)
-    name = next((p for p in reversed(path.split("/"))
-                 if p and not (p.isascii() and p.isdigit())), "")
     severity = chk.severity
-    if ctx.settings.level == "draft" and chk.category == "disclosure":
+    if settings.level == "draft" and chk.category == "disclosure":
         severity = Severity.WARNING  # drafts may hold raw numbers; publishing may not
-    params = {"field": name, "title": (fld.title if fld and fld.title else name),
-              **finding.params}
-    return issue_type(chk.code).make(path=path, record=label, severity=severity, **{
-        k: v for k, v in params.items() if k not in {"path", "record", "severity"}})
+
+    def words() -> dict[str, Any]:
+        fld = field_at(version, path)
+        name = next((p for p in reversed(path.split("/"))
+                     if p and not (p.isascii() and p.isdigit())), "")
+        params = {"field": name, "title": (fld.title if fld and fld.title else name),
+                  **finding.params}
+        return {k: v for k, v in params.items() if k not in {"path", "record", "severity"}}
+
+    return issue_type(chk.code).later(words, path=path, record=label, severity=severity)
 
 
-def run(scope: str, ctx: Context, pointer: str, label: str) -> tuple[list[Issue], list[str]]:
-    """Run every check of a scope on one record: the issues, and the codes that ran. What
-    the privacy checks flagged is in ``ctx.withheld``."""
-    issues, ran = [], []
+def run(scope: str, ctx: Context, pointer: str, label: str
+        ) -> tuple[Iterator[Issue | Pending], list[str]]:
+    """Run every check of a scope on one record: its issues as they are found (to be taken
+    at once, before the next record), and the codes that ran. What the privacy checks
+    flagged is in ``ctx.withheld`` once the issues are taken."""
+    checks = _selected(scope, ctx.settings.level)
     forget_walks()
-    for chk in _selected(scope, ctx.settings.level):
-        ran.append(chk.code)
-        try:
-            found = [_issue(chk, f, pointer, label, ctx) for f in chk.run(ctx)]
-        except Exception:  # noqa: BLE001 - one faulty check must not stop the others
-            found = [issue_type("check-failed").make(path=pointer, record=label,
-                                                     check=chk.code)]
-        issues.extend(found)
-    return issues, ran
+
+    def found() -> Iterator[Issue | Pending]:
+        for chk in checks:
+            try:
+                for finding in chk.run(ctx):
+                    yield _issue(chk, finding, pointer, label, ctx)
+            except Exception:  # noqa: BLE001 - one faulty check must not stop the others
+                yield issue_type("check-failed").make(path=pointer, record=label,
+                                                      check=chk.code)
+
+    return found(), [chk.code for chk in checks]
 
 
 def flag_personal(scope: str, ctx: Context) -> Withheld | None:

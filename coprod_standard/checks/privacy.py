@@ -174,12 +174,24 @@ def _names(value: str) -> list[str]:
     return found
 
 
+# Possible names last: they are the one warning among them (see personal_key)
 FINDERS = (_nhs_numbers, _all(POSTCODE), _all(EMAIL), _all(PHONE), _all(BIRTH), _names)
 
 
 def personal_values(text: str) -> list[str]:
     """Everything in TEXT that the privacy checks would flag as personal data."""
     return [value for find in FINDERS for value in find(text)]
+
+
+def personal_key(version: str, pointer: str) -> bool:
+    """Whether the privacy checks report the field at POINTER, by its name, as an error: a
+    field for a person's details that the standard does not have, or a name holding an
+    e-mail address, a phone number and the like (a possible name is only a warning). Such a
+    field is not also reported as merely unknown."""
+    key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    if _identity_key(key) and field_at(version, pointer) is None:
+        return True
+    return any(find(key) for find in FINDERS[:-1])
 
 
 # Screens: cheap patterns that match wherever the full ones could (each full pattern's

@@ -21,6 +21,7 @@ from typing import Any
 from ..issues import Issue, IssueType, Location, Severity, issue_type, register
 from ..limits import Limits
 from ..readers import read_bytes, source_name, unreadable
+from ..readers.surrogates import mend_all
 from ..tabular.cells import restore
 from ..tabular.letters import column_letter
 from ..tabular.sheets import Sheet, csv_sheet, detect_encoding
@@ -294,7 +295,7 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
 
 def _from_json(reader: ResponseReader, data: bytes, name: str) -> Iterator[Response]:
     try:
-        rows = json.loads(data.decode("utf-8-sig"))
+        rows = mend_all(json.loads(data.decode("utf-8-sig")))  # valid Unicode text
     except ValueError as exc:
         raise unreadable("malformed-json", name, line=1, column=1, problem=str(exc),
                          hint="") from None

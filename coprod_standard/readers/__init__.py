@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..issues import Issue, Location, issue_type
+from ..issues import Issue, Listing, Location, Unlisted, issue_type
 from ..limits import Limits
+from .surrogates import mended
 
 
 class Unreadable(Exception):
@@ -53,6 +54,7 @@ class ReadResult:
     has_version: bool = False
     is_object: bool = False  # False when the top level is not a JSON object at all
     issues: list[Issue] = field(default_factory=list)  # found while reading, not fatal
+    not_listed: Unlisted = field(default_factory=Unlisted)  # more of them, only counted
     locate: Callable[[str], Location | None] | None = None  # JSON path -> cell, for tables
     data: Any = None  # the whole dataset, when the reader has it in hand
     fetch: Callable[[str, set[int]], Iterator[tuple[int, list]]] | None = None  # cells again
@@ -60,15 +62,21 @@ class ReadResult:
     position: Callable[[], tuple[int, int]] | None = None  # (bytes read, bytes in all)
     size: int = 0  # bytes in all, for streamed tables (which do not say their position)
 
+    def found(self, limits: Limits) -> Listing:
+        """Where a reader puts what it finds: listed up to ``limits.max_issues``, the rest
+        counted (their records as pointers, "/projects/3")."""
+        return Listing(limits.max_issues, self.issues, self.not_listed)
+
 
 Source = str | os.PathLike | bytes | dict | list
 
 
 def source_name(source: Source, name: str | None = None) -> str:
+    """How reports name the source: valid Unicode, even where a file's name is not."""
     if name:
-        return name
+        return mended(name)
     if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
+        return mended(os.fsdecode(source))
     return "<data>"
 
 

@@ -7,16 +7,18 @@ keys (otherwise the last silently wins), byte-order marks, and non-UTF-8 text.
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..issues import Issue, Location, issue_type
+from ..issues import Listing, Location, Pending, Unlisted, issue_type
 from ..limits import Limits
 from . import ReadResult, Record, unreadable
+from .surrogates import LONE, escape_of, escaped_in, held_in, mend_members, mended
 
 _MAGIC = [
     (b"PK\x03\x04", "a zip file or an Excel workbook (.xlsx)"),
@@ -84,12 +86,12 @@ def _decode(data: bytes, name: str) -> str:
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise unreadable("unsupported-file-type", name, kind=kind)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if len(data) >= 4 and b"\x00" in data[:4]:  # RFC 8259: UTF-16 without a byte-order mark
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else \
+        "utf-16-be" if data[:1] == b"\x00" else "utf-16-le" if b"\x00" in data[:4] else None
+    if utf16 and (len(data) >= 4 or utf16 == "utf-16"):  # RFC 8259 allows UTF-16 too
         try:
-            return data.decode("utf-16-be" if data[0] == 0 else "utf-16-le")
-        except UnicodeDecodeError:
+            return data.decode(utf16)
+        except UnicodeDecodeError:  # a lone surrogate: said as not UTF-8, from the start
             pass
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -176,33 +178,89 @@ def _within_limits(doc: Any, limit: int, max_string: int, strings: bool = True) 
     return True
 
 
+def _members(node: Any, path: tuple) -> Any:
+    if isinstance(node, dict):
+        return ((value, path + (key,)) for key, value in node.items())
+    if isinstance(node, list):
+        return ((value, path + (index,)) for index, value in enumerate(node))
+    return iter(())
+
+
+def _nodes(doc: Any, path: tuple) -> Any:
+    """(value, path) of DOC and everything inside it, depth first, holding one place in
+    each container on the way down (never a path for every value at once)."""
+    yield doc, path
+    stack = [_members(doc, path)]
+    while stack:
+        for node, at in stack[-1]:
+            yield node, at
+            stack.append(_members(node, at))
+            break
+        else:
+            stack.pop()
+
+
+def _record_key(at: tuple) -> str:
+    """The pointer of the record a path is in: "/projects/3", or "" for the dataset's own."""
+    return f"/projects/{at[1]}" if len(at) > 2 and at[0] == "projects" else ""
+
+
+def _duplicate(key: str, at: tuple) -> Pending:
+    key = mended(key)
+    return issue_type("duplicate-key").later(lambda: {"field": key},
+                                             path=pointer(at[:-1] + (key,)),
+                                             record=_record_key(at))
+
+
+def _unpaired(at: tuple, text: str, in_key: bool) -> Pending:
+    """The issue of a lone surrogate in TEXT (as it was), at AT (as mended)."""
+    name = next((str(part) for part in reversed(at) if not isinstance(part, int)), "")
+    where = (f"The field name '{name}'" if in_key else f"The text of '{name}'"
+             if at and not isinstance(at[-1], int) else f"An entry of '{name}'" if name
+             else "The text")
+    return issue_type("unpaired-surrogate").later(
+        lambda: {"field": name, "where": where, "escape": escape_of(text)},
+        path=pointer(at), record=_record_key(at))
+
+
+def _mend_members(node: dict | list, at: tuple) -> Iterator[Pending]:
+    """Lone surrogates in NODE's own keys and text, replaced in place; the issue of each."""
+    for key, text, in_key in mend_members(node):
+        yield _unpaired(at + (key,), text, in_key)
+
+
 def inspect(doc: Any, name: str, limits: Limits, duplicates: dict[int, list[str]],
-             path: tuple = (), length: int | None = None) -> list[Issue]:
+            found: Listing, path: tuple = (), length: int | None = None,
+            mend: bool = False) -> Any:
     """Depth and text limits, and where duplicate keys were, for DOC found at PATH (LENGTH:
     the length of the text it was decoded from, when known: no text inside can be longer).
-    The full walk, which keeps every path, is needed only when something is wrong."""
+    With MEND, lone surrogates are replaced with U+FFFD. DOC is returned (mended when it is
+    itself a piece of text). Duplicate keys and lone surrogates go into FOUND in the order
+    of their paths (their records as pointers, "/projects/3"). The full walk is needed only
+    when something is wrong."""
     strings = length is None or length > limits.max_string
-    if isinstance(doc, (dict, list)) and not duplicates and _within_limits(
+    if not mend and isinstance(doc, (dict, list)) and not duplicates and _within_limits(
             doc, limits.max_depth - len(path), limits.max_string, strings):
-        return []
-    issues = []
-    stack: list[tuple[Any, tuple, int]] = [(doc, path, 1 + len(path))]
-    while stack:
-        node, path, depth = stack.pop()
-        if depth > limits.max_depth:
-            raise unreadable("too-deeply-nested", name, limit=limits.max_depth)
-        if isinstance(node, dict):
-            for key in duplicates.get(id(node), []):
-                issues.append(issue_type("duplicate-key").make(
-                    path=pointer(path + (key,)), field=key))
-            stack.extend((v, path + (k,), depth + 1) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((v, path + (i,), depth + 1) for i, v in enumerate(node))
-        elif isinstance(node, str) and len(node) > limits.max_string:
-            raise unreadable("text-too-long", name, where=pointer(path) or "the top",
-                             length=len(node), limit=limits.max_string)
-    issues.sort(key=lambda issue: issue.path)
-    return issues
+        return doc
+    if mend and isinstance(doc, str) and LONE.search(doc):
+        found.add([_unpaired(path, doc, in_key=False)])
+        doc = mended(doc)
+
+    def walk():
+        for node, at in _nodes(doc, path):
+            if len(at) >= limits.max_depth:
+                raise unreadable("too-deeply-nested", name, limit=limits.max_depth)
+            if mend and isinstance(node, (dict, list)):
+                yield from _mend_members(node, at)
+            if isinstance(node, dict):
+                for key in duplicates.get(id(node), ()):
+                    yield _duplicate(key, at + (key,))
+            elif isinstance(node, str) and len(node) > limits.max_string:
+                raise unreadable("text-too-long", name, where=pointer(at) or "the top",
+                                 length=len(node), limit=limits.max_string)
+
+    found.add_first(walk(), key=lambda issue: issue.path)
+    return doc
 
 
 def records(doc: Any) -> Any:
@@ -223,14 +281,18 @@ def project_label(index: int, project: Any) -> str:
 
 def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> ReadResult:
     duplicates: dict[int, list[str]] = {}
-    if parsed:
-        doc = data
+    if parsed:  # the caller's own data: mended, if at all, in a copy
+        mend = held_in(data)
+        doc = copy.deepcopy(data) if mend else data
     else:
         text = _decode(data, name)
         if not text.strip():
             raise unreadable("empty-file", name)
         doc = _parse(text, name, duplicates, limits)
-    issues = inspect(doc, name, limits, duplicates, length=None if parsed else len(text))
+        mend = escaped_in(text)
+    found = Listing(limits.max_issues, [], Unlisted())
+    doc = inspect(doc, name, limits, duplicates, found, length=None if parsed else len(text),
+                  mend=mend)
     projects = doc.get("projects") if isinstance(doc, dict) else None
     if isinstance(projects, list) and len(projects) > limits.max_rows:
         raise unreadable("too-many-records", name, limit=limits.max_rows)
@@ -241,5 +303,6 @@ def read_json(data: Any, name: str, limits: Limits, parsed: bool = False) -> Rea
         version=doc.get("version") if isinstance(doc, dict) else None,
         has_version=isinstance(doc, dict) and "version" in doc,
         is_object=isinstance(doc, dict),
-        issues=issues,
+        issues=found.issues,
+        not_listed=found.not_listed,
     )

@@ -21,10 +21,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..issues import Issue, Location, issue_type
+from ..issues import Listing, Location, Unlisted, issue_type
 from ..limits import Limits
 from . import ReadResult, Record, unreadable
 from .json_reader import decoder, failure, inspect, pointer, project_label
+from .surrogates import LONE, escaped_in
 
 CHUNK = 1024 * 1024  # bytes read at a time
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -45,12 +46,14 @@ class _Window:
         self.text, self.pos, self.eof, self.length = "", 0, False, 0
         self.line, self.column = 1, 1  # where text[0] is in the file
         self.bytes_read = 0
+        self.escaped = False  # whether the last value's text may hold a lone surrogate
 
-    def more(self) -> bool:
-        """Read the next chunk, dropping the text already used; False at the end."""
+    def more(self, size: int = 0) -> bool:
+        """Read the next chunk (of SIZE bytes, if given), dropping the text already used;
+        False at the end."""
         if self.eof:
             return False
-        chunk = self.handle.read(self.chunk)
+        chunk = self.handle.read(size or self.chunk)
         self.bytes_read += len(chunk)
         self.eof = not chunk
         try:
@@ -100,28 +103,53 @@ class _Window:
         self.pos += 1
 
     def value(self, decode: json.JSONDecoder, limits: Limits) -> Any:
-        """Decode the value that starts here, reading more of the file while it is cut."""
+        """Decode the value that starts here, reading more of the file while it is cut; a
+        value longer than ``limits.max_record`` bytes is refused with no more of it held."""
         self.peek()
+        held = None  # bytes of it in hand, once it runs past the text in hand
         while True:
             try:
                 found, end = decode.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
                 cut = exc.pos >= len(self.text) - 64 or exc.msg.startswith("Unterminated")
-                if cut and self.more():
+                if cut and (held := self._read_on(held, limits)) is not None:
                     continue
                 raise failure(exc, self.text, self.name, limits, self.where, self.pos) from None
             except (RecursionError, ValueError) as exc:
                 raise failure(exc, self.text, self.name, limits, self.where, self.pos) from None
             if end >= len(self.text) - 1 and self.more():  # a number may go on: 12|3
                 continue
+            if (end - self.pos) * 4 > limits.max_record and \
+                    len(self.text[self.pos:end].encode()) > limits.max_record:
+                raise self._too_long(limits)
+            self.escaped = escaped_in(self.text, self.pos, end)
             self.length, self.pos = end - self.pos, end  # the length of the value's text
             return found
 
+    def _read_on(self, held: int | None, limits: Limits) -> int | None:
+        """Read more of the value that starts here (HELD: its bytes in hand, if known):
+        its bytes in hand then, or None at the end of the file."""
+        if held is None:
+            held = len(self.text[self.pos:].encode())
+        if held >= limits.max_record:  # and there is more of it: too long
+            raise self._too_long(limits)
+        before = self.bytes_read  # as much again as is in hand: each try decodes it anew
+        more = self.more(max(self.chunk, min(held, limits.max_record - held)))
+        return held + self.bytes_read - before if more else None
 
-def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue],
+    def _too_long(self, limits: Limits) -> Exception:
+        line, column = self.where(self.pos)
+        return unreadable("record-too-long", self.name,
+                          Location(file=self.name, line=line, column=column),
+                          where=f"The part of the file that starts at line {line}, column {column}",
+                          limit=Limits.describe_bytes(limits.max_record))
+
+
+def _members(window: _Window, limits: Limits, details: dict, found: Listing,
              keep: bool) -> Iterator[tuple[int, Any]]:
     """Read the top-level object into DETAILS, yielding (index, project) for each item of
-    its projects list (decoded and checked against the limits only when KEEP)."""
+    its projects list (decoded and checked against the limits only when KEEP); duplicate
+    keys go into FOUND."""
     duplicates: dict[int, list[str]] = {}
     decode = decoder(duplicates)
     window.expect("{", "Expecting value", limits)
@@ -133,9 +161,12 @@ def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue]
         if window.peek() != '"':
             raise window.fail("Expecting property name enclosed in double quotes", limits)
         key = window.value(decode, limits)
+        if window.escaped and LONE.search(key):  # a top-level key with a lone surrogate
+            key = inspect({key: None}, window.name, limits, {}, found, mend=True).popitem()[0]
         window.expect(":", "Expecting ':' delimiter", limits)
         if key in seen:
-            issues.append(issue_type("duplicate-key").make(path=pointer((key,)), field=key))
+            found.add([issue_type("duplicate-key").later(lambda key=key: {"field": key},
+                                                         path=pointer((key,)), record="")])
         seen.add(key)
         if key == "projects" and window.peek() == "[":
             window.pos += 1
@@ -143,16 +174,15 @@ def _members(window: _Window, limits: Limits, details: dict, issues: list[Issue]
                 if count >= limits.max_rows:
                     raise unreadable("too-many-records", window.name, limit=limits.max_rows)
                 if keep:
-                    issues.extend(inspect(project, window.name, limits, duplicates,
-                                          ("projects", count), window.length))
-                    yield count, project
+                    yield count, inspect(project, window.name, limits, duplicates, found,
+                                         ("projects", count), window.length, window.escaped)
                 duplicates.clear()
                 count += 1
             details[key] = [None] * count  # the schema counts them; each was checked alone
         else:
-            details[key] = window.value(decode, limits)
-            issues.extend(inspect(details[key], window.name, limits, duplicates, (key,),
-                                  window.length))
+            value = window.value(decode, limits)
+            details[key] = inspect(value, window.name, limits, duplicates, found, (key,),
+                                   window.length, window.escaped)
             duplicates.clear()
         first = False
         if window.peek() == ",":
@@ -181,7 +211,8 @@ def _first_pass(path: Path, name: str, limits: Limits, chunk: int) -> dict:
     """The dataset's own details, read without keeping the projects."""
     details: dict = {}
     with path.open("rb") as handle:
-        for _ in _members(_Window(handle, name, chunk), limits, details, [], keep=False):
+        for _ in _members(_Window(handle, name, chunk), limits, details,
+                          Listing(0, [], Unlisted()), keep=False):
             pass
     return details
 
@@ -194,7 +225,7 @@ def stream_json(path: Path, name: str, limits: Limits, chunk: int = CHUNK) -> Re
     details: dict = {}
     result = ReadResult(name=name, records=iter(()), is_object=True, details=details,
                         position=lambda: (window.bytes_read, path.stat().st_size))
-    members = _members(window, limits, details, result.issues, keep=True)
+    members = _members(window, limits, details, result.found(limits), keep=True)
     try:
         first = next(members, None)
         if first is not None and not all(key in details for key in _NEEDED):

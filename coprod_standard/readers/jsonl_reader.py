@@ -17,15 +17,22 @@ from ..issues import Location
 from ..limits import Limits
 from . import ReadResult, Record, Unreadable, unreadable
 from .json_reader import decoder, failure, inspect, project_label
+from .surrogates import escaped_in
 
 SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
 
 
-def _lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
-    """(line number, text) of every line that is not blank."""
-    for number, raw in enumerate(handle, start=1):
+def _lines(handle: BinaryIO, name: str, limit: int) -> Iterator[tuple[int, str]]:
+    """(line number, text) of every line that is not blank. A line longer than LIMIT bytes
+    (its line break aside) is refused having read no more of it than that."""
+    number = 0
+    while raw := handle.readline(limit + 2):
+        number += 1
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if len(raw) > limit and len(raw.removesuffix(b"\n").removesuffix(b"\r")) > limit:
+            raise unreadable("record-too-long", name, Location(file=name, line=number),
+                             where=f"Line {number}", limit=Limits.describe_bytes(limit))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -57,7 +64,7 @@ def read_jsonl(source: Path | bytes, name: str, limits: Limits) -> ReadResult:
     """Records of a JSON Lines dataset (a file, or its bytes). Reading errors are raised
     (as ``Unreadable``) while the records are taken, except those of the first line."""
     handle = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
-    lines = _lines(handle, name)
+    lines = _lines(handle, name, limits.max_record)
     duplicates: dict[int, list[str]] = {}
     try:
         number, text = next(lines, (0, ""))
@@ -73,7 +80,8 @@ def read_jsonl(source: Path | bytes, name: str, limits: Limits) -> ReadResult:
     result = ReadResult(name=name, records=iter(()), is_object=True, details=details,
                         version=details.get("version"), has_version="version" in details,
                         position=lambda: (size if handle.closed else handle.tell(), size))
-    result.issues.extend(inspect(details, name, limits, duplicates, length=len(text)))
+    found = result.found(limits)
+    inspect(details, name, limits, duplicates, found, length=len(text), mend=escaped_in(text))
     inline = details.pop("projects", None)
     inline = inline if isinstance(inline, list) else []
     line_of: dict[int, int] = {}
@@ -93,8 +101,8 @@ def read_jsonl(source: Path | bytes, name: str, limits: Limits) -> ReadResult:
                 project = _decode(line, at, name, limits, duplicates)
                 if not isinstance(project, dict):
                     raise _refuse(f"line {at} is not a JSON object", at, name)
-                result.issues.extend(inspect(project, name, limits, duplicates,
-                                             ("projects", count), len(line)))
+                inspect(project, name, limits, duplicates, found, ("projects", count),
+                        len(line), escaped_in(line))
                 line_of[count] = at
                 yield Record("project", f"/projects/{count}", project,
                              project_label(count, project) + f", line {at}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..readers.surrogates import mended
 from ..report import Report
 
 
@@ -15,4 +16,5 @@ def render(reports: list[Report], **_options) -> str:
         "valid": all(r.valid for r in reports),
         "files": [r.to_dict() for r in reports],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    # valid Unicode whatever it holds (a file's name may not be): never a lone surrogate
+    return mended(json.dumps(document, indent=2, ensure_ascii=False, default=str))

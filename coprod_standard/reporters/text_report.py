@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from ..issues import Issue
+from ..readers.surrogates import mended
 from ..report import INVALID, UNREADABLE, Report
 from ..scorecard import summarise
 from ..tabular.grid import render as render_grid
@@ -128,4 +129,4 @@ def render(reports: list[Report], max_examples: int = 3, **_options) -> str:
     if len(reports) > 1:
         valid = sum(r.valid for r in reports)
         blocks.append(f"{valid} of {len(reports)} files valid.")
-    return "\n\n".join(blocks)
+    return mended("\n\n".join(blocks))  # printable whatever a file's name holds

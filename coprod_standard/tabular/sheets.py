@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from ..issues import Issue, Location, issue_type
 from ..limits import Limits
 from ..readers import unreadable
+from ..readers.surrogates import mend_all
 
 EMPTY_RUN = 10_000  # stop a sheet after this many empty rows in a row
 
@@ -224,7 +225,7 @@ def package_resources(descriptor: bytes, open_member: Callable[[str], Opener | N
                       name: str) -> dict[str, Opener]:
     """Openers for the CSV files a Data Package's descriptor names (local paths only)."""
     try:
-        package = json.loads(descriptor)
+        package = mend_all(json.loads(descriptor))  # text that is valid Unicode
         resources = package["resources"]
     except (ValueError, KeyError, TypeError):
         raise unreadable("damaged-file", name,

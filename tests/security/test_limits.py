@@ -94,6 +94,25 @@ def test_max_string(dataset, stream):
     assert at.valid and _codes(over) == ["text-too-long"]
 
 
+@pytest.mark.parametrize("reader", ["json-lines", "streamed"])
+def test_max_record(tmp_path, reader):
+    """The longest line of JSON Lines, or the longest value read alone from a streamed JSON
+    file (a project, or a field of the dataset's own details)."""
+    details = {k: v for k, v in DATA.items() if k != "projects"}
+    if reader == "json-lines":
+        lines = [json.dumps(x) for x in [details, *DATA["projects"]]]
+        path = tmp_path / "data.jsonl"
+        path.write_text("\r\n".join(lines) + "\r\n")  # a line's length is without its break
+    else:
+        lines = [json.dumps(x) for x in [*details.values(), *DATA["projects"]]]
+        path = tmp_path / "data.json"
+        path.write_text(json.dumps(DATA))
+    at, over = _edges("max_record", path, max(len(line.encode()) for line in lines),
+                      stream=reader == "streamed")
+    assert at.valid and _codes(over) == ["record-too-long"]
+    assert over.issues[0].location.line == (1 if reader == "streamed" else 2)
+
+
 def _longest_cell_book(tmp_path, fmt: str):
     data = json.loads(json.dumps(DATA))
     data["projects"][0]["description"] = "A long description. " * 50

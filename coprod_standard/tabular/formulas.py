@@ -19,12 +19,11 @@ from typing import Any
 
 from ..issues import Issue, Location, issue_type
 from .letters import column_letter, column_number
-from .zips import TooLarge, blocks
+from .zips import DEEPEST, TooLarge, blocks
 
 _ANY_FORMULA = re.compile(rb"<(?:[^\s<>/!?=\"']*:)?f[\s/>]")
 _PLACE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 MOST = 20  # formula cells reported one by one in each sheet
-DEEPEST = 64  # levels of XML nesting; a sheet needs about 6
 
 
 def _has_formula(archive: zipfile.ZipFile, part: str, file: str) -> bool:

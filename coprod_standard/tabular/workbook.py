@@ -2,8 +2,7 @@
 damaged one is refused before anything else), then openpyxl in read-only mode with
 defusedxml guarding every XML part (billion laughs and other entity attacks are refused)
 in memory that does not grow with the file (``lean_openpyxl``); or calamine, when a workbook is
-read whole and a scan shows that it reads the same cells (``fast_workbook``). The sizes a
-sheet declares (``<dimension>``) are ignored: rows are as wide as their cells."""
+read whole and a scan shows that it reads the same cells (``fast_workbook``)."""
 
 from __future__ import annotations
 
@@ -25,26 +24,27 @@ from .zips import ZIP_ERRORS, TooLarge, damaged, open_zip, opened, unpacked
 SAFETY_REASON = "it contains XML entity definitions, a trick used to attack programs"
 
 
-def _is_attack(exc: BaseException | None) -> bool:
-    """True if defusedxml refused the XML, however deep openpyxl wrapped its error."""
+def _cause(exc: BaseException | None, kinds: type | tuple) -> BaseException | None:
+    """The error of one of KINDS that led to EXC, however deep openpyxl wrapped it."""
     while exc is not None:
-        if isinstance(exc, DefusedXmlException):
-            return True
+        if isinstance(exc, kinds):
+            return exc
         exc = exc.__cause__ or exc.__context__
-    return False
+    return None
 
 
 def refused(exc: Exception, name: str, otherwise: str) -> Unreadable:
     """The plain ``Unreadable`` for an error openpyxl raised while reading a workbook."""
     if isinstance(exc, Unreadable):
         return exc
-    if _is_attack(exc):
+    if _cause(exc, DefusedXmlException):  # defusedxml refused the XML
         return unreadable("unsafe-workbook", name, reason=SAFETY_REASON)
-    if isinstance(exc, TooLarge):
-        return unreadable("unsafe-workbook", name, reason=str(exc))
-    if isinstance(exc, ZIP_ERRORS):
-        return damaged(exc, name)
-    return unreadable("damaged-file", name, reason=otherwise)
+    too_large = _cause(exc, TooLarge)
+    if too_large:
+        return unreadable("unsafe-workbook", name, reason=str(too_large))
+    found = _cause(exc, ZIP_ERRORS)
+    return damaged(found, name) if found else \
+        unreadable("damaged-file", name, reason=otherwise)
 
 
 def _guarded(rows: Iterator, name: str) -> Iterator:
@@ -70,8 +70,8 @@ def _headings(ws, name: str) -> list[Any]:
 
 
 def openpyxl_book(data: bytes | Path, name: str):
-    """openpyxl's read-only workbook (shared strings kept on disk) and its reader; every
-    sheet's declared size is ignored, so that rows are as wide as their cells."""
+    """openpyxl's read-only workbook (shared strings kept on disk, every part bounded)
+    and its reader."""
     from .lean_openpyxl import SpillingReader  # openpyxl: only when a workbook is read
 
     try:
@@ -81,8 +81,6 @@ def openpyxl_book(data: bytes | Path, name: str):
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
         raise refused(exc, name, "one of its parts is missing or is not valid") from None
-    for ws in reader.wb.worksheets:
-        ws.reset_dimensions()
     return reader.wb, reader
 
 

@@ -28,6 +28,7 @@ from ..readers import Unreadable, unreadable
 # What reading a damaged or hostile zip raises (RuntimeError: a part with a password)
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError,
               RuntimeError, KeyError, OSError, struct.error)
+DEEPEST = 64  # levels of XML nesting; a workbook's parts need about 10
 BLOCK = 1 << 20
 LONGEST_RUN = 4 * BLOCK  # bytes without a '<' before a block is cut anyway
 LOCAL, DIRECTORY, END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"

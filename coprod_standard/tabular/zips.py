@@ -129,7 +129,7 @@ def blocks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str
                     carry = b""
                 continue
             if carry or cut:
-                yield carry + chunk[:cut], True
+                yield carry + memoryview(chunk)[:cut], True  # one copy, not two
             carry = chunk[cut:]
     if carry:
         yield carry, True
@@ -140,7 +140,7 @@ def unpacked(archive: zipfile.ZipFile, name: str) -> None:
     damaged, so that nothing read from the zip later can fail half-way."""
     for entry in archive.infolist():
         with reading(name, entry.filename), archive.open(entry) as stream:
-            while stream.read(BLOCK):
+            while stream.read(1 << 16):
                 pass
 
 

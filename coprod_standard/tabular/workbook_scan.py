@@ -45,7 +45,7 @@ STRINGS_FREE = 1_000_000  # shared strings a workbook may hold; past it, one a c
 OTHER_FORMATS = ("xl/workbook.bin", "content.xml", "mimetype")  # xlsb, OpenDocument
 
 _PREFIX = rb"(?:[^\s<>/!?=\"']*:)?"
-_ANY_TAG = re.compile(rb"<" + _PREFIX + rb"(c|row|si|t|f)[\s/>]")  # any spelling
+_ANY_TAG = re.compile(rb"<" + _PREFIX + rb"(c|row|si|t)[\s/>]")  # in any spelling
 _ANY_T_END = re.compile(rb"</" + _PREFIX + rb"t\s*>")
 _NAME = rb"[A-Za-z_][\w.-]*"
 
@@ -59,12 +59,12 @@ _CELL = re.compile(rb'<c r="[A-Z]{1,2}[1-9][0-9]{0,6}"(?: t="(?:s|n|b|str|inline
                    + _other(rb"r|t") + rb")* ?/?>")
 _ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"(?:' + _other(rb"r") + rb")* ?/?>")
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z])[A-Z][0-9]')
-_WIDE = re.compile(rb'<(?:[^\s<>/!?=]*:)?c\s[^<>]*?\br\s*=\s*["\']\$?[A-Za-z]{3}')
-_ERROR = re.compile(rb"""\st\s*=\s*(?:"\s*e\s*"|'\s*e\s*'|["'][^"'<]*&#)""")
+_WIDE = re.compile(rb'<c r="[A-Z]{3}')
 _PLAIN_T = re.compile(rb'<t(?: xml:space="preserve")? ?/?>')
-_SPACED = re.compile(rb"<t>(?:[ \t\r\n]|&#)|[ \t\r\n;]</t>")
+_SPACED_START = re.compile(rb"<t>(?:[ \t\r\n]|&#)")
+_SPACED_ENDS = (b" </t>", b"\t</t>", b"\r</t>", b"\n</t>", b";</t>")
 _UNSAFE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
-_CLAIM = re.compile(rb"""(?i:count)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
+_CLAIM = re.compile(rb"""ount\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")  # (c|C)ount: see Part
 _REFERENCE = re.compile(r"&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,8}));")
 
 
@@ -93,7 +93,7 @@ def _number(value: bytes) -> int:
 class Part:
     """What one XML part holds."""
 
-    tags: Counter = field(default_factory=Counter)  # c, row, si, t, f in any spelling
+    tags: Counter = field(default_factory=Counter)  # c, row, si, t in any spelling
     cells: int = 0  # cell tags in the plain spelling
     rows: int = 0  # row tags in the plain spelling
     top: int = 0  # the highest row number
@@ -112,7 +112,7 @@ class Part:
             self.reason = "a tag or text in it runs over 4 MB"
         if b"<!" in block and _UNSAFE.search(block):
             self.reason = "it declares a DOCTYPE or entities"
-        if _ERROR.search(block):
+        if b' t="e"' in block or b" t='e'" in block:  # other spellings: not plain cells
             self.reason = "it holds error cells"
         if _WIDE.search(block):
             self.reason = "it has columns past ZZ"
@@ -129,15 +129,18 @@ class Part:
         if letters:
             self.wide = max(self.wide, max(letters)[0] - 64)
         for found in _CLAIM.finditer(block):
+            start = found.start() - 1  # at the c of count
+            if block[start:start + 1] not in (b"c", b"C"):
+                continue
             number = _number(found[1] or found[2] or b"")
-            if block[max(found.start() - 6, 0):found.start()].lower() == b"unique":
+            if block[max(start - 6, 0):start] == b"unique":
                 self.unique = max(self.unique, number)
             else:
                 self.claim = max(self.claim, number)
         if self.strings:  # text calamine reads: shared strings, and text in cells
             self.text_tags += len(_PLAIN_T.findall(block)) + block.count(b"</t>")
             self.text_ends += len(_ANY_T_END.findall(block))
-            if _SPACED.search(block):
+            if _SPACED_START.search(block) or any(end in block for end in _SPACED_ENDS):
                 self.reason = "it holds text with spaces at either end"
 
     def problem(self) -> str | None:

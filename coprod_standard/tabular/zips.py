@@ -31,7 +31,8 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImple
 DEEPEST = 64  # levels of XML nesting; a workbook's parts need about 10
 BLOCK = 1 << 20
 LONGEST_RUN = 4 * BLOCK  # bytes without a '<' before a block is cut anyway
-LOCAL, DIRECTORY, END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"
+LOCAL, END = b"PK\x03\x04", b"PK\x05\x06"
+HARMLESS_EXTRAS = {0x000A, 0x000D, 0x5455, 0x5855, 0x7855, 0x7875, 0xCAFE}  # times, owners
 
 
 class TooLarge(ValueError):
@@ -144,11 +145,22 @@ def unpacked(archive: zipfile.ZipFile, name: str) -> None:
                 pass
 
 
+def _plain_extras(extra: bytes) -> bool:
+    """True if a part's extra fields are only those that say nothing about its name, size
+    or place (times, owners), so that no zip reader can take its name or size from them."""
+    while len(extra) >= 4:
+        kind, size = struct.unpack_from("<HH", extra)
+        if kind not in HARMLESS_EXTRAS:
+            return False
+        extra = extra[4 + size:]
+    return not extra
+
+
 def tidy(data: bytes, archive: zipfile.ZipFile) -> str | None:
     """Why another zip reader might see other parts in DATA than Python's does, or None:
     the parts must lie one after another from the first byte, each once, then the list of
     parts, then its end record, with nothing before, between or after (no comment, no
-    ZIP64, no part named twice)."""
+    ZIP64, no part named twice, no extra field that could rename a part)."""
     end = len(data) - 22
     if end < 0 or data[end:end + 4] != END:
         return "its zip directory is not at its very end"
@@ -161,9 +173,14 @@ def tidy(data: bytes, archive: zipfile.ZipFile) -> str | None:
         return "two of its parts have the same name"
     position = 0
     for entry in sorted(entries, key=lambda e: e.header_offset):
-        if entry.header_offset != position or data[position:position + 4] != LOCAL:
+        if entry.header_offset != position or data[position:position + 4] != LOCAL or \
+                position + 30 > start:
             return "its parts do not lie one after another"
         name_length, extra_length = struct.unpack_from("<HH", data, position + 26)
+        local_extra = data[position + 30 + name_length:position + 30 + name_length
+                           + extra_length]
+        if not (_plain_extras(entry.extra) and _plain_extras(local_extra)):
+            return "one of its parts has extra fields another zip reader may read otherwise"
         position += 30 + name_length + extra_length + entry.compress_size
         if entry.flag_bits & 8:  # sizes and checksum after the data, signed or not
             position += 16 if data[position:position + 4] == b"PK\x07\x08" else 12

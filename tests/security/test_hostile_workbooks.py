@@ -356,10 +356,25 @@ def test_the_command_says_a_damaged_zip_cannot_be_read(tmp_path, damage):
 
 # A zip that another zip reader could read otherwise is not given to calamine -----------------
 
+def _renamed_by_an_extra_field(book: bytes) -> bytes:
+    """BOOK with a copy of a sheet under another name, that an Info-ZIP Unicode Path
+    extra field (which some zip readers follow, Python's does not) names as the sheet."""
+    source = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            archive.writestr(item.filename, source.read(item))
+        alias = zipfile.ZipInfo("xl/media/image9.png")
+        path = DATASET_SHEET.encode()
+        alias.extra = struct.pack("<HHBI", 0x7075, 5 + len(path), 1, 0) + path
+        archive.writestr(alias, source.read(DATASET_SHEET), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 def test_a_zip_laid_out_oddly_is_read_by_openpyxl_only(tmp_path):
     hostile = _with_rows('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
     for odd in (b"junk before" + BOOK, BOOK + b"junk after", BOOK + hostile,
-                BOOK[:-2] + b"\x05\x00hello"):
+                BOOK[:-2] + b"\x05\x00hello", _renamed_by_an_extra_field(BOOK)):
         reason = fallback_reason(zipfile.ZipFile(io.BytesIO(odd)))
         assert reason is not None and "zip" in reason, reason
     status, _, peak = _bounded("validate", str(_write(tmp_path / "two.xlsx", BOOK + hostile)))

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..limits import Limits
 from ..readers import Unreadable
-from .sheets import Sheet, data_rows, trimmed_headings
+from .sheets import LAST_ROW, Sheet, data_rows, trimmed_headings
 from .workbook_scan import scan, worksheets
 
 
@@ -73,7 +73,7 @@ def fast_sheets(data: bytes, archive: zipfile.ZipFile, name: str, limits: Limits
             def stream(title=title, headings=headings, counter=counter):
                 rows = _grid_rows(book.get_sheet_by_name(title), 2)
                 return data_rows(rows, len(headings), limits, counter, name, sheet=title,
-                                 headings=headings)
+                                 headings=headings, last=LAST_ROW)
 
             sheets[title] = Sheet(title, headings, stream, part=part)
     except (KeyboardInterrupt, SystemExit):

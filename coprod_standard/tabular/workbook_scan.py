@@ -61,8 +61,7 @@ _ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"(?:' + _other(rb"r") + rb")* ?/?>
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z])[A-Z][0-9]')
 _WIDE = re.compile(rb'<c r="[A-Z]{3}')
 _PLAIN_T = re.compile(rb'<t(?: xml:space="preserve")? ?/?>')
-_SPACED_START = re.compile(rb"<t>(?:[ \t\r\n]|&#)")
-_SPACED_ENDS = (b" </t>", b"\t</t>", b"\r</t>", b"\n</t>", b";</t>")
+_SPACED = re.compile(rb"<t>(?:[ \t\r\n]|&#|[^<]*[ \t\r\n;]</t>)")  # not marked to keep
 _UNSAFE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _CLAIM = re.compile(rb"""ount\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")  # (c|C)ount: see Part
 _REFERENCE = re.compile(r"&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,8}));")
@@ -140,7 +139,7 @@ class Part:
         if self.strings:  # text calamine reads: shared strings, and text in cells
             self.text_tags += len(_PLAIN_T.findall(block)) + block.count(b"</t>")
             self.text_ends += len(_ANY_T_END.findall(block))
-            if _SPACED_START.search(block) or any(end in block for end in _SPACED_ENDS):
+            if _SPACED.search(block):
                 self.reason = "it holds text with spaces at either end"
 
     def problem(self) -> str | None:

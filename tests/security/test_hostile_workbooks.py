@@ -156,12 +156,15 @@ _space = st.text(" \t\r\n", min_size=1, max_size=3)
 @given(before=_space, around=st.tuples(st.text(" \t\r\n", max_size=2),
                                        st.text(" \t\r\n", max_size=2)),
        quote=st.sampled_from(['"', "'"]), prefix=st.sampled_from(["", "x:"]),
-       style_first=st.booleans(), row=st.integers(100_000, 1_048_576))
+       style_first=st.booleans(), row=st.integers(100_000, 1_048_576),
+       column=st.sampled_from(["ZZ", "XFD"]))
 def test_the_scan_sends_any_spelling_of_a_far_cell_to_openpyxl(before, around, quote, prefix,
-                                                                style_first, row):
-    place = f"r{around[0]}={around[1]}{quote}XFD{row}{quote}"
+                                                                style_first, row, column):
+    """Whatever the spelling (the plain one included), a far cell keeps calamine away."""
+    place = f"r{around[0]}={around[1]}{quote}{column}{row}{quote}"
     attributes = f's="0"{before}{place}' if style_first else place
-    tag = f'<{prefix}c xmlns:x="{MAIN}"{before}{attributes}><{prefix}v>1</{prefix}v></{prefix}c>'
+    namespace = f' xmlns:x="{MAIN}"' if prefix else ""
+    tag = f"<{prefix}c{namespace}{before}{attributes}><{prefix}v>1</{prefix}v></{prefix}c>"
     book = _with_rows(f'<row r="{row}">{tag}</row>')
     assert fallback_reason(zipfile.ZipFile(io.BytesIO(book))) is not None
 
@@ -205,6 +208,8 @@ def _styles(count: int) -> bytes:
 
 OPENPYXL = {
     "far-cell": _with_rows('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'),
+    "huge-dimension": with_part_changed(BOOK, "xl/worksheets/sheet3.xml", lambda xml: xml.replace(
+        b"<sheetPr", b'<dimension ref="A1:XFD1048576"/><sheetPr', 1)),
     "rows-past-the-last": _with_rows("".join(
         f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(3, 2_000_000, 9_000))),
     "deep-nesting": _with_rows("<x>" * 100_000 + "</x>" * 100_000),

@@ -19,7 +19,7 @@ from ..limits import Limits
 from ..readers import Unreadable, unreadable
 from .cells import from_excel_text
 from .sheets import LAST_ROW, Sheet, data_rows, trimmed_headings
-from .zips import ZIP_ERRORS, TooLarge, damaged, open_zip, opened, unpacked
+from .zips import TooLarge, open_zip, opened, unpacked
 
 SAFETY_REASON = "it contains XML entity definitions, a trick used to attack programs"
 
@@ -42,9 +42,7 @@ def refused(exc: Exception, name: str, otherwise: str) -> Unreadable:
     too_large = _cause(exc, TooLarge)
     if too_large:
         return unreadable("unsafe-workbook", name, reason=str(too_large))
-    found = _cause(exc, ZIP_ERRORS)
-    return damaged(found, name) if found else \
-        unreadable("damaged-file", name, reason=otherwise)
+    return unreadable("damaged-file", name, reason=otherwise)  # the zip was read through
 
 
 def _guarded(rows: Iterator, name: str) -> Iterator:

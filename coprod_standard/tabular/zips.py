@@ -13,10 +13,8 @@ whether the zip is laid out so plainly that every zip reader must see the same p
 from __future__ import annotations
 
 import io
-import lzma
 import struct
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +23,6 @@ from typing import BinaryIO
 from ..limits import Limits
 from ..readers import Unreadable, unreadable
 
-# What reading a damaged or hostile zip raises (RuntimeError: a part with a password)
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError,
-              RuntimeError, KeyError, OSError, struct.error)
 DEEPEST = 64  # levels of XML nesting; a workbook's parts need about 10
 BLOCK = 1 << 20
 LONGEST_RUN = 4 * BLOCK  # bytes without a '<' before a block is cut anyway
@@ -73,7 +68,10 @@ def damaged(exc: BaseException, name: str, part: str = "") -> Unreadable:
 
 @contextmanager
 def reading(name: str, part: str = "") -> Iterator[None]:
-    """Any error raised inside, while zip parts are read, as a plain ``Unreadable``."""
+    """Any error raised inside, while zip parts are read, as a plain ``Unreadable``: a
+    damaged or hostile zip raises BadZipFile (a bad checksum), zlib.error, EOFError,
+    OSError or LZMAError (corrupt or cut-short data), NotImplementedError (a compression
+    method Python lacks), RuntimeError (a password), KeyError (a missing part), ..."""
     try:
         yield
     except (KeyboardInterrupt, SystemExit, MemoryError, RecursionError):

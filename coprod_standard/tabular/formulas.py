@@ -37,34 +37,40 @@ def _local(tag: str) -> str:
 
 
 def formula_cells(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, int]]:
-    """The place (column letter, row) of each cell in the part that holds a formula."""
+    """The place (column letter, row) of each cell in the part that holds a formula: a
+    ``c`` in a ``row`` (wherever the row is, as openpyxl reads it) with an ``f`` in it."""
     from defusedxml.ElementTree import iterparse
 
-    row = column = cell_row = 0
+    row_number = column = cell_row = 0
+    row = cell = None
     formula = False
     open_elements: list[Any] = []
     with archive.open(part) as stream:
         for event, element in iterparse(stream, events=("start", "end")):
             if event == "start":
+                parent = open_elements[-1] if open_elements else None
                 open_elements.append(element)
-                depth = len(open_elements)
-                if depth > DEEPEST:
+                if len(open_elements) > DEEPEST:
                     raise TooLarge(f"its XML is nested more than {DEEPEST} levels deep")
                 local = _local(element.tag)
-                if depth == 3 and local == "row":
-                    row = _number(element.get("r"), row + 1)
-                    column = 0
-                elif depth == 4 and local == "c":
+                if row is None and local == "row":
+                    row, column = element, 0
+                    row_number = _number(element.get("r"), row_number + 1)
+                elif parent is row is not None and local == "c":
+                    cell, formula = element, False
                     place = _PLACE.fullmatch(element.get("r") or "")
                     column = column_number(place[1].upper()) if place else column + 1
-                    cell_row, formula = int(place[2]) if place else row, False
+                    cell_row = int(place[2]) if place else row_number
                 continue
             open_elements.pop()
-            local = _local(element.tag)
-            if len(open_elements) == 4 and local == "f":
+            if element is cell:
+                if formula:
+                    yield column_letter(column), cell_row
+                cell = None
+            elif element is row:
+                row = None
+            elif cell is not None and open_elements[-1] is cell and _local(element.tag) == "f":
                 formula = True
-            elif len(open_elements) == 3 and local == "c" and formula:
-                yield column_letter(column), cell_row
             if open_elements:
                 open_elements[-1].clear()  # what has ended is done with
 

@@ -22,7 +22,7 @@ from coprod_standard.tabular.fast_workbook import fallback_reason
 from coprod_standard.tabular.workbook import workbook_sheets
 from coprod_standard.writers import render
 from tests.conftest import ROOT
-from tests.security import with_part_changed
+from tests.security import with_part_changed, zip_of
 from tests.test_streaming import INPUTS
 from tests.test_streaming_tables import _tables
 
@@ -112,6 +112,15 @@ HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>Version</t></is></c></row>'
      "spaces at either end"),
     (HEAD + '<row r="2"><c t="inlineStr"><is><t>1.0</t></is></c></row>', "unplaced"),
     (HEAD + '<row><c r="A2" t="inlineStr"><is><t>1.0</t></is></c></row>', "unplaced"),
+    # The same cells written in other spellings XML allows: counted, never measured wrong
+    (HEAD + '<row r="2"><c\tr="B2" t="inlineStr"><is><t>1.0</t></is></c></row>', "another way"),
+    (HEAD + '<row r="2"><c t="inlineStr" r="B2"><is><t>1.0</t></is></c></row>', "another way"),
+    (HEAD + "<row r='2'><c r='B2' t='inlineStr'><is><t>1.0</t></is></c></row>", "unplaced"),
+    (HEAD + '<row r="2"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+     'main" r="B2" t="inlineStr"><x:is><x:t>1.0</x:t></x:is></x:c></row>', "another way"),
+    (HEAD + '<row r="2"><c r="B2" t = "e"><v>#N/A</v></c></row>', "another way"),
+    (HEAD + '<row r="2"><c r="B2" t="inlineStr"><is><t\n>1.0</t></is></c></row>',
+     "text written in another way"),
 ])
 def test_what_calamine_would_read_differently_or_blow_up_on_goes_to_openpyxl(cells, reason):
     book = _with_sheet(cells)
@@ -171,7 +180,68 @@ def test_the_cells_shown_around_an_issue_are_the_same_from_either_reader(tmp_pat
     path = _tables(ROOT / "examples" / "befriending-scheme.json", tmp_path / "b.xlsx", "xlsx")
     wanted = {1, 2, 4, 40}
     for sheet in ("Projects", "Results", "No such sheet"):
-        fast = [(n, _trimmed(list(r))) for n, r in _xlsx_fetch(path.read_bytes())(sheet, wanted)]
-        careful = [(n, _trimmed(list(r))) for n, r in _xlsx_fetch(path)(sheet, wanted)]
+        fast = [(n, _trimmed(list(r)))
+                for n, r in _xlsx_fetch(path.read_bytes(), "b.xlsx")(sheet, wanted)]
+        careful = [(n, _trimmed(list(r))) for n, r in _xlsx_fetch(path, "b.xlsx")(sheet, wanted)]
         assert fast == careful
         assert (sheet == "No such sheet") == (fast == [])
+
+
+def _excel_style_workbook() -> bytes:
+    """A workbook spelled as Excel writes one: shared strings with counts, rows with spans
+    and x14ac attributes, cells with styles and types, text marked to keep its spaces."""
+    main = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships"')
+    x14ac = 'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+    rows = "".join(
+        f'<row r="{n}" spans="1:3" x14ac:dyDescent="0.25"><c r="A{n}" s="1" t="s"><v>{n % 3}'
+        f'</v></c><c r="B{n}" s="2"><v>{n * 1.5}</v></c><c r="C{n}" t="b"><v>{n % 2}</v></c>'
+        "</row>" for n in range(2, 40))
+    return zip_of({
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Types xmlns="http://'
+            'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
+            'Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.'
+            f'xml" ContentType="{kind}sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            f'sheet1.xml" ContentType="{kind}worksheet+xml"/><Override PartName="/xl/styles.xml"'
+            f' ContentType="{kind}styles+xml"/><Override PartName="/xl/sharedStrings.xml" '
+            f'ContentType="{kind}sharedStrings+xml"/></Types>').encode(),
+        "_rels/.rels": ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                        f'relationships"><Relationship Id="rId1" Type="{rel}officeDocument" '
+                        'Target="xl/workbook.xml"/></Relationships>').encode(),
+        "xl/workbook.xml": (f'<workbook {main}><workbookPr defaultThemeVersion="164011"/><sheets>'
+                            '<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+                            ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>").encode(),
+        "xl/styles.xml": (
+            f'<styleSheet {main}><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/>'
+            '</numFmts><fonts count="1"><font><sz val="11"/></font></fonts><fills count="1">'
+            '<fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/>'
+            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0"/></cellStyleXfs>'
+            '<cellXfs count="3"><xf numFmtId="0" fontId="0" xfId="0"/><xf numFmtId="49" '
+            'fontId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" fontId="0" xfId="0"'
+            ' applyNumberFormat="1"/></cellXfs></styleSheet>').encode(),
+        "xl/sharedStrings.xml": (
+            f'<sst {main} count="41" uniqueCount="4"><si><t>name</t></si><si><t xml:space="'
+            'preserve"> kept </t></si><si><r><rPr><b/></rPr><t>rich</t></r><r><t xml:space="'
+            'preserve"> text</t></r></si><si><t>value</t></si></sst>').encode(),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet {main} {x14ac}><dimension ref="A1:C39"/><sheetData><row r="1" '
+            'spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>3</v></c><c r="C1" '
+            f't="str"><f>"flag"</f><v>flag</v></c></row>{rows}</sheetData></worksheet>'
+        ).encode()})
+
+
+def test_a_workbook_spelled_as_excel_writes_one_is_read_fast_and_the_same():
+    book = _excel_style_workbook()
+    assert fallback_reason(zipfile.ZipFile(io.BytesIO(book))) is None
+    fast, careful = _cells(book, fast=True), _cells(book, fast=False)
+    assert fast == careful and fast["Data"][1][2] == (4, [" kept ", 6, False])

@@ -200,12 +200,14 @@ def _is_workbook(data: bytes | Path) -> bool:
     by the file's name."""
     import zipfile
 
-    from ..tabular.sheets import opened
+    from ..tabular.zips import opened
 
     if isinstance(data, bytes) and b"xl/workbook.xml" in data[:200_000]:
         return True
     try:
         with zipfile.ZipFile(opened(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False  # the zip reader explains what is wrong with it
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - any damage: the zip reader explains what is wrong
+        return False

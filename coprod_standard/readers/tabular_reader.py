@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,12 +19,12 @@ from ..tabular.sheets import (
     Sheet,
     csv_sheets,
     detect_encoding,
-    opened,
     package_resources,
     zip_members,
 )
 from ..tabular.unflatten import assemble
-from ..tabular.workbook import workbook_sheets
+from ..tabular.workbook import openpyxl_book, refused, workbook_sheets
+from ..tabular.zips import opened
 from . import ReadResult, unreadable
 from .json_reader import records
 
@@ -80,30 +81,41 @@ def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Is
                       locate=tables.locate, details=details, fetch=fetch, size=size)
 
 
-def _xlsx_fetch(data: bytes | Path):
-    def fetch(sheet: str, rows: set[int]):
-        from ..tabular.fast_workbook import fast_rows
+def _xlsx_fetch(data: bytes | Path, file: str):
+    """The cells of some rows of a sheet, to show around its issues: read by calamine when
+    its scan allows (decided once), else by openpyxl; none if the workbook cannot give them
+    (it was read through before, so that would be a surprise, not a reason to stop)."""
+    fast: list[bool] = []
 
-        fast = fast_rows(data, sheet) if isinstance(data, bytes) else None
-        if fast is not None:  # a workbook read whole: calamine, if its scan allows
-            for number, row in enumerate(fast, start=1):
-                if number in rows:
-                    yield number, row
-                if number >= max(rows):
-                    return
+    def cells(sheet: str, rows: set[int]):
+        from ..tabular.fast_workbook import calamine_reason, fast_rows
+
+        if not fast:
+            fast.append(isinstance(data, bytes) and calamine_reason(
+                zipfile.ZipFile(opened(data)), data, file) is None)
+        stream = fast_rows(data, sheet) if fast[0] else None
+        if stream is not None:
+            yield from enumerate(stream, start=1)
             return
-        import openpyxl
-
-        book = openpyxl.load_workbook(opened(data), read_only=True, data_only=True)
+        book, reader = openpyxl_book(data, file)
         try:
-            if sheet not in book.sheetnames:
-                return
-            stream = book[sheet].iter_rows(min_row=1, max_row=max(rows), values_only=True)
-            for number, row in enumerate(stream, start=1):
-                if number in rows:
-                    yield number, list(row)
+            if sheet in book.sheetnames:
+                yield from enumerate(book[sheet].iter_rows(
+                    min_row=1, max_row=max(rows), values_only=True), start=1)
         finally:
             book.close()
+            if hasattr(reader.shared_strings, "close"):
+                reader.shared_strings.close()
+
+    def fetch(sheet: str, rows: set[int]):
+        try:
+            for number, row in cells(sheet, rows):
+                if number in rows:
+                    yield number, list(row)
+                if number >= max(rows):
+                    return
+        except Exception:  # noqa: BLE001 - no cells shown, rather than no report
+            return
     return fetch
 
 
@@ -131,20 +143,22 @@ def read_xlsx(data: bytes | Path, file: str, limits: Limits, stream: bool = Fals
     """A workbook (its bytes, or its path when it is streamed); with STREAM, one of
     ``limits.stream_from`` bytes or more is read one project at a time (the workbook stays
     open until its records have all been taken)."""
-    import zipfile
-
     from ..tabular.formulas import formula_issues
 
     streamed = stream and _size(data) >= limits.stream_from
     with ExitStack() as stack:  # read whole, fast; streamed, by openpyxl a row at a time
         sheets, epoch = stack.enter_context(workbook_sheets(data, file, limits,
                                                             fast=not streamed))
-        with zipfile.ZipFile(opened(data)) as archive:
-            issues = formula_issues(archive, {n: s.part for n, s in sheets.items() if s.part},
-                                    {n: s.headings for n, s in sheets.items()}, file)
+        try:
+            with zipfile.ZipFile(opened(data)) as archive:
+                issues = formula_issues(archive, {n: s.part for n, s in sheets.items()
+                                                  if s.part},
+                                        {n: s.headings for n, s in sheets.items()}, file)
+        except Exception as exc:  # noqa: BLE001 - XML a parser refuses, or an attack
+            raise refused(exc, file, "part of a sheet is damaged") from None
         later = stack.pop_all() if streamed else None
         try:
-            return _result(sheets, file, issues, epoch, _xlsx_fetch(data),
+            return _result(sheets, file, issues, epoch, _xlsx_fetch(data, file),
                            later.close if later else None, _size(data))
         except BaseException:
             if later:

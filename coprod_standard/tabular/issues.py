@@ -85,7 +85,8 @@ register(
        unreadable=True),
     _t("unsafe-workbook", "Unsafe file refused", E,
        "The workbook or zip file was refused because it is built like an attack: a zip "
-       "bomb, or XML entity tricks that exhaust memory.",
+       "bomb, XML entity tricks, or XML nested or repeated far beyond what any workbook "
+       "needs, all made to exhaust memory.",
        "The file {file} was refused for safety: {reason}.",
        "If you made this file yourself, open it in Excel or LibreOffice and save it again "
        "as a new .xlsx file; otherwise do not open it.",

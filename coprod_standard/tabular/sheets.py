@@ -3,8 +3,9 @@
 A ``Sheet`` has a name, its headings (the first row) and a way to stream its data rows.
 Rows that are empty are skipped, and reading stops after a long run of empty rows, so a
 sheet formatted down to row 1,048,576 costs nothing. Zip files (workbooks included) are
-inspected before they are opened: too many entries, too much uncompressed data or an
-extreme compression ratio mean a zip bomb, and the file is refused.
+inspected before they are opened (``zips``): too many entries, too much uncompressed data or
+an extreme compression ratio mean a zip bomb, and the file is refused; a damaged one is
+refused with a plain message before any of it is read as data.
 """
 
 from __future__ import annotations
@@ -13,19 +14,20 @@ import codecs
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
 from ..issues import Issue, Location, issue_type
 from ..limits import Limits
 from ..readers import unreadable
 from ..readers.surrogates import mend_all
+from .zips import open_zip, unpacked
 
 EMPTY_RUN = 10_000  # stop a sheet after this many empty rows in a row
+LAST_ROW = 1_048_576  # the last row a workbook can have
 
 
 @dataclass
@@ -45,11 +47,6 @@ class Sheet:
         return replace(self, _rows=partial(self._rows, counter=[0]))
 
 
-def opened(data: bytes | Path) -> BinaryIO | Path:
-    """A file given as its bytes or its path, as zipfile and openpyxl take it."""
-    return data if isinstance(data, Path) else io.BytesIO(data)
-
-
 def trimmed_headings(first: Iterable[Any]) -> list[Any]:
     """A sheet's first row without the empty cells after its last heading."""
     headings = list(first)
@@ -60,13 +57,19 @@ def trimmed_headings(first: Iterable[Any]) -> list[Any]:
 
 def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[int],
               name: str, first: int = 2, sheet: str = "",
-              headings: list[Any] | None = None) -> Iterator[tuple[int, list[Any]]]:
+              headings: list[Any] | None = None, last: int = 0
+              ) -> Iterator[tuple[int, list[Any]]]:
     """Non-empty rows, cut to the headings' width unless something lies beyond it, with their
     1-based row numbers. A cell longer than ``limits.max_cell`` stops the reading, with
-    its place."""
+    its place; so does a row past LAST (a workbook's last row), which no spreadsheet
+    program makes (reading stops after EMPTY_RUN empty rows, so this bounds the time a
+    sheet of rows spread far apart can take)."""
     empty_run = 0
     most, longest = limits.max_rows, limits.max_cell
     for number, row in enumerate(rows, start=first):
+        if last and number > last:
+            raise unreadable("damaged-file", name, reason=(
+                f"sheet {sheet} has rows past row {last:,}, the last a workbook can have"))
         if len(row) > width and any(row[width:]):
             cells = list(row)  # data past the last heading: kept, to be reported
         elif row.__class__ is not list:
@@ -99,23 +102,6 @@ def _cell_too_long(name: str, sheet: str, row: int, index: int, headings: list[A
                      column_title=title or None)
     return unreadable("cell-too-long", name, where, place=where.describe(), length=length,
                       limit=limit)
-
-
-def check_zip(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
-    """Refuse zip bombs before anything is decompressed."""
-    entries = archive.infolist()
-    if len(entries) > limits.max_zip_entries:
-        raise unreadable("unsafe-workbook", name, reason=f"it holds {len(entries)} files")
-    total = sum(e.file_size for e in entries)
-    if total > limits.max_unzipped_bytes:
-        raise unreadable("unsafe-workbook", name,
-                         reason=f"it would unpack to {Limits.describe_bytes(total)}")
-    for entry in entries:
-        if entry.file_size > 1_000_000 and entry.file_size > limits.max_zip_ratio * max(
-                entry.compress_size, 1):
-            raise unreadable("unsafe-workbook", name,
-                             reason="one of its parts is compressed suspiciously well, as "
-                                    "in a zip bomb")
 
 
 Opener = Callable[[], BinaryIO]  # opens a CSV file's bytes afresh, each time it is called
@@ -204,13 +190,10 @@ def csv_sheets(files: dict[str, Opener], file: str, limits: Limits,
 
 
 def zip_members(data: bytes, name: str, limits: Limits) -> dict[str, Opener]:
-    """Openers for the CSV and JSON files in a zip, after the zip-bomb checks."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise unreadable("damaged-file", name, reason="it is not a complete zip file") \
-            from None
-    check_zip(archive, name, limits)
+    """Openers for the CSV and JSON files in a zip, after the zip-bomb checks and every
+    part read through once (so that none can fail half-way through being read)."""
+    archive = open_zip(data, name, limits)
+    unpacked(archive, name)
     members = {}
     for entry in archive.infolist():
         path = PurePosixPath(entry.filename)

@@ -55,6 +55,12 @@ def test_docs_examples_give_the_output_shown(page, command, expected):
     assert _normal(result.stdout.splitlines()) == _normal(expected)
 
 
+def test_the_promises_page_names_only_tests_that_exist():
+    named = set(re.findall(r"`(tests/[\w/]+\.py)`", (DOCS / "guarantees.md").read_text()))
+    assert len(named) >= 8
+    assert sorted(p for p in named if not (ROOT / p).is_file()) == []
+
+
 def test_the_site_builds_without_warnings(tmp_path):
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
                              str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True,

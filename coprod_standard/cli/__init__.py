@@ -38,6 +38,9 @@ for command in (validate, convert, upgrade, template, score, aggregate, combine,
 
 def main() -> None:
     """Run the CLI; an unexpected failure gives a plain sentence, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not valid in the
+        if hasattr(stream, "reconfigure"):   # terminal's encoding is shown escaped
+            stream.reconfigure(errors="backslashreplace")
     try:
         cli.main(standalone_mode=True)
     except SystemExit:

@@ -350,3 +350,20 @@ def test_the_web_api_answers_200_with_the_issue(tmp_path):
             pasted.json()["files"][0]["issues"]) == set(PLACES)
         page = request(f"{base}/check", *multipart({}, ("broken.json", body)))
         assert page.status == 200 and "unpaired-surrogate" in page.text
+
+
+def test_a_file_name_that_is_not_valid_text_is_shown_escaped(tmp_path):
+    """A file name of bytes that are not UTF-8 (possible on Linux) on a strict UTF-8
+    terminal: shown as valid text (escaped, or a replacement character), never an internal
+    error."""
+    folder = os.fsencode(tmp_path)
+    source, target = folder + b"/\xff\xfe.json", folder + b"/\xff\xfe.xlsx"
+    with open(source, "wb") as stream:
+        stream.write((ROOT / "examples" / "minimal.json").read_bytes())
+    for args in (["validate", source], ["convert", source, target], ["validate", target]):
+        done = subprocess.run([sys.executable, "-m", "coprod_standard", *args], cwd=ROOT,
+                              capture_output=True, env={**os.environ,
+                                                        "PYTHONIOENCODING": "utf-8"})
+        assert done.returncode == 0, done.stderr
+        assert b"Sorry" not in done.stderr and done.stdout.decode("utf-8")
+        assert "\\udcff\\udcfe" in done.stdout.decode() or "\ufffd" in done.stdout.decode()

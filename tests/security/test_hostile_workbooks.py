@@ -393,16 +393,23 @@ def _write(path, data: bytes):
 
 # combine: a hostile file is recorded, the good datasets beside it are stored -----------------
 
+def hostile_book(kind: str) -> bytes:
+    """The issue's workbooks: shared strings claiming four trillion, a cell at XFD1048576
+    written with a tab, and a part whose checksum is wrong."""
+    return {
+        "strings": lambda: _with_part("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}" '
+                                      f'uniqueCount="{HUGE}"><si><t>a</t></si></sst>'.encode()),
+        "far-cell": lambda: _with_rows(f'<row r="1048576">{_cell("tab", "XFD1048576")}</row>'),
+        "damaged": lambda: _damaged(BOOK, "xl/worksheets/sheet3.xml", "checksum-wrong"),
+    }[kind]()
+
+
 @pytest.mark.parametrize("hostile", ["strings", "far-cell", "damaged"])
 def test_combine_records_a_hostile_workbook_and_stores_the_others(tmp_path, hostile):
     import duckdb
 
     good = _write(tmp_path / "good.json", (ROOT / "examples" / "minimal.json").read_bytes())
-    bad = _write(tmp_path / "bad.xlsx", {
-        "strings": _with_part("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}" uniqueCount='
-                              f'"{HUGE}"><si><t>a</t></si></sst>'.encode()),
-        "far-cell": _with_rows(f'<row r="1048576">{_cell("tab", "XFD1048576")}</row>'),
-        "damaged": _damaged(BOOK, "xl/worksheets/sheet3.xml", "checksum-wrong")}[hostile])
+    bad = _write(tmp_path / "bad.xlsx", hostile_book(hostile))
     store = tmp_path / "study.duckdb"
     status, output, _ = _bounded("combine", str(good), str(bad), "--out", str(store),
                                  ceiling=4 * CEILING)  # DuckDB sets aside address space

@@ -415,3 +415,17 @@ def test_every_api_answer_is_json_even_for_a_fault(limited, tmp_path):
     assert page.status == 500 and "<h1>Sorry, something went wrong</h1>" in page.text
     described = document["paths"]["/api/validate"]["post"]["responses"]
     assert {"408", "413", "422", "500", "503", "504"} <= set(described)
+
+
+@pytest.mark.parametrize("hostile", ["strings", "far-cell", "damaged"])
+def test_the_issues_hostile_workbooks_are_answered_and_the_service_goes_on(tmp_path, hostile):
+    """The workbooks that aborted the compiled reader (and with it the whole service) get a
+    report; the server answers the next request and keeps nothing."""
+    from tests.security.test_hostile_workbooks import hostile_book
+
+    with coprod_serve(tmp_path) as server:
+        answer = _validate(server, hostile_book(hostile), name="hostile.xlsx")
+        assert answer.status == 200, answer.body[:300]
+        report = answer.json()["files"][0]
+        assert report["status"] == ("unreadable" if hostile == "damaged" else "invalid")
+        _still_answering(server)

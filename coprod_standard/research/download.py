@@ -100,7 +100,9 @@ class _Deadline:
                 pass
 
 
-class _HTTP(urllib.request.HTTPHandler):
+class _WithinDeadline:
+    """A handler whose connections are cut when the download's deadline passes."""
+
     def __init__(self, deadline: _Deadline) -> None:
         super().__init__()
         self.deadline = deadline
@@ -109,13 +111,12 @@ class _HTTP(urllib.request.HTTPHandler):
         return super().do_open(self.deadline.connection(http_class), req, **kwargs)
 
 
-class _HTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self.deadline = deadline
+class _HTTP(_WithinDeadline, urllib.request.HTTPHandler):
+    pass
 
-    def do_open(self, http_class, req, **kwargs):
-        return super().do_open(self.deadline.connection(http_class), req, **kwargs)
+
+class _HTTPS(_WithinDeadline, urllib.request.HTTPSHandler):
+    pass
 
 
 def _read(url: str, allowed: set[str], deadline: _Deadline, max_bytes: int) -> bytes:

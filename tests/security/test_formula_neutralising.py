@@ -12,7 +12,6 @@ import subprocess
 import sys
 import unicodedata
 
-import openpyxl
 import pytest
 
 from coprod_standard.readers import read
@@ -20,6 +19,7 @@ from coprod_standard.tabular.cells import FORMULA_START, neutralise, restore
 from coprod_standard.writers import render, write
 from coprod_standard.writers.responses_out import responses_csv
 from tests.conftest import ROOT
+from tests.security.test_export_safety import _cells_csv, _cells_xlsx
 
 MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text(encoding="utf-8"))
 ATTACKS = ['=HYPERLINK("http://evil.example","click")', "=1+1", "+1", "-1", "@SUM(A1)",
@@ -43,21 +43,6 @@ def test_neutralise_adds_one_apostrophe_and_restore_removes_exactly_it(text):
     assert restore(safe) == text
 
 
-def _csv_cells(files: dict[str, bytes]):
-    for content in files.values():
-        yield from (c for row in csv.reader(io.StringIO(content.decode("utf-8"))) for c in row)
-
-
-def _xlsx_cells(data: bytes):
-    book = openpyxl.load_workbook(io.BytesIO(data))  # formulas kept as formulas
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate}"
-                if isinstance(cell.value, str):
-                    yield cell.value
-
-
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_dataset_exports_hold_no_formula_and_read_back_exactly(tmp_path, attack):
     data = json.loads(json.dumps(MINIMAL))
@@ -65,9 +50,9 @@ def test_dataset_exports_hold_no_formula_and_read_back_exactly(tmp_path, attack)
     project.update(title=attack + " title", description=attack)
     project["principles"]["equality"]["evidence"] = attack + " evidence"
     version = data["version"]
-    assert not any(c.startswith(FORMULA_START) for c in _csv_cells(render(data, version,
+    assert not any(c.startswith(FORMULA_START) for c in _cells_csv(render(data, version,
                                                                           "csv")))
-    assert not any(c.startswith(FORMULA_START) for c in _xlsx_cells(render(data, version,
+    assert not any(c.startswith(FORMULA_START) for c in _cells_xlsx(render(data, version,
                                                                            "xlsx")))
     for fmt, name in (("csv", "tables"), ("xlsx", "book.xlsx"), ("datapackage", "package"),
                       ("csv-zip", "tables.zip")):

@@ -53,7 +53,7 @@ def _peak_run(*args: str, ceiling: int | None = None) -> tuple[subprocess.Comple
     """Run ``coprod ARGS`` in a process of its own; its result and peak memory in bytes (the
     process reports its own, so no other process's peak is mixed in)."""
     code = ("import resource, sys\nfrom coprod_standard.cli import main\ntry:\n    main()\n"
-            "finally:\n    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "finally:\n    from tests.peak import own_peak\n    print('PEAK', own_peak(), "
             "file=sys.stderr)\n")
 
     def bounded() -> None:
@@ -61,8 +61,9 @@ def _peak_run(*args: str, ceiling: int | None = None) -> tuple[subprocess.Comple
             resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
-                            text=True, timeout=300, env=STRICT_UTF8, preexec_fn=bounded)
-    peak = int(result.stderr.rsplit("PEAK", 1)[1].split()[0]) * 1024  # KB on Linux
+                            text=True, timeout=300, env=STRICT_UTF8, preexec_fn=bounded,
+                            cwd=ROOT)
+    peak = int(result.stderr.rsplit("PEAK", 1)[1].split()[0])
     return result, peak
 
 

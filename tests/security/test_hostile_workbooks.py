@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -33,6 +34,7 @@ from coprod_standard.readers import Unreadable
 from coprod_standard.tabular.fast_workbook import fallback_reason
 from coprod_standard.writers import render
 from tests.conftest import ROOT
+from tests.peak import RUN_COPROD
 from tests.security import with_part_changed, zip_of
 
 CEILING = 1024**3  # bytes of address space for the command
@@ -58,14 +60,14 @@ def _bounded(*args: str, ceiling: int = CEILING) -> tuple[int, str, int]:
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
         resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
 
-    with tempfile.TemporaryFile() as out:
-        child = subprocess.Popen([sys.executable, "-m", "coprod_standard", *args],
-                                 stdout=out, stderr=subprocess.STDOUT, preexec_fn=ceilings,
-                                 cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryDirectory() as folder:
+        peak_file = Path(folder) / "peak"
+        child = subprocess.run([sys.executable, "-c", RUN_COPROD, *args], stdout=out,
+                               stderr=subprocess.STDOUT, preexec_fn=ceilings, cwd=ROOT,
+                               env={**os.environ, "COPROD_TEST_PEAK": str(peak_file)})
         out.seek(0)
-        return child.returncode, out.read().decode(errors="replace"), usage.ru_maxrss * 1024
+        peak = int(peak_file.read_text()) if peak_file.exists() else 0
+        return child.returncode, out.read().decode(errors="replace"), peak
 
 
 def _survives(tmp_path, data: bytes, name: str = "hostile.xlsx") -> str:
@@ -233,7 +235,8 @@ def test_a_hostile_workbook_read_whole_or_streamed_stays_small(tmp_path, case):
             "for stream in (True, False):\n"
             "    report = validate(sys.argv[1], stream=stream, limits=Limits(stream_from=0))\n"
             "    print(report.status, sorted({i.code for i in report.issues}))\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n")
+            "from tests.peak import own_peak\n"
+            "print(own_peak())\n")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                           text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -38,8 +38,12 @@ def schemas_dir() -> Path:
 @dataclass(frozen=True)
 class VersionInfo:
     version: str
-    status: str
-    released: str
+    status: str  # current, supported or draft (not released: may still change)
+    released: str  # the release date; empty for a draft
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
 
 @cache
@@ -59,6 +63,11 @@ def versions() -> list[VersionInfo]:
 
 def version_names() -> list[str]:
     return [v.version for v in versions()]
+
+
+def released_version_names() -> list[str]:
+    """The versions released (and so frozen): every version but a draft."""
+    return [v.version for v in versions() if not v.is_draft]
 
 
 def latest_version() -> str:

@@ -59,8 +59,14 @@ def _one_zero_to_one_one(data: dict[str, Any]) -> list[Change]:
     return changes
 
 
+def _one_one_to_one_two(data: dict[str, Any]) -> list[Change]:
+    data["version"] = "1.2"
+    return [Change("changed", "/version", "the version is now 1.2")]
+
+
 STEPS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Change]]]] = {
     "1.0": ("1.1", _one_zero_to_one_one),
+    "1.1": ("1.2", _one_one_to_one_two),
 }
 
 

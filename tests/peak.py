@@ -9,7 +9,6 @@ exec makes new, so it counts only what the child itself touched.
 from __future__ import annotations
 
 import atexit
-import os
 
 
 def own_peak() -> int:

@@ -28,7 +28,8 @@ def schema() -> None:
 def schema_versions() -> None:
     """List the versions of the standard this toolkit supports."""
     for info in versions():
-        click.echo(f"{info.version}\t{info.status}\treleased {info.released}")
+        released = f"released {info.released}" if info.released else "not released yet"
+        click.echo(f"{info.version}\t{info.status}\t{released}")
 
 
 @schema.command("show")

@@ -209,7 +209,7 @@ def cli_page() -> str:
 
 def versions_page() -> str:
     lines = [GENERATED, "# Versions", "", "| Version | Status | Released |", "|---|---|---|"]
-    lines += [f"| {v.version} | {v.status} | {v.released} |" for v in versions()]
+    lines += [f"| {v.version} | {v.status} | {v.released or 'not yet'} |" for v in versions()]
     return "\n".join(lines) + "\n"
 
 

@@ -33,7 +33,8 @@ class Change:
         return f"{self.kind}: {where}: {self.detail}"
 
 
-def _pointer(*parts: Any) -> str:
+def pointer(*parts: Any) -> str:
+    """A JSON Pointer to the value at PARTS."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
@@ -53,15 +54,16 @@ def _one_zero_to_one_one(data: dict[str, Any]) -> list[Change]:
                         value if key == "date" else activity[key])
                 activity.clear()
                 activity.update(rebuilt)
-                base = _pointer("projects", p, "activities", a)
+                base = pointer("projects", p, "activities", a)
                 changes.append(Change("moved", f"{base}/date", "'date' is deprecated in 1.1; "
                                       "its value is now 'startDate'", f"{base}/startDate"))
     return changes
 
 
 def _one_one_to_one_two(data: dict[str, Any]) -> list[Change]:
-    data["version"] = "1.2"
-    return [Change("changed", "/version", "the version is now 1.2")]
+    from .upgrade_1_2 import one_one_to_one_two  # its parts build on Change, above
+
+    return one_one_to_one_two(data)
 
 
 STEPS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Change]]]] = {
@@ -70,19 +72,19 @@ STEPS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Change]]]] = {
 }
 
 
-def _leaves(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+def _leaves(node: Any, at: str = "") -> Iterator[tuple[str, Any]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _leaves(value, _pointer_join(pointer, key))
+            yield from _leaves(value, _pointer_join(at, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _leaves(value, _pointer_join(pointer, index))
+            yield from _leaves(value, _pointer_join(at, index))
     else:
-        yield pointer, node
+        yield at, node
 
 
 def _pointer_join(base: str, part: Any) -> str:
-    return base + _pointer(part)
+    return base + pointer(part)
 
 
 def _lost(before: dict, after: dict, changes: list[Change]) -> list[Change]:
@@ -90,12 +92,12 @@ def _lost(before: dict, after: dict, changes: list[Change]) -> list[Change]:
     changed = {c.path for c in changes if c.kind == "changed"}
     now = dict(_leaves(after))
     lost = []
-    for pointer, value in _leaves(before):
-        if pointer in changed:
+    for at, value in _leaves(before):
+        if at in changed:
             continue
-        target = moved.get(pointer, pointer)
+        target = moved.get(at, at)
         if target not in now or now[target] != value:
-            lost.append(Change("lost", pointer, "this value has no place in the new version"))
+            lost.append(Change("lost", at, "this value has no place in the new version"))
     return lost
 
 

@@ -183,3 +183,18 @@ def test_the_pre_commit_hooks_run_the_validator():
         bad = subprocess.run(run + [str(DOCS / "examples" / "broken-workbook.xlsx")],
                              capture_output=True, text=True, timeout=300)
         assert bad.returncode == 1 and "cell O2" in bad.stdout
+
+
+def test_the_scie_page_names_only_fields_and_checks_that_exist():
+    """Every field and check the SCIE recommendations page names is in the standard."""
+    from coprod_standard.checks import catalogue as checks_catalogue
+    from coprod_standard.fields import fields
+    from coprod_standard.scie import RECOMMENDATIONS, VERSION
+
+    dotted = {f.dotted for f in fields(VERSION).values()}
+    codes = {c.code for c in checks_catalogue()}
+    assert [r.key for r in RECOMMENDATIONS] == [f"R{i}" for i in range(1, 9)] + [
+        "E1", "E2", "E3"]
+    for rec in RECOMMENDATIONS:
+        assert rec.fields and set(rec.fields) <= dotted, (rec.key, set(rec.fields) - dotted)
+        assert set(rec.checks) <= codes, (rec.key, set(rec.checks) - codes)

@@ -218,6 +218,7 @@ def pages() -> dict[str, str]:
     from .code_pages import code_pages
     from .instrument_pages import instruments_page
     from .limits_page import limits_page
+    from .scie_page import scie_page
 
     out = {**code_pages(), "reference/instruments.md": instruments_page()}
     for info in versions():
@@ -233,6 +234,7 @@ def pages() -> dict[str, str]:
         "reference/cli.md": cli_page(),
         "reference/versions.md": versions_page(),
         "reference/limits.md": limits_page(),
+        "reference/scie-recommendations.md": scie_page(),
     }
 
 

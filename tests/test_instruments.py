@@ -47,7 +47,8 @@ def test_every_instrument_is_a_valid_definition_without_item_wording():
     Draft202012Validator.check_schema(schema)
     found = instruments()
     assert set(found) == {"wemwbs", "swemwbs", "ons4", "ucla-3", "phq-9", "gad-7",
-                          "ascot-sct4", "ascot-carer", "pam"}
+                          "ascot-sct4", "ascot-carer", "pam", "ascof-1d-carer-qol",
+                          "ascot-carer-sct4", "rses", "gse"}
     for path in (schemas_dir() / "instruments").glob("*.json"):
         text = path.read_text()
         assert "wording\"" not in text and "question\"" not in text
@@ -61,15 +62,69 @@ def test_every_instrument_is_a_valid_definition_without_item_wording():
     assert found["pam"].item_count == 0 and found["pam"].licence["type"] == "proprietary"
 
 
-def test_every_score_type_in_the_registry_is_in_the_codelist_with_the_same_range():
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_every_score_type_in_the_registry_is_in_the_codelist_with_the_same_range(version):
+    """The registry is shared by every version; each version's instrument.csv says which
+    instruments it accepts, and their scores match its score-type.csv."""
     from coprod_standard.checks.data import score_types
+    from coprod_standard.instruments.registry import for_version
 
-    listed = score_types("1.0")
-    for instrument in instruments().values():
+    listed = score_types(version)
+    known = for_version(version)
+    for instrument in known.values():
         for score in instrument.scores:
             entry = listed[score.score_type]
             assert entry["instrument"] == instrument.code
             assert (entry["minimum"], entry["maximum"]) == (score.minimum, score.maximum)
+            assert entry["higherIsBetter"] in (None, score.higher_is_better)
+    if version == "1.2":  # the replaced code is gone; its successor and ASCOT-Carer are in
+        assert "ascot-carer" not in known and "ascot-carer-total" not in listed
+        assert {"ascof-1d-carer-qol", "ascot-carer-sct4", "rses", "gse"} <= set(known)
+    else:  # 1.0 and 1.1 keep the six-question 0 to 12 meaning of ascot-carer
+        carer = known["ascot-carer"]
+        assert (carer.item_count, carer.item_maximum) == (6, 2)
+        assert carer.replaced_by == "ascof-1d-carer-qol"
+        assert not {"ascof-1d-carer-qol", "ascot-carer-sct4", "rses", "gse"} & set(known)
+
+
+def test_every_instrument_states_one_threshold_on_a_stated_basis():
+    bases = {}
+    for code, instrument in instruments().items():
+        change = instrument.meaningful_change
+        assert change and change["source"], code
+        bases[code] = change["basis"]
+        if change["basis"] == "none-verified":
+            assert "value" not in change and instrument.threshold(instrument.default_score) \
+                is None, code
+        else:
+            assert instrument.score(change["scoreType"]) is not None, code
+    assert {c for c, b in bases.items() if b == "reliable-change-95"} == {
+        "wemwbs", "swemwbs", "phq-9", "gad-7"}
+    assert bases["pam"] == "owner-threshold"  # kept as published; said in the file and docs
+    found = instruments()
+    assert (found["wemwbs"].threshold("wemwbs-total"), found["swemwbs"].threshold(
+        "swemwbs-metric"), found["phq-9"].threshold("phq9-total"),
+        found["gad-7"].threshold("gad7-total")) == (9, 3, 6, 4)
+    assert "Kroenke" in " ".join(json.loads((schemas_dir() / "instruments" / "phq-9.json")
+                                            .read_text())["sources"])
+    assert "NHS England" not in found["swemwbs"].meaningful_change["source"]
+    assert found["pam"].versions == ("PAM-13", "PAM-10")
+
+
+def test_proportion_improved_uses_the_registered_wemwbs_threshold_of_9():
+    head = "respondent,instrument,timepoint,date," + ",".join(f"q{n}" for n in range(1, 15))
+    rows = []
+    for i in range(10):  # gains of 8 (not reliable) for four people, 9 for six
+        rows.append(f"R{i},wemwbs,baseline,2025-01-01," + ",".join(["2"] * 14))
+        gain = 8 if i < 4 else 9
+        rows.append(f"R{i},wemwbs,follow-up,2025-07-01," + ",".join(
+            map(str, _items_for(28 + gain, 14))))
+    run = aggregate_responses(_csv(*rows, head=head), policy=Policy(national=True))
+    follow = next(r for r in run.reports[("wemwbs", "wemwbs-total")]
+                  if r["timepoint"] == "follow-up")
+    assert follow["change"]["mean"] == 8.6 and follow["proportionImproved"] == 0.6
+    indicator = standalone(run)["indicators"][0]
+    assert indicator["meaningfulChange"]["value"] == 9
 
 
 @pytest.mark.parametrize("raw", range(7, 36))
@@ -113,6 +168,41 @@ def test_scoring_rules_of_each_instrument(tmp_path, coprod):
     assert scores[("R7", "ucla3-total")] == ("6", "")
     assert scores[("R8", "gad7-total")] == ("21", "severe")
     assert "keep them private" in result.stderr
+
+
+def test_scoring_the_instruments_added_in_1_2(tmp_path, coprod):
+    """ASCOF 1D, ASCOT-Carer SCT4, Rosenberg (five items reversed) and GSE, scored by
+    'coprod score' from a small responses file, each checked by hand."""
+    head = ("respondent,instrument,timepoint,date,item1,item2,item3,item4,item5,item6,item7,"
+            "item8,item9,item10")
+    rows = [head,
+            "C1,ascof-1d-carer-qol,baseline,2025-01-01,2,1,1,0,2,1,,,,",
+            "C2,ascof-1d-carer-qol,baseline,2025-01-01,2,1,1,0,2,,,,,",  # five of six
+            "C3,ascof-1d-carer-qol,baseline,2025-01-01,2,3,1,0,2,1,,,,",  # 3 is out of range
+            "A1,ascot-carer-sct4,baseline,2025-01-01,3,2,2,3,1,0,2,,,",
+            "A2,ascot-carer-sct4,baseline,2025-01-01,3,3,3,3,3,3,3,,,",
+            # Rosenberg, answered 3 = strongly agree ... 0 = strongly disagree; items
+            # 2, 5, 6, 8 and 9 reversed: 3+(3-0)+2+2+(3-1)+(3-1)+3+(3-0)+(3-1)+3 = 25
+            "S1,rses,baseline,2025-01-01,3,0,2,2,1,1,3,0,1,3",
+            "S2,rses,baseline,2025-01-01,0,3,0,0,3,3,0,3,3,0",  # lowest self-esteem: 0
+            "G1,gse,baseline,2025-01-01,4,3,3,2,3,4,2,3,3,4",
+            "G2,gse,baseline,2025-01-01,4,3,3,2,5,4,2,3,3,4",  # 5 is out of range
+            ]
+    path = tmp_path / "responses.csv"
+    path.write_text("\n".join(rows) + "\n")
+    result = coprod("score", path)
+    assert result.returncode == 1  # two answers out of range
+    scored = {(r["respondent"], r["scoreType"]): r["score"]
+              for r in csv.DictReader(io.StringIO(result.stdout)) if r["scoreType"]}
+    status = {r["respondent"]: r["status"] for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert scored == {("C1", "ascof-1d-carer-qol-total"): "7",
+                      ("A1", "ascot-carer-sct4-total"): "13",
+                      ("A2", "ascot-carer-sct4-total"): "21",
+                      ("S1", "rses-total"): "25", ("S2", "rses-total"): "0",
+                      ("G1", "gse-total"): "31"}
+    assert status["C2"] == "excluded: response-incomplete"
+    assert status["C3"] == status["G2"] == "excluded: response-item-out-of-range"
+    assert "items are scored 0 to 2" in result.stderr
 
 
 def test_a_bespoke_instrument_is_defined_in_a_file(tmp_path):
@@ -347,6 +437,14 @@ def test_merging_replaces_results_for_the_same_timepoint_and_subgroup():
     reports = merged["projects"][0]["outcomes"][0]["indicators"][0]["reports"]
     assert [r["timepoint"] for r in reports].count("baseline") == 1
     assert dataset != merged  # the input is not changed
+    assert not [n for n in notes if "meaningful change is now" in n]  # it said 3 already
+    dataset["projects"][0]["outcomes"][0]["indicators"][0]["meaningfulChange"]["value"] = 2
+    merged, notes = merge(dataset, "GB-CHC-9990201-running-the-club", run)
+    indicator = merged["projects"][0]["outcomes"][0]["indicators"][0]
+    assert indicator["meaningfulChange"]["value"] == 3  # what proportionImproved used
+    assert "Shah" in indicator["meaningfulChange"]["source"]
+    assert any("meaningful change is now 3" in n and "(it said 2)" in n for n in notes)
+    dataset["projects"][0]["outcomes"][0]["indicators"][0]["meaningfulChange"]["value"] = 3
     assert json.loads((ROOT / "examples" / "dementia-club.json").read_text()) == dataset
 
 

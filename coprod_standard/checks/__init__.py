@@ -134,6 +134,7 @@ def _load() -> None:
         evaluation,
         evidence,
         inclusion,
+        instruments,
         integrity,
         outcomes,
         principles,

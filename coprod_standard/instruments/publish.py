@@ -38,6 +38,21 @@ def indicator(instrument: Instrument, score_type: str, reports: list[dict]) -> d
     return out
 
 
+def _same_threshold(target: dict, instrument: Instrument, score_type: str) -> list[str]:
+    """The proportion improved was worked out with the registry's threshold, so the
+    indicator must state that threshold: set it, and say so, if it said another."""
+    value = instrument.threshold(score_type)
+    stated = target.get("meaningfulChange")
+    if value is None or (isinstance(stated, dict) and stated.get("value") == value):
+        return []
+    target["meaningfulChange"] = {"value": value,
+                                  "source": instrument.meaningful_change["source"]}
+    before = stated.get("value") if isinstance(stated, dict) else None
+    return [f"{score_type}: the indicator's meaningful change is now {value:g}, the "
+            f"registered threshold the proportion improved was worked out with"
+            + (f" (it said {before:g})." if isinstance(before, (int, float)) else ".")]
+
+
 def standalone(run: Run) -> dict[str, Any]:
     """The aggregates on their own: one indicator per instrument score."""
     return {"indicators": [indicator(run.instruments[code], score_type, reports)
@@ -71,6 +86,7 @@ def merge(dataset: dict[str, Any], project_id: str, run: Run) -> tuple[dict, lis
         placed += 1
         notes.append(f"{score_type}: {len(reports)} results placed under indicator "
                      f"'{target.get('id')}'.")
+        notes += _same_threshold(target, run.instruments[code], score_type)
     if not placed and run.reports:
         wanted = ", ".join(f"{c} {s}" for c, s in run.reports)
         raise MergeError(f"Project '{project_id}' has no indicator for any of: {wanted}. Add "

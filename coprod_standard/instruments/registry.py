@@ -61,13 +61,19 @@ class Instrument:
     missing: str
     meaningful_change: dict[str, Any] | None
     licence: dict[str, Any]
+    reversed: tuple[int, ...] = ()  # items scored the other way round, counting from 1
+    versions: tuple[str, ...] = ()
+    replaced_by: str | None = None  # a code kept for 1.0 and 1.1 only
 
     def score(self, score_type: str) -> Score | None:
         return next((s for s in self.scores if s.score_type == score_type), None)
 
     def threshold(self, score_type: str) -> float | None:
+        """The meaningful change for SCORE_TYPE, if the instrument states one."""
         change = self.meaningful_change
-        return change["value"] if change and change["scoreType"] == score_type else None
+        if change and "value" in change and change.get("scoreType") == score_type:
+            return change["value"]
+        return None
 
 
 def _instrument(data: dict[str, Any]) -> Instrument:
@@ -81,7 +87,9 @@ def _instrument(data: dict[str, Any]) -> Instrument:
     items = data["items"]
     return Instrument(data["code"], data["title"], items["count"], items["minimum"],
                       items["maximum"], scores, data["defaultScore"], data["missingItems"],
-                      data.get("meaningfulChange"), data["licence"])
+                      data.get("meaningfulChange"), data["licence"],
+                      tuple(items.get("reversed", ())), tuple(data.get("versions", ())),
+                      data.get("replacedBy"))
 
 
 def _folder() -> Path:
@@ -119,6 +127,19 @@ def instruments() -> dict[str, Instrument]:
         out[path.stem] = check_definition(json.loads(path.read_text(encoding="utf-8")),
                                           path.name)
     return out
+
+
+def for_version(version: str) -> dict[str, Instrument]:
+    """The packaged instruments a version of the standard lists in its instrument.csv.
+
+    The registry is shared by every version; each version's codelists say which codes it
+    accepts. A code replaced in a later version (``replacedBy``) keeps its file, with the
+    meaning it had, for the versions that still list it."""
+    from ..codelists import find_codelist
+
+    listed = find_codelist(version, "instrument")
+    codes = set(listed.code_values()) if listed else set()
+    return {code: found for code, found in instruments().items() if code in codes}
 
 
 def load_bespoke(path: str | Path) -> Instrument:

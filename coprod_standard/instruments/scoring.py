@@ -115,10 +115,20 @@ def _complete(instrument: Instrument, items: list) -> bool:
     return True
 
 
+def _reverse(instrument: Instrument, items: list) -> list:
+    """The answers with the reverse-scored items turned round (answers already checked)."""
+    if not instrument.reversed:
+        return items
+    flip = instrument.item_minimum + instrument.item_maximum
+    return [flip - v if v is not None and n in instrument.reversed else v
+            for n, v in enumerate(items, start=1)]
+
+
 def score(instrument: Instrument, response: Response, reader: ResponseReader) -> Scored:
     """Every score the response gives, or why it gives none."""
     items = response.items[: instrument.item_count] if instrument.item_count else []
     if instrument.item_count and _complete(instrument, items):
+        items = _reverse(instrument, items)
         plan = _plan(instrument)
         scores: dict[str, float] = {}
         if plan.sums:
@@ -159,6 +169,7 @@ def _score_carefully(instrument: Instrument, response: Response, reader: Respons
             scored.excluded = "response-item-out-of-range"
             return scored
     complete = len(answered) == instrument.item_count and len(items) == instrument.item_count
+    items = _reverse(instrument, items)
     for s in instrument.scores:
         if s.method == "item":
             value = items[s.item - 1] if s.item - 1 < len(items) else None

@@ -1,8 +1,9 @@
 """combine(sources) -> a DuckDB file of analysis-ready tables, with provenance.
 
-Each dataset is read, validated and (if valid) upgraded to the current version and
-flattened into the analysis tables. Invalid, unreadable, unavailable and duplicate
-datasets are kept out of the analysis tables but recorded, with their issues and reason.
+Each dataset is read, validated and (if valid) upgraded to the store's version (the newest
+this toolkit knows) and flattened into the analysis tables. Invalid, unreadable,
+unavailable and duplicate datasets are kept out of the analysis tables but recorded, with
+their issues and reason.
 Datasets are checked in worker processes spread over the machine's cores; a worker that
 dies (a crash no ``except`` catches) loses no dataset but the one that killed it. The
 output is written to a temporary file and moved into place only when complete.
@@ -22,14 +23,13 @@ from typing import Any
 
 from ..limits import Limits
 from ..output import OutputRefused, check_file, check_folder, folder_output, replacing
-from ..schemas import latest_version
 from ..scorecard import assess
 from ..suggest import printable
 from ..upgrade import upgrade
 from ..validate import validate
 from .sources import Fetched, Source, fetch
 from .store import DATASET_COLUMNS, ISSUE_COLUMNS, create_table, export
-from .tables import PROVENANCE, dataset_rows, specs
+from .tables import PROVENANCE, dataset_rows, specs, store_version
 
 PRINCIPLE_COLUMNS = [*((p, "VARCHAR") for p in PROVENANCE), ("project_id", "VARCHAR"),
                      ("principle", "VARCHAR"), ("status", "VARCHAR"), ("summary", "VARCHAR")]
@@ -106,14 +106,15 @@ def _process(fetched: Fetched, level: str, max_bytes: int, extension_dirs: tuple
                    i.location.describe() if i.location else None, i.message)
                   for i in report.issues]
         return record, issues, {}
-    current = data if report.version == latest_version() else upgrade(
-        data, latest_version(), allow_loss=True)[0]
+    version = store_version()
+    current = data if report.version == version else upgrade(data, version,
+                                                              allow_loss=True)[0]
     provenance = (record["dataset_id"], record["publisher"], location, report.version,
                   record["retrieved_at"], checksum)
     rows = dataset_rows(current, provenance)
     rows["principles"] = [provenance + (project.get("id"), r.principle, r.status, r.summary)
                           for project in current.get("projects", [])
-                          for r in assess(project, latest_version())]
+                          for r in assess(project, version)]
     return record, [], rows
 
 

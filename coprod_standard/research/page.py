@@ -85,10 +85,10 @@ TITLED = {"ladder": {0: "participation-level.csv"},
 
 def _titled(name: str, rows: list[tuple]) -> list[tuple]:
     from ..codelists import find_codelist
-    from ..schemas import latest_version
+    from .tables import store_version
 
     columns = TITLED.get(name, {})
-    lists = {i: find_codelist(latest_version(), n) for i, n in columns.items()}
+    lists = {i: find_codelist(store_version(), n) for i, n in columns.items()}
 
     def title(i: int, value):
         code = lists[i].get(value) if lists.get(i) and isinstance(value, str) else None

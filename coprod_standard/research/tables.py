@@ -1,6 +1,7 @@
 """Analysis-ready tables, with stable snake_case column names, derived from the flattening
-rules of the current version (older datasets are upgraded first, so every dataset lands
-in the same columns). Every row starts with its provenance."""
+rules of the store's version: the newest version this toolkit knows, a draft included, so
+that no dataset is newer than the store (older datasets are upgraded first, so every
+dataset lands in the same columns). Every row starts with its provenance."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from ..schemas import latest_version
+from ..schemas import version_names
 from ..tabular.flatten import flatten
 from ..tabular.rules import Column, Table, tables
 
@@ -30,9 +31,22 @@ NAMES: dict[str, tuple[str, str | None]] = {
     "costs": ("costs", "cost_id"),
     "economicEstimates": ("economic_estimates", "estimate_id"),
     "impactRisks": ("impact_risks", "risk_id"),
+    "funders": ("funders", "funder_id"),
+    "relatedProjects": ("related_projects", "related_project_id"),
 }
 TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
          "date": "DATE", "datetime": "VARCHAR", "list": "VARCHAR[]"}
+
+
+def store_version() -> str:
+    """The version whose columns the store has: the newest this toolkit knows."""
+    return version_names()[-1]
+
+
+def _names(key: str) -> tuple[str, str | None]:
+    """The table name and identifier column for the list KEY; a list this module does not
+    name yet gets its field name in snake case, so a new list never breaks the store."""
+    return NAMES.get(key) or (snake(key), None)
 
 
 def snake(name: str) -> str:
@@ -49,21 +63,21 @@ class Spec:
 def _column_name(table: Table, column: Column) -> str:
     if column.link is not None:
         ancestor = table.ancestors[column.link]
-        return NAMES[ancestor.path[-1]][1]
+        return _names(ancestor.path[-1])[1] or f"{_names(ancestor.path[-1])[0]}_id"
     if column.path == ("id",):
-        return NAMES[table.path[-1]][1] or "id"
+        return _names(table.path[-1])[1] or "id"
     return snake(column.json_heading)
 
 
 @cache
 def specs(version: str | None = None) -> dict[str, Spec]:
     """Every analysis table, by name, in the order the rules give (parents first)."""
-    version = version or latest_version()
+    version = version or store_version()
     out: dict[str, Spec] = {}
     for table in tables(version):
         if not table.path:
             continue
-        name, _ = NAMES[table.path[-1]]
+        name, _ = _names(table.path[-1])
         if name in out:  # the four demographic breakdowns share one table
             continue
         spec = Spec(name, table)
@@ -90,13 +104,13 @@ def _value(value: Any, kind: str) -> Any:
 
 def dataset_rows(data: dict, provenance: tuple, version: str | None = None
                  ) -> dict[str, list[tuple]]:
-    """The rows a valid dataset (in the current version) adds to each analysis table."""
-    version = version or latest_version()
+    """The rows a valid dataset (in the store's version) adds to each analysis table."""
+    version = version or store_version()
     out: dict[str, list[tuple]] = {}
     for table, rows in flatten(data, version):
         if not table.path:
             continue
-        name, _ = NAMES[table.path[-1]]
+        name, _ = _names(table.path[-1])
         spec = specs(version)[name]
         kinds = [kind for _, kind, column in spec.columns if column is not None]
         extra = (table.path[-2],) if name == "demographic_counts" else ()

@@ -85,13 +85,14 @@ def _has_result(outcome: dict) -> bool:
 
 @check("finished-without-outcome-result", title="Finished project without an outcome-level "
        "result", severity=E, category="outcomes", serves=REC2, levels=("publish",),
-       message="The project has {ended}, but no outcome or impact has a result: nothing says "
-               "what changed for people.",
-       fix="Give at least one outcome or impact (result level 'outcome' or 'impact', not "
-           "'output') a result: an indicator report at an interim, end or follow-up timepoint "
-           "with its figures, or qualitative evidence saying what people found. If the "
-           "figures had to be withheld because too few people answered, say what was found "
-           "in qualitative evidence.",
+       message="The project has {ended}, but no outcome or impact (result level 'outcome' or "
+               "'impact', not 'output') has a result: a figure after baseline that is not "
+               "withheld, or qualitative evidence.",
+       fix="Add a result to at least one outcome or impact: an indicator report at an "
+           "interim, end or follow-up timepoint with its figures (a value, mean, median, "
+           "proportion improved or change), or qualitative evidence saying what people "
+           "found. If the figures had to be withheld because too few people answered, say "
+           "what was found in words.",
        explanation="From version 1.2, outcomes come first (SCIE recommendation 2): a project "
                    "that has completed or ended early must give an outcome-level result. That "
                    "is an outcome or impact (not an output) with either qualitative evidence "

@@ -64,6 +64,20 @@ def test_the_passing_fixture_does_not_give_the_code(code):
     assert report.status == "valid"
 
 
+# a check that changed in a later version has fixtures there too
+LATER = sorted(f for f in FIXTURES.glob("*/checks/*") if f.is_dir() and f != _folder(f.name))
+
+
+@pytest.mark.parametrize("folder", LATER, ids=lambda f: "/".join(f.parts[-3::2]))
+def test_a_later_version_s_fixtures_fail_and_pass_as_expected(folder):
+    expected, settings = _settings(folder / "fail")
+    report = validate(folder / "fail" / "input.json", **settings)
+    got = sorted((i.code, i.path) for i in report.issues if i.code == folder.name)
+    assert got == sorted((i["code"], i["path"]) for i in expected["issues"]) and got
+    report = validate(folder / "pass" / "input.json", **settings)
+    assert folder.name not in {i.code for i in report.issues} and report.status == "valid"
+
+
 MINIMAL = json.loads((ROOT / "examples" / "minimal.json").read_text())
 
 

@@ -8,8 +8,9 @@ import re
 from ..issues import Severity
 from . import Context, Finding, check
 from .data import code, items, obj, text
+from .outcomes import ENDED, finished_from_1_2
 
-W, A = Severity.WARNING, Severity.ADVISORY
+E, W, A = Severity.ERROR, Severity.WARNING, Severity.ADVISORY
 PUBLISH = ("publish",)
 
 
@@ -27,12 +28,38 @@ def _evaluation(ctx: Context) -> dict | None:
        fix="Add 'evaluation' with its design and who evaluated. If there was none, saying so "
            "(design 'none') is honest, but this warning stays until one is done and recorded.",
        explanation="SCIE recommends that the impact of co-production is evaluated as standard. "
-                   "A project without an evaluation cannot show the difference it made.")
+                   "A project without an evaluation cannot show the difference it made. From "
+                   "version 1.2, a finished project without one is the error "
+                   "finished-without-evaluation instead.")
 def evaluation_missing(ctx: Context):
-    if _evaluation(ctx) is None:
+    if _evaluation(ctx) is None and not finished_from_1_2(ctx):
         recorded = isinstance(ctx.data.get("evaluation"), dict)
         yield Finding("/evaluation", {"state": "says it was not evaluated" if recorded
                                       else "records no evaluation"})
+
+
+@check("finished-without-evaluation", title="Finished project without an evaluation",
+       severity=E, category="evaluation",
+       serves="SCIE recommendations 1 and 2: evaluate the impact of co-production as standard",
+       levels=PUBLISH,
+       message="The project has {ended}, but it {state}.",
+       fix="Add 'evaluation' with its design (for example pre-post, qualitative or "
+           "mixed-methods) and who evaluated. A finished project must have been evaluated, "
+           "even simply, before it is published.",
+       explanation="From version 1.2, a project that has completed or ended early must record "
+                   "an evaluation whose design is not 'none' (SCIE recommendations 1 and 2). "
+                   "In 1.0 and 1.1, and for a project still running, the warning "
+                   "evaluation-missing says this.")
+def finished_without_evaluation(ctx: Context):
+    if not finished_from_1_2(ctx):
+        return
+    evaluation = ctx.data.get("evaluation")
+    if not isinstance(evaluation, dict):
+        yield Finding("/evaluation", {"ended": ENDED[ctx.data["status"]],
+                                      "state": "records no evaluation"})
+    elif evaluation.get("design") == "none":
+        yield Finding("/evaluation/design", {"ended": ENDED[ctx.data["status"]],
+                                             "state": "says it was not evaluated"})
 
 
 def _recorded(name: str, key: str, title: str, serves: str, fix: str, explanation: str):

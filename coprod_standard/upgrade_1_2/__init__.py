@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..upgrade import Change
+from . import domains
 from .instruments import instrument_codes
 
 Part = Callable[[dict[str, Any]], list[Change]]
@@ -28,6 +29,7 @@ def _version(data: dict[str, Any]) -> list[Change]:
 
 PARTS: list[Part] = [
     _version,
+    domains.outcomes,  # reads 1.1's instrument codes, so before they are renamed
     instrument_codes,
 ]
 

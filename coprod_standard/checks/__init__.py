@@ -131,6 +131,7 @@ def _load() -> None:
     from . import (  # noqa: F401 - importing registers the checks
         disclosure,
         economics,
+        economics_compare,
         evaluation,
         evidence,
         inclusion,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..upgrade import Change
+from .economics import negative_savings
 
 Part = Callable[[dict[str, Any]], list[Change]]
 
@@ -27,6 +28,7 @@ def _version(data: dict[str, Any]) -> list[Change]:
 
 PARTS: list[Part] = [
     _version,
+    negative_savings,
 ]
 
 

@@ -115,7 +115,7 @@ def wellby_without_life_satisfaction(ctx: Context):
 
 @check("saving-below-zero", title="Saving or cost below zero", severity=E,
        category="evaluation", serves=SERVES,
-       message="This {kind} is below zero (£{value}).",
+       message="This {kind} is below zero ({value}).",
        fix="Give savings and costs as positive amounts. A saving below zero is an extra cost: "
            "record it as an estimate of type 'additional-cost' with a positive value, next to "
            "the savings.",
@@ -128,7 +128,7 @@ def saving_below_zero(ctx: Context):
         kind = code(estimate, "type")
         if kind in POSITIVE and value is not None and value < 0:
             yield Finding(f"/economicEstimates/{index}",
-                          {"kind": kind.replace("-", " "), "value": f"{value:,.0f}"})
+                          {"kind": kind.replace("-", " "), "value": f"-£{-value:,.0f}"})
 
 
 @check("savings-costs-different-period", title="Savings with no costs of the same period",

@@ -132,6 +132,7 @@ def _load() -> None:
         context,
         disclosure,
         economics,
+        economics_compare,
         evaluation,
         evidence,
         inclusion,

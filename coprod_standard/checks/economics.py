@@ -1,4 +1,4 @@
-"""Economic evaluation (version 1.1): savings set against costs, honestly adjusted, with
+"""Economic evaluation (versions 1.1 and later): savings set against costs, honestly adjusted, with
 values that may be shared. From SCIE's guide on the economics of co-production."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import re
 from ..issues import Severity
 from . import Context, Finding, check
 from .data import code, items, number, strings, text
+from .economics_compare import comparable, costs_within, period
 
 E, W, A = Severity.ERROR, Severity.WARNING, Severity.ADVISORY
 SERVES = ("SCIE, 'Co-production in social care: what it is and how to do it', economics of "
@@ -48,21 +49,35 @@ def estimate_not_adjusted(ctx: Context):
 
 @check("savings-exceed-costs", title="Savings far above costs, unexplained", severity=W,
        category="evaluation", serves=SERVES,
-       message="Savings of £{savings} are more than ten times the project's costs of "
-               "£{costs}, and the estimate does not explain why.",
+       message="Savings of £{savings} are more than ten times {against} of £{costs}, and the "
+               "estimate does not explain why.",
        fix="Check the model, and explain in the estimate's description why the savings are "
            "so large (for example, what service the savings come from).",
        explanation="Savings many times larger than what a project cost are possible but "
-                   "unusual; the reasoning should be on the record.")
+                   "unusual; the reasoning should be on the record. From version 1.2 an "
+                   "estimate that gives the period of the work it values is set against the "
+                   "costs of that period only (a cost spanning more counts for the days it "
+                   "shares); an estimate without a period is set against all the costs.")
 def savings_exceed_costs(ctx: Context):
-    costs = sum(number(c, "amountGBP") or 0 for _, c in items(ctx.data, "costs"))
     estimates = [(i, e) for i, e in _estimates(ctx) if code(e, "type") in SAVINGS]
-    savings = sum(number(e, "valueGBP") or 0 for _, e in estimates)
-    if costs > 0 and savings > 10 * costs:
-        for index, estimate in estimates:
-            if not text(estimate, "description"):
-                yield Finding(f"/economicEstimates/{index}", {"savings": f"{savings:,.0f}",
-                                                              "costs": f"{costs:,.0f}"})
+    groups: dict = {}
+    for index, estimate in estimates:
+        span = period(estimate) if comparable(ctx) else None
+        groups.setdefault(span, []).append((index, estimate))
+    for span, group in groups.items():
+        if span is None:
+            costs = sum(number(c, "amountGBP") or 0 for _, c in items(ctx.data, "costs"))
+            against = "the project's costs"
+        else:
+            costs = costs_within(ctx, span)
+            against = f"the costs of the same period ({span[0]} to {span[1]})"
+        savings = sum(number(e, "valueGBP") or 0 for _, e in group)
+        if costs > 0 and savings > 10 * costs:
+            for index, estimate in group:
+                if not text(estimate, "description"):
+                    yield Finding(f"/economicEstimates/{index}", {
+                        "savings": f"{savings:,.0f}", "costs": f"{costs:,.0f}",
+                        "against": against})
 
 
 @check("values-licence-restricts-sharing", title="Values under a restrictive licence",

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..upgrade import Change
 from . import domains
+from .economics import negative_savings
 from .instruments import instrument_codes
 
 Part = Callable[[dict[str, Any]], list[Change]]
@@ -31,6 +32,7 @@ PARTS: list[Part] = [
     _version,
     domains.outcomes,  # reads 1.1's instrument codes, so before they are renamed
     instrument_codes,
+    negative_savings,
 ]
 
 

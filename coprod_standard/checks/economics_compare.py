@@ -53,7 +53,7 @@ def costs_within(ctx: Context, span: tuple[date, date]) -> float:
 
 
 @check("estimate-basis-missing", title="Estimate without price year or perspective",
-       severity=E, category="evaluation", serves=SERVES, levels=("publish",),
+       severity=W, category="evaluation", serves=SERVES, levels=("publish",),
        message="This estimate does not say {missing}.",
        fix="Add 'priceYear' (the year whose prices the values are in, for example \"2024-25\") "
            "and 'perspective' (whose costs and savings it counts, for example 'nhs' or "
@@ -61,7 +61,9 @@ def costs_within(ctx: Context, span: tuple[date, date]) -> float:
        explanation="A figure in pounds can only be compared with another in real terms, from "
                    "the same point of view: £1,000 in 2016 prices is not £1,000 today, and a "
                    "saving to the NHS is not a saving to the council. Version 1.2 asks every "
-                   "published estimate for its price year and perspective.")
+                   "published estimate for its price year and perspective. It is a warning, "
+                   "not an error: an estimate upgraded from 1.1 cannot have them until its "
+                   "publisher adds them.")
 def estimate_basis_missing(ctx: Context):
     for index, estimate in estimates(ctx):
         missing = [words for key, words in (("priceYear", "the year of its prices (priceYear)"),

@@ -169,3 +169,17 @@ def test_the_schema_asks_for_a_number_or_suppressed_in_the_make_up():
     report = validate(doc, level="schema")
     assert not report.valid
     assert any("/composition/0" in i.path for i in report.issues)
+
+
+def test_the_docs_examples_are_valid_results():
+    page = (ROOT / "docs" / "standard.md").read_text()
+    section = page.split("## Whose outcome, compared with what, and when")[1].split("\n## ")[0]
+    blocks = [json.loads(b.split("```")[0]) for b in section.split("```json")[1:]]
+    assert len(blocks) == 2
+    doc = json.loads((CHECKS / "population-missing" / "pass" / "input.json").read_text())
+    whole, mixed = blocks
+    _reports(doc)[2] = whole
+    _reports(doc)[0].update(mixed)
+    report = validate(doc, level="publish")
+    assert report.status == "valid"
+    assert not NEW & {i.code for i in report.issues}

@@ -169,10 +169,10 @@ def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]
            "total.",
        explanation="When a group's breakdown (by ethnicity, age, sex or disability, where "
                    "everyone is counted once), or a result's make-up by role, has exactly one "
-                   "suppressed cell and the total and other cells are published, the suppressed number is found by "
-                   "subtraction. A second cell, or the total, must be suppressed too "
-                   "(secondary suppression). Result subgroups are often partial breakdowns, so "
-                   "they are not checked this way.")
+                   "suppressed cell and the total and other cells are published, the "
+                   "suppressed number is found by subtraction. A second cell, or the total, "
+                   "must be suppressed too (secondary suppression). Result subgroups are "
+                   "often partial breakdowns, so they are not checked this way.")
 def secondary_suppression_needed(ctx: Context):
     if not _applies(ctx):
         return

@@ -129,6 +129,7 @@ def _selected(scope: str, level: str) -> list[Check]:
 
 def _load() -> None:
     from . import (  # noqa: F401 - importing registers the checks
+        comparison,
         context,
         disclosure,
         economics,

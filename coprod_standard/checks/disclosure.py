@@ -20,6 +20,22 @@ STATISTICS = ("mean", "sd", "median", "value", "ci95", "proportionImproved", "ch
 STATISTIC_WORDS = {"mean": "a mean", "sd": "a standard deviation", "median": "a median",
                    "value": "a value", "ci95": "a confidence interval",
                    "proportionImproved": "a proportion improved", "change": "a change"}
+GROUP_STATISTICS = ("mean", "sd", "ci95", "change")  # a comparison group's (version 1.2)
+
+
+def _composition(project: dict) -> Iterator[tuple[str, dict, list[tuple[str, dict]]]]:
+    """Each result's make-up by role (version 1.2): (pointer, report, [(pointer, cell)])."""
+    for where, _, _, report in reports(project):
+        cells = [(f"{where}/composition/{c}", cell) for c, cell in items(report, "composition")]
+        if cells:
+            yield where, report, cells
+
+
+def _comparison_groups(project: dict) -> Iterator[tuple[str, dict]]:
+    """Each result's comparison group (version 1.2): (pointer, group)."""
+    for where, _, _, report in reports(project):
+        if isinstance(report.get("comparisonGroup"), dict):
+            yield f"{where}/comparisonGroup", report["comparisonGroup"]
 
 
 def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
@@ -34,6 +50,13 @@ def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
         yield where, report, "nExcluded"
         if isinstance(report.get("change"), dict):
             yield f"{where}/change", report["change"], "n"
+    for _, _, cells in _composition(project):
+        for where, cell in cells:
+            yield where, cell, "n"
+    for where, group in _comparison_groups(project):
+        yield where, group, "n"
+        if isinstance(group.get("change"), dict):
+            yield f"{where}/change", group["change"], "n"
 
 
 def _applies(ctx: Context) -> bool:
@@ -95,6 +118,14 @@ def statistic_for_small_number(ctx: Context):
                     words = STATISTIC_WORDS[key]
                     yield Finding(f"{where}/{key}", {"statistic": words[0].upper() + words[1:],
                                                      "threshold": ctx.settings.threshold})
+    for where, group in _comparison_groups(ctx.data):
+        n = number(group, "n")
+        if n is not None and 1 <= n < ctx.settings.threshold:
+            for key in GROUP_STATISTICS:
+                if key in group:
+                    words = STATISTIC_WORDS[key]
+                    yield Finding(f"{where}/{key}", {"statistic": words[0].upper() + words[1:],
+                                                     "threshold": ctx.settings.threshold})
 
 
 @check("suppressed-but-shown", title="Suppressed, but the number is shown", severity=E,
@@ -111,6 +142,10 @@ def suppressed_but_shown(ctx: Context):
                    for c, cell in items(block, "counts")]
     blocks += [(where, report, ("n", "nExcluded", *STATISTICS))
                for where, _, _, report in reports(ctx.data)]
+    blocks += [(where, cell, ("n",)) for _, _, cells in _composition(ctx.data)
+               for where, cell in cells]
+    blocks += [(where, group, ("n", *GROUP_STATISTICS))
+               for where, group in _comparison_groups(ctx.data)]
     for where, block, keys in blocks:
         if block.get("suppressed") is True:
             for key in keys:
@@ -133,17 +168,21 @@ def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]
        fix="Suppress a second number in the breakdown (the next smallest), or suppress the "
            "total.",
        explanation="When a group's breakdown (by ethnicity, age, sex or disability, where "
-                   "everyone is counted once) has exactly one suppressed cell and the group's "
-                   "total and other cells are published, the suppressed number is found by "
-                   "subtraction. A second cell, or the total, must be suppressed too "
-                   "(secondary suppression). Result subgroups are often partial breakdowns, so "
-                   "they are not checked this way.")
+                   "everyone is counted once), or a result's make-up by role, has exactly one "
+                   "suppressed cell and the total and other cells are published, the "
+                   "suppressed number is found by subtraction. A second cell, or the total, "
+                   "must be suppressed too (secondary suppression). Result subgroups are "
+                   "often partial breakdowns, so they are not checked this way.")
 def secondary_suppression_needed(ctx: Context):
     if not _applies(ctx):
         return
     for where, group, _, block in demographic_counts(ctx.data):
         cells = [(f"{where}/counts/{c}", cell) for c, cell in items(block, "counts")]
         found = _cells_revealed(group.get("suppressed") is True, number(group, "count"), cells)
+        if found:
+            yield Finding(found)
+    for _, report, cells in _composition(ctx.data):  # a sample's make-up counts everyone once
+        found = _cells_revealed(report.get("suppressed") is True, number(report, "n"), cells)
         if found:
             yield Finding(found)
 

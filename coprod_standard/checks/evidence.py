@@ -24,8 +24,9 @@ def _fmt(value: float | None) -> str:
        message="The {what} is {amount}, outside the {score} scale of {low} to {high}.",
        fix="Check the number and the score type: for example a SWEMWBS raw total (7 to 35) "
            "reported as a WEMWBS total (14 to 70).",
-       explanation="Means, medians, values, confidence limits and comparators must lie within "
-                   "the range the score type allows.")
+       explanation="Means, medians, values, confidence limits, comparators and (from "
+                   "version 1.2) a comparison group's mean and limits must lie within the "
+                   "range the score type allows.")
 def score_out_of_range(ctx: Context):
     for where, _, indicator, report in reports(ctx.data):
         scale = _scale(ctx, indicator)
@@ -38,6 +39,12 @@ def score_out_of_range(ctx: Context):
                    ("ci95/upper", "upper confidence limit", number(ci, "upper")),
                    ("comparator/value", "comparator value",
                     number(obj(report.get("comparator")), "value"))]
+        group = obj(report.get("comparisonGroup"))  # version 1.2
+        checks += [("comparisonGroup/mean", "comparison group's mean", number(group, "mean")),
+                   ("comparisonGroup/ci95/lower", "comparison group's lower confidence limit",
+                    number(obj(group.get("ci95")), "lower")),
+                   ("comparisonGroup/ci95/upper", "comparison group's upper confidence limit",
+                    number(obj(group.get("ci95")), "upper"))]
         for key, what, value in checks:
             if value is None:
                 continue
@@ -45,6 +52,14 @@ def score_out_of_range(ctx: Context):
                 yield Finding(f"{where}/{key}", {"what": what, "amount": _fmt(value),
                                                  "score": scale["title"],
                                                  "low": _fmt(low), "high": _fmt(high)})
+
+
+def _spreads(block: dict, width: float):
+    """(key, words, value, largest possible) for a block's spread and change."""
+    change = obj(block.get("change"))
+    return (("sd", "standard deviation", number(block, "sd"), width / 2),
+            ("change/mean", "mean change", abs(number(change, "mean") or 0), width),
+            ("change/sd", "standard deviation of the change", number(change, "sd"), width))
 
 
 @check("spread-impossible", title="Spread or change too large for the scale", severity=E,
@@ -60,15 +75,14 @@ def spread_impossible(ctx: Context):
         if not scale or scale["minimum"] is None or scale["maximum"] is None:
             continue
         width = scale["maximum"] - scale["minimum"]
-        change = obj(report.get("change"))
-        for key, what, value, limit in (
-                ("sd", "standard deviation", number(report, "sd"), width / 2),
-                ("change/mean", "mean change", abs(number(change, "mean") or 0), width),
-                ("change/sd", "standard deviation of the change", number(change, "sd"), width)):
-            if value is not None and value > limit:
-                yield Finding(f"{where}/{key}", {"what": what, "amount": _fmt(value),
-                                                 "low": _fmt(scale["minimum"]),
-                                                 "high": _fmt(scale["maximum"])})
+        group = obj(report.get("comparisonGroup"))  # version 1.2
+        for base, block in (("", report), ("comparisonGroup/", group)):
+            for key, what, value, limit in _spreads(block, width):
+                if value is not None and value > limit:
+                    yield Finding(f"{where}/{base}{key}", {
+                        "what": ("comparison group's " if base else "") + what,
+                        "amount": _fmt(value), "low": _fmt(scale["minimum"]),
+                        "high": _fmt(scale["maximum"])})
 
 
 @check("interval-excludes-estimate", title="Confidence interval does not contain the estimate",
@@ -81,12 +95,17 @@ def spread_impossible(ctx: Context):
                    "with the lower limit below the upper.")
 def interval_excludes_estimate(ctx: Context):
     for where, _, _, report in reports(ctx.data):
-        for base, block in (("", report), ("/change", obj(report.get("change")))):
+        group = obj(report.get("comparisonGroup"))  # version 1.2
+        for base, block in (("", report), ("/change", obj(report.get("change"))),
+                            ("/comparisonGroup", group),
+                            ("/comparisonGroup/change", obj(group.get("change")))):
             ci = obj(block.get("ci95"))
             lower, upper = number(ci, "lower"), number(ci, "upper")
             value = number(block, "mean")
-            what = "mean change" if base else "mean"
-            if value is None and not base:
+            what = "mean change" if base.endswith("change") else "mean"
+            if base.startswith("/comparisonGroup"):
+                what = f"comparison group's {what}"
+            if value is None and base == "":
                 value, what = number(block, "value"), "value"
             if lower is None or upper is None:
                 continue

@@ -85,15 +85,19 @@ def duplicate_project_id(ctx: Context):
        severity=E, category="integrity", serves=SERVES,
        message="'{ident}' is not the identifier of any participant group in this project.",
        fix="Use the 'id' of one of the project's participant groups, or add the group.",
-       explanation="Activities and outputs refer to participant groups by their identifiers, "
+       explanation="Activities, outputs and (from version 1.2) the results that name the "
+                   "groups they measured refer to participant groups by their identifiers, "
                    "which must exist in the same project.")
 def unknown_group_reference(ctx: Context):
     groups = {code(g, "id") for _, g in items(ctx.data, "participantGroups")}
-    for key, ref in (("activities", "participantGroups"), ("outputs", "coProducedBy")):
-        for i, item in items(ctx.data, key):
-            for j, ident in enumerate(item.get(ref) if isinstance(item.get(ref), list) else []):
-                if isinstance(ident, str) and ident not in groups:
-                    yield Finding(f"/{key}/{i}/{ref}/{j}", {"ident": ident})
+    lists = [(f"/{key}/{i}/{ref}", item.get(ref))
+             for key, ref in (("activities", "participantGroups"), ("outputs", "coProducedBy"))
+             for i, item in items(ctx.data, key)]
+    lists += [(f"{w}/groupsMeasured", r.get("groupsMeasured")) for w, _, _, r in reports(ctx.data)]
+    for where, refs in lists:
+        for j, ident in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(ident, str) and ident not in groups:
+                yield Finding(f"{where}/{j}", {"ident": ident})
 
 
 def _start_key(activity: dict) -> str:

@@ -16,7 +16,8 @@ from typing import Any
 from ..checks import POLICIES
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
-           "proportionImproved")
+           "proportionImproved", "composition")
+GROUP_RESULTS = ("n", "mean", "sd", "ci95", "change")  # a comparison group's (version 1.2)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,39 @@ def _suppress(report: dict[str, Any]) -> None:
     report["suppressed"] = True
 
 
+def _protect_composition(cells: list[dict[str, Any]], policy: Policy) -> None:
+    """A sample's make-up by role counts everyone once: suppress the small numbers, round
+    the others, and suppress a second if one alone could be worked out from the total."""
+    for cell in cells:
+        if "n" in cell and policy.small(cell["n"]):
+            cell.pop("n")
+            cell["suppressed"] = True
+        elif "n" in cell:
+            cell["n"] = policy.rounded(cell["n"])
+    hidden = [c for c in cells if c.get("suppressed")]
+    shown = [c for c in cells if "n" in c]
+    if len(hidden) == 1 and shown and not policy.national:
+        smallest = min(shown, key=lambda c: c["n"])
+        smallest.pop("n")
+        smallest["suppressed"] = True
+
+
+def _protect_group(group: dict[str, Any], policy: Policy) -> None:
+    """A comparison group's figures, as the report's own: nothing shown for a few people."""
+    if policy.small(group.get("n", 0)):
+        for key in GROUP_RESULTS:
+            group.pop(key, None)
+        group["suppressed"] = True
+        return
+    if "n" in group:
+        group["n"] = policy.rounded(group["n"])
+    change = group.get("change")
+    if change and policy.small(change["n"]):
+        group.pop("change")
+    elif change:
+        change["n"] = policy.rounded(change["n"])
+
+
 def _protect_one(report: dict[str, Any], policy: Policy) -> None:
     improved = report.pop("_improved", None)
     n = report.get("n", 0)
@@ -69,6 +103,10 @@ def _protect_one(report: dict[str, Any], policy: Policy) -> None:
                 report.pop("proportionImproved", None)
             change["n"] = policy.rounded(change["n"])
     report["n"] = policy.rounded(n)
+    if report.get("composition"):
+        _protect_composition(report["composition"], policy)
+    if report.get("comparisonGroup"):
+        _protect_group(report["comparisonGroup"], policy)
 
 
 def _secondary(reports: list[dict[str, Any]]) -> None:

@@ -17,7 +17,7 @@ CODES = [c.code for c in catalogue()]
 
 def _folder(code: str):
     """A check's fixtures: under the first version whose corpus has them."""
-    for version in ("1.0", "1.1"):
+    for version in ("1.0", "1.1", "1.2"):
         if (FIXTURES / version / "checks" / code).is_dir():
             return FIXTURES / version / "checks" / code
     return FIXTURES / "1.0" / "checks" / code

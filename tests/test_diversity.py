@@ -111,3 +111,14 @@ def test_the_sample_demographics_have_an_analysis_table_of_their_own():
     group = [dict(zip([n for n, _, _ in tables["demographic_counts"].columns], row,
                       strict=True)) for row in rows["demographic_counts"]]
     assert {"religion", "age-band"} <= {r["dimension"] for r in group}
+
+
+def test_the_new_fields_survive_a_spreadsheet_round_trip(coprod, tmp_path):
+    source = CHECKS / "seldom-heard-contradiction" / "pass" / "input.json"
+    workbook, back = tmp_path / "data.xlsx", tmp_path / "back.json"
+    assert coprod("convert", source, workbook).returncode == 0
+    assert coprod("convert", workbook, back).returncode == 0
+    before, after = (json.loads(p.read_text())["projects"][0] for p in (source, back))
+    assert after["evaluation"]["sampleDemographics"] == before["evaluation"]["sampleDemographics"]
+    assert after["participantGroups"][0] == before["participantGroups"][0]
+    assert after["participantGroups"][0]["seldomHeardGroups"] == ["learning-disability"]

@@ -57,8 +57,8 @@ def unpaid_carers_missing(ctx: Context):
 @check("ethnicity-not-reported", title="Ethnicity not reported", severity=W,
        category="inclusion", serves=REC1,
        message="Ethnicity is not reported for {whom}, not even that people were not asked.",
-       fix="Add 'ethnicity' to the demographics: the counts if people were asked, or "
-           "askedStatus 'not-asked'.",
+       fix="Add 'ethnicity' to each group's demographics (and the evaluated sample's, if "
+           "given): the counts if people were asked, or askedStatus 'not-asked'.",
        explanation="Evidence from Black, Asian and minority ethnic communities is scarce. Each "
                    "group, and the evaluated sample when its demographics are given, should "
                    "report ethnicity, or honestly say people were not asked, so that missing "

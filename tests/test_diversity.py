@@ -122,3 +122,18 @@ def test_the_new_fields_survive_a_spreadsheet_round_trip(coprod, tmp_path):
     assert after["evaluation"]["sampleDemographics"] == before["evaluation"]["sampleDemographics"]
     assert after["participantGroups"][0] == before["participantGroups"][0]
     assert after["participantGroups"][0]["seldomHeardGroups"] == ["learning-disability"]
+
+
+@pytest.mark.parametrize("dimension,good,bad", [
+    ("religion", "sikh", "not-a-religion"), ("sexual-orientation", "bisexual", "female"),
+    ("gender-identity", "non-binary", "male"), ("socio-economic-class", "routine", "L13")])
+def test_results_can_be_given_for_the_new_characteristics(dimension, good, bad, tmp_path):
+    data = json.loads((CHECKS / "seldom-heard-not-named" / "pass" / "input.json").read_text())
+    report = data["projects"][0]["outcomes"][0]["indicators"][0]["reports"][0]
+    path = tmp_path / "data.json"
+    for value, flagged in ((good, False), (bad, True)):
+        report["subgroup"] = {"dimension": dimension, "code": value}
+        path.write_text(json.dumps(data))
+        _, got = _issues(path)
+        assert (("subgroup-code-unknown", "/projects/0/outcomes/0/indicators/0/reports/0/"
+                 "subgroup/code") in got) is flagged

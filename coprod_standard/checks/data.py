@@ -116,6 +116,36 @@ def demographic_counts(project: dict) -> list[tuple[str, dict, str, dict]]:
     return _walked("demographics", project, _demographic_counts)
 
 
+SAMPLE = "/evaluation/sampleDemographics/"
+
+
+def _every_demographic_count(project: dict) -> Iterator[tuple[str, dict, str, dict]]:
+    yield from demographic_counts(project)
+    sample = obj(obj(project.get("evaluation")).get("sampleDemographics"))  # 1.2 and later
+    for dimension, block in sample.items():
+        if isinstance(block, dict):
+            # The sample's size is not part of the block: its "group" has no count.
+            yield f"{SAMPLE}{dimension}", {}, dimension, block
+
+
+def every_demographic_count(project: dict) -> list[tuple[str, dict, str, dict]]:
+    """As demographic_counts, and the evaluated sample's demographics too (version 1.2)."""
+    return _walked("every-demographics", project, _every_demographic_count)
+
+
+def sample_size(breakdowns: list[tuple[str, dict, str, dict]]) -> float | None:
+    """The evaluated sample's size, which is not published as such: the total of its smallest
+    breakdown that publishes every cell, or None if none does."""
+    totals = []
+    for where, _, _, block in breakdowns:
+        cells = [cell for _, cell in items(block, "counts")]
+        counts = [number(cell, "count") for cell in cells]
+        if where.startswith(SAMPLE) and cells and None not in counts and not any(
+                cell.get("suppressed") is True for cell in cells):
+            totals.append(sum(counts))
+    return min(totals, default=None)
+
+
 def below_national(project: dict) -> bool:
     areas = strings(project, "areas")
     return not areas or any(area not in NATIONAL_AREAS for area in areas)

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import below_national, demographic_counts, items, number, reports
+from .data import (
+    SAMPLE,
+    below_national,
+    every_demographic_count,
+    items,
+    number,
+    reports,
+    sample_size,
+)
 
 E, W = Severity.ERROR, Severity.WARNING
 SERVES = ("Disclosure control: NHS Digital's rule (suppress 1 to 7, round to the nearest 5) "
@@ -42,7 +50,7 @@ def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
     """Every published count of people: (pointer to its container, container, key)."""
     for g, group in items(project, "participantGroups"):
         yield f"/participantGroups/{g}", group, "count"
-    for where, _, _, block in demographic_counts(project):
+    for where, _, _, block in every_demographic_count(project):
         for c, cell in items(block, "counts"):
             yield f"{where}/counts/{c}", cell, "count"
     for where, _, _, report in reports(project):
@@ -137,7 +145,7 @@ def statistic_for_small_number(ctx: Context):
 def suppressed_but_shown(ctx: Context):
     blocks = [(f"/participantGroups/{g}", group, ("count",))
               for g, group in items(ctx.data, "participantGroups")]
-    for where, _, _, block in demographic_counts(ctx.data):
+    for where, _, _, block in every_demographic_count(ctx.data):
         blocks += [(f"{where}/counts/{c}", cell, ("count",))
                    for c, cell in items(block, "counts")]
     blocks += [(where, report, ("n", "nExcluded", *STATISTICS))
@@ -167,18 +175,23 @@ def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]
                "subtracting the others from the total.",
        fix="Suppress a second number in the breakdown (the next smallest), or suppress the "
            "total.",
-       explanation="When a group's breakdown (by ethnicity, age, sex or disability, where "
-                   "everyone is counted once), or a result's make-up by role, has exactly one "
-                   "suppressed cell and the total and other cells are published, the "
-                   "suppressed number is found by subtraction. A second cell, or the total, "
-                   "must be suppressed too (secondary suppression). Result subgroups are "
-                   "often partial breakdowns, so they are not checked this way.")
+       explanation="When a group's breakdown (by ethnicity, age, sex, disability or another "
+                   "characteristic, where everyone is counted once), or a result's make-up by "
+                   "role, has exactly one suppressed cell and the total and other cells are "
+                   "published, the suppressed number is found by subtraction. A second cell, "
+                   "or the total, must be suppressed too (secondary suppression). For the "
+                   "evaluated sample, the total is its smallest breakdown that publishes every "
+                   "cell. Result subgroups are often partial breakdowns, so they are not "
+                   "checked this way.")
 def secondary_suppression_needed(ctx: Context):
     if not _applies(ctx):
         return
-    for where, group, _, block in demographic_counts(ctx.data):
+    breakdowns = every_demographic_count(ctx.data)
+    sample = sample_size(breakdowns)
+    for where, group, _, block in breakdowns:
         cells = [(f"{where}/counts/{c}", cell) for c, cell in items(block, "counts")]
-        found = _cells_revealed(group.get("suppressed") is True, number(group, "count"), cells)
+        total = sample if where.startswith(SAMPLE) else number(group, "count")
+        found = _cells_revealed(group.get("suppressed") is True, total, cells)
         if found:
             yield Finding(found)
     for _, report, cells in _composition(ctx.data):  # a sample's make-up counts everyone once

@@ -8,15 +8,17 @@ from datetime import UTC, datetime
 from ..issues import Severity
 from . import Context, Finding, check
 from .data import (
+    SAMPLE,
     code,
     codes_of,
     day,
-    demographic_counts,
+    every_demographic_count,
     indicators,
     items,
     number,
     obj,
     reports,
+    sample_size,
     strings,
     text,
 )
@@ -33,6 +35,8 @@ KNOWN_AREA_TYPES = {"E01", "E02", "E05", "E06", "E07", "E08", "E09", "E10", "E11
                     "W06", "W07", "W11", "W92", "S01", "S02", "S12", "S13", "S14", "S37",
                     "S92", "N08", "N09", "N92", "K02", "K03", "K04"}
 DIMENSIONS = {"ethnicity": "ethnicity", "ageBand": "age band", "sex": "sex",
+              "religion": "religion or belief", "sexualOrientation": "sexual orientation",
+              "genderIdentity": "gender identity", "socioEconomicClass": "socio-economic class",
               "disability": "disability"}
 LOCAL_LISTS = {"participant group": ("participantGroups",), "activity": ("activities",),
                "output": ("outputs",), "outcome": ("outcomes",), "cost": ("costs",),
@@ -200,7 +204,9 @@ def project_id_not_prefixed(ctx: Context):
 def subgroup_code_unknown(ctx: Context):
     lists = {"ethnicity": ("ethnicity-nhs", "ethnicity-ons-2021"), "age-band": ("age-band",),
              "sex": ("sex",), "disability": ("disability",),
-             "participant-role": ("participant-role",)}
+             "participant-role": ("participant-role",), "religion": ("religion",),
+             "sexual-orientation": ("sexual-orientation",),  # these four: 1.2 and later
+             "gender-identity": ("gender-identity",), "socio-economic-class": ("ns-sec",)}
     for where, _, _, report in reports(ctx.data):
         subgroup = obj(report.get("subgroup"))
         dimension, value = code(subgroup, "dimension"), code(subgroup, "code")
@@ -256,15 +262,22 @@ def published_in_future(ctx: Context):
 
 @check("demographic-counts-exceed-group", title="Breakdown adds up to more than the group",
        severity=W, category="integrity", serves=SERVES,
-       message="The {dimension} counts add up to {total}, more than the group's {count} people.",
+       message="The {dimension} counts add up to {total}, more than the {count} people in the "
+               "{whole}.",
        fix="Check the counts: each person should be counted once in each breakdown.",
        explanation="A breakdown of a group cannot hold more people than the group, allowing "
-                   "for rounding to the nearest 5.")
+                   "for rounding to the nearest 5. The evaluated sample's size is taken from "
+                   "its smallest breakdown that publishes every cell.")
 def demographic_counts_exceed_group(ctx: Context):
-    for where, group, dimension, block in demographic_counts(ctx.data):
-        count = number(group, "count")
+    breakdowns = every_demographic_count(ctx.data)
+    size = sample_size(breakdowns)
+    for where, group, dimension, block in breakdowns:
+        in_sample = where.startswith(SAMPLE)
+        count = size if in_sample else number(group, "count")
         cells = [number(c, "count") for _, c in items(block, "counts")]
         total = sum(c for c in cells if c)
         if count is not None and math.isfinite(total) and total > count + 2.5 * (len(cells) + 1):
             yield Finding(f"{where}/counts", {"dimension": DIMENSIONS.get(dimension, dimension),
-                                              "total": f"{total:g}", "count": f"{count:g}"})
+                                              "total": f"{total:g}", "count": f"{count:g}",
+                                              "whole": "evaluated sample" if in_sample
+                                              else "group"})

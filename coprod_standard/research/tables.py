@@ -49,6 +49,15 @@ def _names(key: str) -> tuple[str, str | None]:
     return NAMES.get(key) or (snake(key), None)
 
 
+def _table_name(table: Table) -> str:
+    """The analysis table a list lands in; the evaluated sample's breakdowns (1.2) have no
+    participant group, so they get a table of their own."""
+    name, _ = _names(table.path[-1])
+    if name == "demographic_counts" and "sampleDemographics" in table.path:
+        return "sample_demographic_counts"
+    return name
+
+
 def snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).replace("/", "_").lower()
 
@@ -77,12 +86,12 @@ def specs(version: str | None = None) -> dict[str, Spec]:
     for table in tables(version):
         if not table.path:
             continue
-        name, _ = _names(table.path[-1])
-        if name in out:  # the four demographic breakdowns share one table
+        name = _table_name(table)
+        if name in out:  # the demographic breakdowns share one table
             continue
         spec = Spec(name, table)
         spec.columns = [(p, "VARCHAR", None) for p in PROVENANCE]
-        if name == "demographic_counts":
+        if name.endswith("demographic_counts"):
             spec.columns.append(("dimension", "VARCHAR", None))
         spec.columns += [(_column_name(table, c), TYPES[c.kind], c) for c in table.columns]
         out[name] = spec
@@ -110,11 +119,11 @@ def dataset_rows(data: dict, provenance: tuple, version: str | None = None
     for table, rows in flatten(data, version):
         if not table.path:
             continue
-        name, _ = _names(table.path[-1])
+        name = _table_name(table)
         spec = specs(version)[name]
         kinds = [kind for _, kind, column in spec.columns if column is not None]
-        extra = (table.path[-2],) if name == "demographic_counts" else ()
-        dimension = {"ageBand": "age-band"}.get(extra[0], extra[0]) if extra else None
+        extra = (table.path[-2],) if name.endswith("demographic_counts") else ()
+        dimension = snake(extra[0]).replace("_", "-") if extra else None  # ageBand: age-band
         for row in rows:
             values = tuple(_value(v, k) for v, k in zip(row, kinds, strict=True))
             out.setdefault(name, []).append(

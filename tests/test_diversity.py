@@ -80,7 +80,7 @@ def test_seldom_heard_checks_stay_silent_before_1_2(tmp_path):
 
 
 def test_every_new_count_of_people_is_checked_for_small_numbers(tmp_path):
-    data = json.loads((CHECKS / "small-number-not-suppressed" / "pass" / "input.json")
+    data = json.loads((folder_for("small-number-not-suppressed") / "pass" / "input.json")
                       .read_text())
     members = data["projects"][0]["participantGroups"][0]["demographics"]
     sample = data["projects"][0]["evaluation"]["sampleDemographics"]

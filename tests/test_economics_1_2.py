@@ -68,7 +68,7 @@ def test_the_1_1_examples_upgrade_with_their_economics_unchanged():
     for name in ("time-bank", "befriending-scheme", "community-navigators"):
         data = json.loads((ROOT / "examples" / f"{name}.json").read_text())
         upgraded, changes = upgrade(data, "1.2")
-        assert [c.path for c in changes] == ["/version"]
+        assert not [c for c in changes if "/costs" in c.path or "/economicEstimates" in c.path]
         for key in ("costs", "economicEstimates"):
             assert upgraded["projects"][0][key] == data["projects"][0][key]
         assert validate(upgraded, level="schema").valid

@@ -24,6 +24,7 @@ import os
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -153,6 +154,9 @@ def stopping_cleanly() -> Iterator[None]:
         return
 
     def stop(signum, _frame):
+        # A library stopped mid-write (openpyxl's row generator) complains when it is
+        # finalised after its files are gone: noise, not news, for someone who stopped it.
+        sys.unraisablehook = lambda _unraisable: None
         raise SystemExit(128 + signum)
     signal.signal(signal.SIGTERM, stop)
     try:

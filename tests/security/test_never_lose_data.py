@@ -312,21 +312,29 @@ def test_a_conversion_stopped_at_any_moment_leaves_no_temporary_files(tmp_path, 
 
 def test_a_workbook_stopped_while_its_rows_are_spooled_leaves_none_behind(tmp_path):
     """openpyxl spools a workbook's rows (personal data) into the system's temporary folder;
-    a conversion stopped with SIGTERM while they are there removes them on its way out."""
+    a conversion stopped with SIGTERM while they are there removes them on its way out. The
+    signal is sent from a thread inside the command the moment a spooled file appears, so a
+    busy machine cannot let the conversion finish first."""
     source = tmp_path / "source.json"
     source.write_text(json.dumps(valid_dataset(20_000)))
     spool = tmp_path / "system-temporary-folder"
     spool.mkdir()
-    process = subprocess.Popen([sys.executable, "-m", "coprod_standard", "convert",
-                                str(source), str(tmp_path / "book.xlsx")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "TMPDIR": str(spool)})
-    deadline = time.monotonic() + 300
-    while not list(spool.iterdir()) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert list(spool.iterdir()), "no rows were spooled"
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=120) != 0
+    seen = tmp_path / "seen"
+    code = ("import os, runpy, signal, sys, threading, time\n"
+            "spool, seen = sys.argv[1:3]\n"
+            "def watch():\n"
+            "    while not os.listdir(spool):\n"
+            "        time.sleep(0.001)\n"
+            "    open(seen, 'w').write(' '.join(os.listdir(spool)))\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "threading.Thread(target=watch, daemon=True).start()\n"
+            "sys.argv = ['coprod', 'convert', sys.argv[3], sys.argv[4]]\n"
+            "runpy.run_module('coprod_standard', run_name='__main__', alter_sys=True)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(spool), str(seen), str(source),
+                           str(tmp_path / "book.xlsx")], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env={**os.environ, "TMPDIR": str(spool)})
+    assert seen.exists(), f"no rows were spooled: {done.returncode} {done.stderr[-1000:]}"
+    assert done.returncode != 0 and "Traceback" not in done.stderr
     assert list(spool.iterdir()) == [] and _leftovers(tmp_path) == []
     assert not (tmp_path / "book.xlsx").exists()
 

@@ -10,6 +10,7 @@ import json
 from coprod_standard import validate
 from coprod_standard.upgrade import upgrade
 from tests.conftest import ROOT
+from tests.fixtures.earlier import source_example
 from tests.fixtures.make_economics_1_2_fixtures import base
 
 NEW_CHECKS = {"estimate-basis-missing", "estimate-range-excludes-value",
@@ -66,7 +67,7 @@ def test_a_negative_saving_is_restated_as_an_additional_cost_on_upgrade(tmp_path
 
 def test_the_1_1_examples_upgrade_with_their_economics_unchanged():
     for name in ("time-bank", "befriending-scheme", "community-navigators"):
-        data = json.loads((ROOT / "examples" / f"{name}.json").read_text())
+        data = source_example(f"{name}.json")  # as it was in 1.1
         upgraded, changes = upgrade(data, "1.2")
         assert not [c for c in changes if "/costs" in c.path or "/economicEstimates" in c.path]
         for key in ("costs", "economicEstimates"):

@@ -107,7 +107,8 @@ def test_examples_hold_no_personal_data(path):
 
 
 def test_the_version_1_1_examples_use_everything_new_in_1_1():
-    """The 1.1 examples use every object added in 1.1 and every code of its new lists."""
+    """The examples of 1.1 and later use every object added in 1.1 and every code of its new
+    lists (a list 1.2 replaced, modelled interventions, is checked as 1.1 has it)."""
     from coprod_standard.codelists import find_codelist
 
     old, new = fields("1.0"), fields("1.1")
@@ -118,7 +119,7 @@ def test_the_version_1_1_examples_use_everything_new_in_1_1():
     used_paths, used_codes = set(), {}
     for path in EXAMPLES:
         data = json.loads(path.read_text())
-        if data["version"] != "1.1":
+        if data["version"] not in ("1.1", "1.2"):
             continue
         for where, value in _paths_used(data):
             used_paths.add(where)
@@ -147,3 +148,20 @@ def test_the_privacy_and_integrity_checks_run_on_dataset_level_text(tmp_path):
     assert not report.valid
     assert "check-failed" not in codes
     assert {"email-address", "phone-number", "duplicate-project-id"} <= codes, codes
+
+
+def test_the_version_1_2_examples_use_every_object_new_in_1_2():
+    """At least two examples are in the 1.2 draft, and together they show every object it
+    adds: a comparison group and months since baseline (befriending), populations measured
+    and reported apart (befriending, dementia club), the project's context and economics."""
+    old, new = fields("1.1"), fields("1.2")
+    objects = {p for p, f in new.items() if p not in old and "object" in f.types}
+    assert objects
+    used, examples = set(), []
+    for path in EXAMPLES:
+        data = json.loads(path.read_text())
+        if data["version"] == "1.2":
+            examples.append(path.name)
+            used |= {where for where, _ in _paths_used(data)}
+    assert len(examples) >= 2
+    assert objects - used == set()

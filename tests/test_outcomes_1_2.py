@@ -12,7 +12,8 @@ from coprod_standard import validate
 from coprod_standard.codelists import load_codelists
 from coprod_standard.upgrade import upgrade
 from coprod_standard.upgrade_1_2.domains import DOMAINS, MEASURES, POPULATIONS
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ROOT
+from tests.fixtures.earlier import source_example, upgrade_sources
 
 OUTCOME_CHECKS = {"outcomes-missing", "outcome-results-missing", "evaluation-missing",
                   "finished-without-outcome-result", "finished-without-evaluation"}
@@ -23,7 +24,7 @@ def _codes(version: str, name: str) -> set[str]:
 
 
 def _example(name: str) -> dict:
-    return json.loads((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    return source_example(name)  # as it was before 1.2
 
 
 def _outcomes(data: dict):
@@ -53,7 +54,7 @@ def test_every_1_1_domain_has_a_1_2_code():
     assert {p for p, _ in POPULATIONS.values()} <= _codes("1.2", "population.csv")
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+@pytest.mark.parametrize("path", upgrade_sources(), ids=lambda p: p.name)
 def test_every_example_upgrades_with_every_domain_mapped_and_nothing_lost(path):
     original = json.loads(path.read_text(encoding="utf-8"))
     one_one, _ = upgrade(original, "1.1")

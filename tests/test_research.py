@@ -139,12 +139,12 @@ def test_invalid_unreadable_and_duplicate_datasets_are_recorded_not_dropped(tmp_
     assert not list(tmp_path.glob("out/.*"))  # no temporary file left behind
 
 
-def test_version_1_0_and_1_1_datasets_land_in_the_same_columns(study):
+def test_datasets_of_every_version_land_in_the_same_columns(study):
     folder, _ = study
     con = duckdb.connect(str(folder / "study.duckdb"), read_only=True)
     versions = dict(con.execute("SELECT version, count(*) FROM activities GROUP BY 1")
                     .fetchall())
-    assert set(versions) == {"1.0", "1.1"}
+    assert set(versions) == {"1.0", "1.1", "1.2"}
     undated = con.execute("SELECT count(*) FROM activities WHERE version = '1.0' AND "
                           "start_date IS NULL").fetchone()[0]
     assert undated < sum(versions.values())  # 1.0's date became 1.1's startDate

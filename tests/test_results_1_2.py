@@ -15,6 +15,7 @@ from coprod_standard import validate
 from coprod_standard.instruments.disclosure import Policy, protect
 from coprod_standard.upgrade import upgrade
 from tests.conftest import FIXTURES, ROOT
+from tests.fixtures.earlier import source_example
 
 CHECKS = FIXTURES / "1.2" / "checks"
 FOLDERS = sorted(p.name for p in CHECKS.iterdir() if p.is_dir())
@@ -67,7 +68,7 @@ def test_the_new_checks_are_silent_on_1_0_and_1_1(path):
 
 
 def test_the_upgrade_keeps_a_comparison_group_given_as_one_value():
-    data = json.loads((ROOT / "examples" / "befriending-scheme.json").read_text())
+    data = source_example("befriending-scheme.json")  # 1.1, before its rewrite as 1.2
     before = copy.deepcopy(data)
     upgraded, changes = upgrade(data, "1.2")
     assert not [c for c in changes if c.kind == "lost"]

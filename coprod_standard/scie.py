@@ -34,12 +34,15 @@ RECOMMENDATIONS = (
         "focusing on people who are underrepresented in the current evidence base, for "
         "example people from Black, Asian and minority ethnic communities and unpaid "
         "carers.", 19,
-        (_P + "evaluation", _P + "participantGroups[].role",
-         _P + "participantGroups[].demographics", _P + "participantGroups[].isUnderserved",
-         _R + "population", _R + "subgroup"),
-        ("evaluation-missing", "unpaid-carers-missing", "ethnicity-not-reported",
-         "ethnicity-mostly-not-stated", "ethnicity-all-white", "diversity-demographics-missing",
-         "people-drawing-on-care-missing")),
+        (_P + "evaluation", _P + "evaluation.sampleDemographics", _P + "programme",
+         _P + "participantGroups[].role", _P + "participantGroups[].demographics",
+         _P + "participantGroups[].isUnderserved", _P + "participantGroups[].seldomHeardGroups",
+         _R + "population", _R + "groupsMeasured", _R + "composition", _R + "subgroup"),
+        ("evaluation-missing", "finished-without-evaluation", "unpaid-carers-missing",
+         "ethnicity-not-reported", "ethnicity-mostly-not-stated", "ethnicity-all-white",
+         "diversity-demographics-missing", "people-drawing-on-care-missing",
+         "seldom-heard-not-named", "seldom-heard-contradiction", "population-missing",
+         "composition-missing")),
     Recommendation(
         "R2", "Outcomes and impact, not process",
         "Evaluations of co-production in social care should be refocused onto "
@@ -47,21 +50,26 @@ RECOMMENDATIONS = (
         "output.", 20,
         (_P + "outcomes", _P + "outcomes[].resultLevel", _P + "outcomes[].domain",
          _P + "outcomes[].indicators[].reports", _R + "population", _R + "change",
-         _R + "comparator"),
-        ("outcomes-missing", "outcome-results-missing", "mostly-outputs")),
+         _R + "monthsSinceBaseline", _R + "comparisonGroup", _R + "adjustedEffect",
+         _R + "comparator", _P + "interventionTypes", _P + "settings", _P + "clientGroups"),
+        ("outcomes-missing", "outcome-results-missing", "finished-without-outcome-result",
+         "mostly-outputs", "months-since-baseline-missing", "comparison-group-too-thin",
+         "project-not-classified")),
     Recommendation(
         "R3", "A universal understanding of co-production",
         "A more universal understanding of co-production should be developed.", 21,
-        (_P + "participationLevel", _P + "principles", _P + "stages",
-         _P + "participantGroups[].decisionRights"),
+        (_P + "coproductionDefinition", _P + "participationLevel", _P + "principles",
+         _P + "stages", _P + "participantGroups[].decisionRights"),
         ("principle-evidence-thin", "principle-practice-missing",
          "coproduction-claimed-below-co-design", "ladder-power-not-shared")),
     Recommendation(
         "R4", "Consistency in co-production",
         "There should be greater consistency in co-production in social care.", 22,
         (_P + "principles", _P + "participationLevel", _P + "activities[].participationLevel",
-         _P + "activities[].whatChanged"),
-        ("ladder-change-not-shown", "activity-above-project-level", "coercion-level"),
+         _P + "activities[].whatChanged", _P + "outcomes[].indicators[].instrument",
+         _R + "administration", _P + "relatedProjects"),
+        ("ladder-change-not-shown", "activity-above-project-level", "coercion-level",
+         "threshold-differs-from-registry", "instrument-version-unknown"),
         gap="The standard makes the reporting of co-production consistent; no field holds "
             "the participants' own rating of how well it was done."),
     Recommendation(
@@ -69,7 +77,8 @@ RECOMMENDATIONS = (
         "There should be greater investment in resources for the evaluation of "
         "co-production, including resources for staffing, staff time, remuneration for "
         "people with lived experience and the provision of training.", 23,
-        (_P + "costs", _P + "costs[].category", _P + "costs[].hours",
+        (_P + "costs", _P + "costs[].category", _P + "costs[].purpose", _P + "costs[].hours",
+         _P + "costs[].funder", _P + "costs[].priceYear", _P + "funders",
          _P + "principles.reciprocity.remuneration"),
         ("costs-missing", "costs-incomplete", "reciprocity-payment-missing")),
     Recommendation(

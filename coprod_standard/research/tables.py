@@ -33,6 +33,7 @@ NAMES: dict[str, tuple[str, str | None]] = {
     "impactRisks": ("impact_risks", "risk_id"),
     "funders": ("funders", "funder_id"),
     "relatedProjects": ("related_projects", "related_project_id"),
+    "composition": ("report_composition", None),
 }
 TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
          "date": "DATE", "datetime": "VARCHAR", "list": "VARCHAR[]"}

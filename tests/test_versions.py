@@ -12,6 +12,7 @@ from coprod_standard import validate
 from coprod_standard.extensions import merge_patch
 from coprod_standard.upgrade import STEPS, Change, UpgradeError, upgrade
 from tests.conftest import EXAMPLES, ROOT
+from tests.fixtures.earlier import upgrade_sources
 
 V10 = [p for p in EXAMPLES if json.loads(p.read_text())["version"] == "1.0"]
 PEER = json.loads((ROOT / "examples" / "peer-support-network.json").read_text())
@@ -207,3 +208,13 @@ def test_compile_prints_the_resolved_schema_with_extensions(coprod):
     plain = json.loads(coprod("compile", "--version", "1.0").stdout)
     assert "economicEstimates" not in plain["properties"]["projects"]["items"]["properties"]
     assert coprod("compile", "--extension", "nowhere").returncode == 2
+
+
+@pytest.mark.parametrize("path", upgrade_sources(), ids=lambda p: p.name)
+def test_every_example_upgraded_to_1_2_is_valid_when_published(path):
+    """Every bundled example (in its 1.0 or 1.1 form) upgrades to 1.2 with nothing lost and
+    is valid at publish level: what 1.2 newly asks for is a warning until it is added."""
+    upgraded, changes = upgrade(json.loads(path.read_text(encoding="utf-8")), "1.2")
+    assert "lost" not in {c.kind for c in changes}
+    report = validate(upgraded, level="publish")
+    assert report.version == "1.2" and report.valid, [(i.code, i.path) for i in report.errors]

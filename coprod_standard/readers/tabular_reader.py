@@ -14,6 +14,8 @@ from ..issues import Issue
 from ..limits import Limits
 from ..schemas import latest_version, version_names
 from ..tabular import issues as _  # noqa: F401 - registers the spreadsheet issues
+from ..tabular.rules import normalise
+from ..tabular.rules import tables as table_rules
 from ..tabular.sheets import (
     Opener,
     Sheet,
@@ -32,8 +34,10 @@ KINDS = ("xlsx", "csv-folder", "csv-zip", "datapackage")
 
 
 def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
-    """The version declared on the Dataset sheet, or the current one."""
-    probe = assemble({k: v.uncounted() for k, v in sheets.items() if k.lower() == "dataset"},
+    """The version declared on the Dataset sheet (or dataset.csv), or the current one."""
+    root = table_rules(latest_version())[0]
+    names = {normalise(root.name), normalise(root.file_name[:-4]), normalise(root.file_name)}
+    probe = assemble({k: v.uncounted() for k, v in sheets.items() if normalise(k) in names},
                      latest_version(), file, epoch)
     declared = probe.dataset.get("version")
     return declared if declared in version_names() else latest_version()

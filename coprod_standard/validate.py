@@ -19,7 +19,7 @@ from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Report
 from .schema_engine import engine
-from .schemas import latest_version, schema_sets_in_use, version_names
+from .schemas import latest_version, schema_sets_in_use, version_names, versions
 from .scorecard import assess
 from .tabular.grid import attach
 from .withhold import Withheld, neutral_label
@@ -48,7 +48,8 @@ def _choose_version(result: ReadResult, report: Report) -> str | None:
         problem = "The version is not written as text in quotes."
     report.issues.append(issue_type("unsupported-version").make(
         path="/version", field="version", title="Standard version", problem=problem,
-        versions=", ".join(version_names()), latest=latest,
+        versions=", ".join(v.version + (" (draft)" if v.is_draft else "") for v in versions()),
+        latest=latest,
         record="the dataset's own details", value=declared,
         show_value=isinstance(declared, (str, int, float)) and len(str(declared)) < 40))
     return None

@@ -62,11 +62,13 @@ _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12) |
     st.sampled_from(["  x ", "_x000D_", "_x005F_x0041_", "#N/A", "'007", "a\nb", " ", "true"])
 _value = st.none() | _text | st.integers(-10**12, 10**12) | \
     st.floats(allow_nan=False, allow_infinity=False, width=32) | st.booleans() | \
-    st.dates(date(1901, 1, 1), date(2100, 1, 1)) | \
-    st.datetimes(datetime(1901, 1, 1), datetime(2100, 1, 1)).map(
+    st.dates(date(1904, 1, 2), date(2100, 1, 1)) | \
+    st.datetimes(datetime(1904, 1, 2), datetime(2100, 1, 1)).map(
         lambda d: d.replace(microsecond=0)) | st.just(time(10, 30))
 
 
+# Dates from 1904-01-02: a workbook on the 1904 date system (mac) cannot hold an earlier
+# one (Excel has no dates before its epoch; the two readers then disagree on nonsense).
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grid=st.lists(st.lists(_value, max_size=6), max_size=6),
        top=st.integers(0, 3), left=st.integers(0, 3), mac=st.booleans())

@@ -36,6 +36,13 @@ class Policy:
     def small(self, count: int) -> bool:
         return not self.national and 1 <= count < self.threshold
 
+    def bucket(self, published: int) -> range:
+        """Every true count that this policy publishes as PUBLISHED: the counts an outsider
+        who knows the method cannot tell apart. A count published as it is stands alone."""
+        if self.national or not self.rounds or published % 5:
+            return range(published, published + 1)
+        return range(max(self.threshold, published - 2), published + 3)
+
     def rounded(self, count: int) -> int:
         if self.national or not self.rounds:
             return count

@@ -68,6 +68,20 @@ class Instrument:
     def score(self, score_type: str) -> Score | None:
         return next((s for s in self.scores if s.score_type == score_type), None)
 
+    def step(self, score_type: str) -> float | None:
+        """The smallest gap between two possible values of SCORE_TYPE: 1 for a sum or an
+        item of whole-number answers (or a score declared whole), None where the values are
+        irregular (a conversion table) or not known. Disclosure control uses it: a mean of
+        whole numbers, shown to too many decimals, says how many people it is over."""
+        score = self.score(score_type)
+        if score is None:
+            return None
+        whole_items = float(self.item_minimum).is_integer() and \
+            float(self.item_maximum).is_integer()
+        if score.integer or (score.method in ("sum", "item") and whole_items):
+            return 1.0
+        return None
+
     def threshold(self, score_type: str) -> float | None:
         """The meaningful change for SCORE_TYPE, if the instrument states one."""
         change = self.meaningful_change

@@ -72,6 +72,14 @@ def change_variance(n: int | None, sd: float | None, lower: float | None,
     return None
 
 
+def inverse_n(bucket: range) -> float:
+    """1/n for a count published rounded: the average of 1/k over every count k that the
+    policy publishes the same way (its bucket), so that SD^2 x inverse_n is an unbiased
+    variance of a mean when the true count is equally likely to be any in the bucket.
+    For a count published as it is, the bucket holds it alone and this is exactly 1/n."""
+    return math.fsum(1.0 / k for k in bucket) / len(bucket)
+
+
 def standardised(mean: float, sd: float, n: int, higher_is_better: bool) -> tuple[float, float]:
     """The standardised mean change (improvement positive) and its variance, for a
     before-and-after design: d = change / SD of change; var = 1/n + d^2 / 2n."""

@@ -151,6 +151,16 @@ def below_national(project: dict) -> bool:
     return not areas or any(area not in NATIONAL_AREAS for area in areas)
 
 
+def figure_exempt(project: dict, report: dict | None) -> bool:
+    """Whether a figure is exempt from the small-number rules. The exemption follows the
+    people behind the figure, not the area code: only a result (REPORT) that describes a
+    nation's population (its 'population' is the wider community, version 1.2) of a
+    project whose every area is national. Counts of the people who took part (REPORT
+    None), their make-up, demographics and comparison groups are never exempt."""
+    return (isinstance(report, dict) and report.get("population") == "wider-community"
+            and not below_national(project))
+
+
 @per_schema_set
 def score_types(version: str) -> dict[str, dict[str, Any]]:
     """Each score type's instrument, range and direction, from its codelist's extra columns."""

@@ -132,6 +132,7 @@ def _load() -> None:
         comparison,
         context,
         disclosure,
+        disclosure_pay,
         economics,
         economics_compare,
         evaluation,

@@ -132,6 +132,7 @@ def _load() -> None:
         comparison,
         context,
         disclosure,
+        disclosure_categories,
         disclosure_sums,
         economics,
         economics_compare,

@@ -1,6 +1,7 @@
 """The disclosure holes an outsider found (issue 18), each kept as a dataset in
 tests/fixtures/disclosure-holes/<hole>/: input.json, and expected.json whose "codes" lists
-the codes it must now give (a plain list of codes is read too). Each is checked with the real command, at publish level, as a user would."""
+the codes it must now give (a plain list of codes is read too). Each is checked with the
+real command, at publish level, as a user would."""
 
 from __future__ import annotations
 

@@ -197,7 +197,7 @@ def _leftovers(ctx: Context) -> Iterator[tuple[str, dict, int, bool]]:
                           "subgroups", "threshold": policy.threshold}, hidden, True
     breakdowns = every_demographic_count(ctx.data)
     sample = sample_size(breakdowns)  # so a complement of the sample is never positive
-    for where, group, dimension, block in breakdowns:
+    for where, group, _, block in breakdowns:
         total = sample if where.startswith(SAMPLE) else (
             None if group.get("suppressed") is True else number(group, "count"))
         shown, hidden = _cells([c for _, c in items(block, "counts")], "count")

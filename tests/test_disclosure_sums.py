@@ -240,3 +240,35 @@ def test_what_aggregate_publishes_passes_the_checks(policy):
             data = copy.deepcopy(BASE)
             _wem(data)[:] = reports
             assert not SUMS & _codes(data, disclosure=policy), (female, male, none)
+
+
+def test_the_change_of_the_people_left_over_is_checked_too():
+    data = copy.deepcopy(BASE)  # the whole group's change at the end is for 90 people
+    _wem(data)[2].update(n=85, change={"method": "paired", "n": 85, "mean": 2.0, "sd": 6.5})
+    assert _codes(data, "complement-reveals-small-group") == [f"{WEM}/1/change"]
+    _wem(data)[2]["change"]["n"] = 80
+    assert not SUMS & _codes(data)
+
+
+def test_aggregate_withholds_a_change_that_would_give_the_rest_s_change(coprod, tmp_path):
+    rows, day = [HEAD], "2025-01-{:02d}"
+    people = [(f"F{i:02d}", "female", True) for i in range(30)] + [
+        (f"M{i:02d}", "male", i < 3) for i in range(15)]  # 3 men measured twice
+    for ref, sex, twice in people:
+        if twice:
+            rows.append(f"{ref},swemwbs,baseline,{day.format(2)},2,2,3,2,3,2,2,{sex}")
+        rows.append(f"{ref},swemwbs,end,{day.format(20)},3,3,4,3,3,4,3,{sex}")
+    source = tmp_path / "r.csv"
+    source.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out.json"
+    result = coprod("aggregate", source, "--by", "sex", "--out", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [indicator] = [i for i in json.loads(out.read_text())["indicators"]
+                   if i["scoreType"] == "swemwbs-metric"]
+    end = {r.get("subgroup", {}).get("code"): r for r in indicator["reports"]
+           if r["timepoint"] == "end"}
+    assert end[None]["change"]["n"] == 35  # 33 people: 30 women and 3 men
+    assert (end["female"]["n"], end["male"]["n"]) == (30, 15)  # everyone is in a subgroup
+    # the 3 men's change is too small to show, and 33 - 30 would give it: the women's goes
+    assert "change" not in end["male"] and "change" not in end["female"]
+    assert "proportionImproved" not in end["female"]

@@ -190,11 +190,19 @@ def _leftovers(ctx: Context) -> Iterator[tuple[str, dict, int, bool]]:
         shown, hidden = _cells(members, "n")
         statistics = _has_statistics(whole) and any(_has_statistics(m) for m in members
                                                     if m.get("suppressed") is not True)
-        if (total is not None and shown and not figure_exempt(ctx.data, whole)
-                and reveals(policy, total, shown, hidden, statistics)):
-            words = DIMENSION_WORDS.get(dimension, dimension)
+        if figure_exempt(ctx.data, whole):
+            continue
+        words = DIMENSION_WORDS.get(dimension, dimension)
+        if total is not None and shown and reveals(policy, total, shown, hidden, statistics):
             yield where, {"whole": "the whole group's result", "parts": f"its {words} "
                           "subgroups", "threshold": policy.threshold}, hidden, True
+        changes = [obj(m.get("change")) for m in members if m.get("suppressed") is not True]
+        shown, total = _cells(changes, "n")[0], number(obj(whole.get("change")), "n")
+        if total is not None and shown and reveals(policy, total, shown, 0, True):
+            # a suppressed subgroup may have had nobody at both timepoints: counted as 0
+            yield f"{where}/change", {"whole": "the whole group's change", "parts": "the "
+                                      f"changes of its {words} subgroups",
+                                      "threshold": policy.threshold}, hidden, True
     breakdowns = every_demographic_count(ctx.data)
     sample = sample_size(breakdowns)  # so a complement of the sample is never positive
     for where, group, _, block in breakdowns:
@@ -224,7 +232,8 @@ def _leftovers(ctx: Context) -> Iterator[tuple[str, dict, int, bool]]:
            "result for the people left over only if they are {threshold} or more.",
        explanation="A whole group's result beside results for part of it gives the rest by "
                    "subtraction: a whole group of 95 with its mean beside 90 women with "
-                   "theirs gives the number and the mean of the other 5. The same holds for a "
+                   "theirs gives the number and the mean of the other 5, and the same for "
+                   "the change since baseline. The same holds for a "
                    "group's count beside its demographic counts, and a result's number of "
                    "people beside its make-up by role. The outsider is assumed to know the "
                    "rounding: where only counts are shown, rounding to the nearest 5 hides "

@@ -154,33 +154,52 @@ def reveals(policy: Policy, total: float, shown: list[float], hidden: int,
     return statistics or high < policy.threshold
 
 
-def _secondary(reports: list[dict[str, Any]], policy: Policy) -> list[dict[str, Any]]:
-    """The subgroup reports to suppress so that nothing hidden can be worked out from the
-    whole group's result: worked out on the TRUE counts, before any rounding. The people in
-    the whole group but in no shown subgroup (those in suppressed subgroups, and those with
-    no answer for the breakdown) must be none or at least the threshold: while they are 1
-    to threshold - 1, or the published (rounded) figures would show them as that few, the
-    next smallest shown subgroup is suppressed too, until all are."""
+def _secondary(reports: list[dict[str, Any]], policy: Policy
+               ) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
+    """What to withhold from the subgroup reports so that nothing hidden can be worked out
+    from the whole group's result: (report, keys), keys () for the whole report. Worked out
+    on the TRUE counts, before any rounding. The people in the whole group but in no shown
+    subgroup (those in suppressed subgroups, and those with no answer for the breakdown)
+    must be none or at least the threshold: while they are 1 to threshold - 1, or the
+    published (rounded) figures would show them as that few, the next smallest shown
+    subgroup is suppressed too, until all are. Then the same for the people in the whole
+    group's change since baseline: the next smallest shown change is withheld."""
     totals = {r["timepoint"]: r for r in reports if "subgroup" not in r}
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for report in reports:
         if "subgroup" in report:
             groups[(report["timepoint"], report["subgroup"]["dimension"])].append(report)
-    more: list[dict[str, Any]] = []
+    more: list[tuple[dict[str, Any], tuple[str, ...]]] = []
     for (timepoint, _), members in groups.items():
         total = totals.get(timepoint)
         if total is None or total.get("suppressed") or policy.small(total.get("n", 0)):
             continue  # no whole-group result to subtract from
-        hidden = [r for r in members if r.get("suppressed") or policy.small(r.get("n", 0))]
-        shown = sorted((r for r in members if r not in hidden and r.get("n", 0) > 0),
+        hidden = sum(1 for r in members if r.get("suppressed") or policy.small(r.get("n", 0)))
+        shown = sorted((r for r in members if not r.get("suppressed")
+                        and not policy.small(r.get("n", 0)) and r.get("n", 0) > 0),
                        key=lambda r: r["n"])
-        while shown and _revealing(total["n"], [r["n"] for r in shown], len(hidden), policy):
-            hidden.append(shown.pop(0))
-            more.append(hidden[-1])
+        while shown and _left_over(total["n"], [r["n"] for r in shown], hidden, policy):
+            more.append((shown.pop(0), ()))
+            hidden += 1
+        whole = _change_n(total)
+        if whole is None or policy.small(whole):
+            continue  # the whole group's change is not shown
+        changes = sorted((r for r in shown if not policy.small(_change_n(r) or 0)
+                          and _change_n(r)), key=_change_n)
+        # a subgroup without a change may have had nobody at both timepoints: none hidden
+        while changes and _left_over(whole, [_change_n(r) for r in changes], 0, policy):
+            more.append((changes.pop(0), ("change", "proportionImproved")))
     return more
 
 
-def _revealing(total: int, shown: list[int], hidden: int, policy: Policy) -> bool:
+def _change_n(report: dict[str, Any]) -> int | None:
+    change = report.get("change")
+    return change.get("n") if isinstance(change, dict) else None
+
+
+def _left_over(total: int, shown: list[int], hidden: int, policy: Policy) -> bool:
+    """Whether the people left over would be revealed: too few in truth, or in the
+    published (rounded) figures."""
     rest = total - sum(shown)
     return policy.small(rest) or reveals(policy, policy.rounded(total),
                                          [policy.rounded(n) for n in shown], hidden, True)
@@ -193,5 +212,9 @@ def protect(reports: list[dict[str, Any]], policy: Policy) -> None:
     more = [] if policy.national else _secondary(reports, policy)
     for report in reports:
         _protect_one(report, policy)
-    for report in more:
-        _suppress(report)
+    for report, keys in more:
+        if keys:
+            for key in keys:
+                report.pop(key, None)
+        else:
+            _suppress(report)

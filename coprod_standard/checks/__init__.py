@@ -133,6 +133,8 @@ def _load() -> None:
         context,
         disclosure,
         disclosure_pay,
+        disclosure_categories,
+        disclosure_sums,
         economics,
         economics_compare,
         evaluation,

@@ -3,8 +3,10 @@
 The default is NHS Digital's rule for figures below national level: suppress counts of
 1 to 7 (and any result based on them), round other counts to the nearest 5, show no mean
 for 1 to 7 people. The alternative policy suppresses 1 to 9 without rounding. National
-figures are exempt. A suppressed subgroup that could be worked out from the total and the
-other subgroups takes the next smallest with it (secondary suppression).
+figures are exempt. Subgroups are suppressed until the people in the whole group but in no
+shown subgroup are none or at least the threshold (secondary suppression), so that neither
+a suppressed subgroup nor people with no answer for the breakdown can be worked out by
+subtraction, alone or together.
 """
 
 from __future__ import annotations
@@ -116,24 +118,103 @@ def _protect_one(report: dict[str, Any], policy: Policy) -> None:
         _protect_group(report["comparisonGroup"], policy)
 
 
-def _secondary(reports: list[dict[str, Any]]) -> None:
-    """Where one subgroup alone is suppressed but its total is shown, suppress another."""
+def span(policy: Policy, published: float) -> tuple[float, float]:
+    """The lowest and highest true count that POLICY publishes as PUBLISHED, as an outsider
+    who knows the method works them out."""
+    if float(published).is_integer():
+        found = policy.bucket(int(published))
+        if len(found):
+            return found[0], found[-1]
+    return published, published
+
+
+def remainder(policy: Policy, total: float, shown: list[float], hidden: int
+              ) -> tuple[float, float, float]:
+    """The people in a total but in none of the SHOWN cells (those in HIDDEN suppressed
+    cells, and anyone in no cell at all), from the published figures: (the figure itself,
+    the lowest and the highest true number an outsider allows for). Each suppressed cell
+    holds at least one person, or it would have been shown as 0."""
+    low, high = span(policy, total)
+    for cell in shown:
+        cell_low, cell_high = span(policy, cell)
+        low, high = low - cell_high, high - cell_low
+    return total - sum(shown), max(low, hidden), high
+
+
+def reveals(policy: Policy, total: float, shown: list[float], hidden: int,
+            statistics: bool) -> bool:
+    """Whether the people left over by subtraction (see remainder) are singled out as a
+    small number: their published figure is 1 to threshold - 1 and rounding cannot explain
+    it away (at least one person is surely there). Counts alone are protected by rounding
+    unless every true number the outsider allows for is small; with results (means and the
+    like) the leftover people's result follows by subtraction too, so the figure decides."""
+    figure, low, high = remainder(policy, total, shown, hidden)
+    if not (1 <= figure < policy.threshold and low >= 1):
+        return False
+    return statistics or high < policy.threshold
+
+
+def _secondary(reports: list[dict[str, Any]], policy: Policy
+               ) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
+    """What to withhold from the subgroup reports so that nothing hidden can be worked out
+    from the whole group's result: (report, keys), keys () for the whole report. Worked out
+    on the TRUE counts, before any rounding. The people in the whole group but in no shown
+    subgroup (those in suppressed subgroups, and those with no answer for the breakdown)
+    must be none or at least the threshold: while they are 1 to threshold - 1, or the
+    published (rounded) figures would show them as that few, the next smallest shown
+    subgroup is suppressed too, until all are. Then the same for the people in the whole
+    group's change since baseline: the next smallest shown change is withheld."""
     totals = {r["timepoint"]: r for r in reports if "subgroup" not in r}
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for report in reports:
         if "subgroup" in report:
             groups[(report["timepoint"], report["subgroup"]["dimension"])].append(report)
+    more: list[tuple[dict[str, Any], tuple[str, ...]]] = []
     for (timepoint, _), members in groups.items():
         total = totals.get(timepoint)
-        hidden = [r for r in members if r.get("suppressed")]
-        shown = [r for r in members if not r.get("suppressed")]
-        if total is not None and not total.get("suppressed") and len(hidden) == 1 and shown:
-            _suppress(min(shown, key=lambda r: r.get("n", 0)))
+        if total is None or total.get("suppressed") or policy.small(total.get("n", 0)):
+            continue  # no whole-group result to subtract from
+        hidden = sum(1 for r in members if r.get("suppressed") or policy.small(r.get("n", 0)))
+        shown = sorted((r for r in members if not r.get("suppressed")
+                        and not policy.small(r.get("n", 0)) and r.get("n", 0) > 0),
+                       key=lambda r: r["n"])
+        while shown and _left_over(total["n"], [r["n"] for r in shown], hidden, policy):
+            more.append((shown.pop(0), ()))
+            hidden += 1
+        whole = _change_n(total)
+        if whole is None or policy.small(whole):
+            continue  # the whole group's change is not shown
+        changes = sorted((r for r in shown if not policy.small(_change_n(r) or 0)
+                          and _change_n(r)), key=_change_n)
+        # a subgroup without a change may have had nobody at both timepoints: none hidden
+        while changes and _left_over(whole, [_change_n(r) for r in changes], 0, policy):
+            more.append((changes.pop(0), ("change", "proportionImproved")))
+    return more
+
+
+def _change_n(report: dict[str, Any]) -> int | None:
+    change = report.get("change")
+    return change.get("n") if isinstance(change, dict) else None
+
+
+def _left_over(total: int, shown: list[int], hidden: int, policy: Policy) -> bool:
+    """Whether the people left over would be revealed: too few in truth, or in the
+    published (rounded) figures."""
+    rest = total - sum(shown)
+    return policy.small(rest) or reveals(policy, policy.rounded(total),
+                                         [policy.rounded(n) for n in shown], hidden, True)
 
 
 def protect(reports: list[dict[str, Any]], policy: Policy) -> None:
-    """Make a set of reports (one instrument score) safe to publish, in place."""
+    """Make a set of reports (one instrument score) safe to publish, in place. Secondary
+    suppression is chosen first, on the true counts; it is applied after each report's own
+    protection (which rounds the counts and suppresses the small ones)."""
+    more = [] if policy.national else _secondary(reports, policy)
     for report in reports:
         _protect_one(report, policy)
-    if not policy.national:
-        _secondary(reports)
+    for report, keys in more:
+        if keys:
+            for key in keys:
+                report.pop(key, None)
+        else:
+            _suppress(report)

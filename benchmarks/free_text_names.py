@@ -45,6 +45,7 @@ Malcolm Norman Clive Nigel Trevor Colin Keith Derek Barry Terry Geoff Geoffrey G
 Neil Gary Darren Wayne Lee Dean Shaun Jason Stephen Steve Mick Pete Andy Rob Chris Jo Sam
 Liz Kate Katie Becky Nicky Mo Nat Ali Suzy Bev Jackie Val Pam Sheila Brenda Maureen Doreen
 Irene Joan Eileen Pauline Shirley Sandra Janet Lorraine Tracey Mandy Dawn Julie Jane Olu
+Gareth Glyn Gavin Alun Emlyn Idris Meirion Rhodri Carwyn Bryn Llew Cai Osian Tegan Lowri
 """.split()
 
 # places in the UK (and a few abroad) that are also given names in the lists

@@ -48,7 +48,7 @@ Irene Joan Eileen Pauline Shirley Sandra Janet Lorraine Tracey Mandy Dawn Julie 
 Gareth Glyn Gavin Alun Emlyn Idris Meirion Rhodri Carwyn Bryn Llew Cai Osian Tegan Lowri
 """.split()
 
-# places in the UK (and a few abroad) that are also given names in the lists
+# places in the UK, countries and peoples that are also given names in the lists
 PLACES = """
 Kingston Chester Preston Lincoln Stanley Beverley Clifton Ashley Milton Sydney Jersey
 Hastings Shirley Derby Darlington Victoria Florence Georgia Jordan Austin Denver Dallas
@@ -56,6 +56,9 @@ Houston Chelsea Devon Kent Clyde Barry Ashton Bradford Camden Brent Whitby Kenda
 Crawley Buxton Sheldon Dudley Harlow Luton Bolton Carlisle Lancaster Warwick Winston
 Paris Sharon Adelaide Regina Charlotte Elgin Dunstan Everton Fulham Brighton Hamilton
 Selby Morley Hayes Harrow Mitcham Tyrone Antrim Down Kerry Clare Galway Eden Tyne Trent
+Roma Romany India Asia China Africa America Kenya Jamaica Israel Lebanon Syria Albania Romania
+Bulgaria Ireland Scotland Wales England Britain Europe Sudan Eritrea Somalia Cuba Chad Egypt
+Iran Iraq Italy Germany France Spain Poland Brazil Chile Peru Nigeria Ghana Uganda Malaysia
 """.split()
 MONTHS_DAYS = """January February March April May June July August September October
 November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Easter

@@ -82,6 +82,9 @@ AFTER_PERSON = re.compile(
     r"^(?:['’]s\b|\s+(?:has|had|was|is|lives|lived|uses|used|attends|attended|came|comes|felt|"
     r"feels|helped|led|leads|ran|runs|set|still|now|also|and|drove|designed|built|painted|"
     r"rang|translated|organised|checked|read|stayed|suggested|tested|served|joins)\b)")
+# after a word: it names a people, a language or a culture ("Roma communities")
+AFTER_PEOPLE = re.compile(r"^\s+(?:communit|people|famil|speak|language|women|men\b|group|"
+                          r"culture|heritage|background|origin|descent|traveller|cuisine)")
 BEFORE_STRONG = re.compile(
     rf"(?:\b(?:called|named|thank(?:ed|s)?|by|with|asked|told|elected|meet|met)|\b{ROLE}s?,?)"
     r"\s*$", re.IGNORECASE)
@@ -140,7 +143,7 @@ def names(text: str) -> list[Span]:
             last = run[-1][1] if surname else end
             after, before = text[last:last + 60], text[max(0, start - 40):start]
             strong = surname or AFTER_STRONG.match(after) or BEFORE_STRONG.search(before)
-            if ambiguous and not strong:
+            if (ambiguous and not strong) or AFTER_PEOPLE.match(after):
                 break
             if not ambiguous and not strong and not AFTER_PERSON.match(after) and \
                     _sentence_start(text, start) and len(run) == 1 and \

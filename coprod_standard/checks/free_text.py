@@ -121,8 +121,11 @@ def names(text: str) -> list[Span]:
     """Spans of what looks like a person's given name (with a surname if one follows), each
     with a word either side of it, so that the span withheld is specific."""
     known = given_names()
+    tokens = _tokens(text)
+    if not any(token[2].lower() in known for token in tokens):
+        return []  # most texts: found in one pass
     found: list[Span] = []
-    for run in _runs(text, _tokens(text)):
+    for run in _runs(text, tokens):
         lower = [token[2].lower() for token in run]
         joined = " ".join(lower)
         if any(w in ORG_WORDS for w in lower) or any(p in joined for p in ORG_PHRASES):
@@ -151,7 +154,19 @@ def names(text: str) -> list[Span]:
                 break
             found.append(_widen(text, start, last))
             break
-    return found
+    return merged(found)
+
+
+def merged(spans: list[Span]) -> list[Span]:
+    """Spans that overlap or touch, joined: each is withheld whole, so none may hide part
+    of another ("Ian and" and "and Mandy ran" are "Ian and Mandy ran")."""
+    out: list[Span] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _widen(text: str, start: int, end: int) -> Span:
@@ -180,6 +195,8 @@ AFTER_QUOTE = re.compile(
 BEFORE_QUOTE = re.compile(
     rf"(?:^|[.!?]\s+|\b(?:in\s+the\s+words\s+of|as)\s+){_who('name')}(?:,\s+[^,]{{1,40}},)?"
     rf"(?:\s+{SPEECH}\b[^.!?]*?|\s*[,:]\s*)$", re.IGNORECASE)
+_REST = re.compile(r"[^.!?\n\"“‘]*")
+_MARKS = re.compile(r"[\"“‘]|(?<![\w'])'|put it", re.IGNORECASE)
 PUT_IT = re.compile(rf"\bas\s+(?:(?:one|a|an)\s+{ROLE}(?:,\s+(?P<n2>[A-Z]\w+),)?|(?P<name>"
                     r"[A-Z]\w+))\s+put\s+it\b", re.IGNORECASE)
 
@@ -196,10 +213,12 @@ def _person(match: re.Match, *groups: str) -> bool:
 def quotes(text: str) -> list[Span]:
     """Spans of quotes attributed to a person (the quote and its attribution)."""
     found: list[Span] = []
+    if not _MARKS.search(text):
+        return found
     for q in QUOTED.finditer(text):
         after = AFTER_QUOTE.match(text, q.end(), q.end() + 80)
-        if after and _person(after, "name", "n2", "dash"):
-            found.append((q.start(), after.end()))
+        if after and _person(after, "name", "n2", "dash"):  # to the end of the sentence,
+            found.append((q.start(), _REST.match(text, after.end()).end()))  # its age too
             continue
         before = BEFORE_QUOTE.search(text, max(0, q.start() - 120), q.start())
         if before and before.group(0).strip() and _person(before, "name"):
@@ -207,7 +226,7 @@ def quotes(text: str) -> list[Span]:
     for m in PUT_IT.finditer(text):
         if _person(m, "name", "n2"):
             found.append(m.span())
-    return found
+    return merged(found)
 
 
 HEALTH = re.compile(
@@ -222,13 +241,36 @@ HEALTH = re.compile(
     r"probation|arrest\w*|cautioned|criminal\s+record|sentenced|assault\w*|shoplift\w*|theft|"
     r"burglary|parole)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.!?]+[.!?]*")
+# The distinctive word of each health or offence term above, by its first letters: a text
+# with none of them is passed in one scan of its words (the pattern above is slow)
+_STEMS: dict[str, list[str]] = {}
+for _stem in """schizophreni bipolar dementia alzheimer parkinson depress psychos psychotic
+        sectioned psychiatr cancer tumour chemo hiv hepatitis stroke diabet epilep seizure
+        autis asperger adhd sclerosis neurone heart dialysis amputat blind sight disabilit
+        syndrome palsy injury harm suicid overdose addict alcoholi heroin cocaine disorder
+        anorexi bulimi ocd ptsd terminal palliative illness prison jail gaol custody convict
+        offen probation arrest cautioned criminal sentenced assault shoplift theft burglary
+        parole""".split():
+    _STEMS.setdefault(_stem[:4], []).append(_stem)
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def mentions_health(text: str) -> bool:
+    """Whether TEXT may hold a health or offence term: a cheap screen for ``HEALTH``."""
+    for word in set(_LOWER_WORD.findall(text.lower())):
+        for stem in _STEMS.get(word[:4], ()):
+            if word.startswith(stem):
+                return True
+    return False
 
 
 def health(text: str, named: list[Span] | None = None) -> list[Span]:
     """Spans from a named or singled-out person to a health or offence detail in the same
     sentence ("Tom, who has schizophrenia"; "one member, recently released from prison")."""
-    named = names(text) if named is None else named
     found: list[Span] = []
+    if not mentions_health(text):
+        return found
+    named = names(text) if named is None else named
     for sentence in _CLAUSE.finditer(text):
         s, e = sentence.span()
         terms = [m for m in HEALTH.finditer(text, s, e) if not _in_org(text, m)]
@@ -240,7 +282,7 @@ def health(text: str, named: list[Span] | None = None) -> list[Span]:
             first = min(p[0] for p in people)
             found.append((min(first, terms[0].start()),
                           max(terms[-1].end(), max(p[1] for p in people))))
-    return found
+    return merged(found)
 
 
 def _in_org(text: str, term: re.Match) -> bool:

@@ -309,7 +309,7 @@ _free_text_check(
     "(\"Tom, who has schizophrenia\"; \"one member, recently released from prison\"; "
     "\"the only wheelchair user in the group had a stroke\"), identifies them to anyone "
     "who knows the group.",
-    free_text.HEALTH.search, free_text.health)
+    free_text.mentions_health, free_text.health)
 
 
 @check("personal-data-field", title="Field for personal data", severity=E, category="privacy",

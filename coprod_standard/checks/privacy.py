@@ -296,8 +296,9 @@ _free_text_check(
     "Quote people without saying who they are: give no name, age or detail that picks "
     "one person out, for example 'members said the group was a lifeline'.",
     "A quote with a name, an age or a role that picks out one person (\"I feel less alone "
-    "now,\" said Margaret; -- Jim, 72; as one carer, Priya, put it) can identify them to "
-    "anyone who knows the group, and repeats what they said in confidence.",
+    "now,\" said Margaret; a quote signed \u2014 Jim, 72; as one carer, Priya, put it) can "
+    "identify them to anyone who knows the group, and repeats what they said in "
+    "confidence.",
     _QUOTE_MARK, lambda value, names: free_text.quotes(value))
 _free_text_check(
     "health-detail-about-person", "Health or offence detail about one person",

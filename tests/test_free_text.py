@@ -13,9 +13,12 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coprod_standard import validate
 from coprod_standard.checks import free_text
+from coprod_standard.checks.privacy import _Look
 from coprod_standard.withhold import PHRASE, Withheld
 from tests.conftest import EXAMPLES, ROOT
 
@@ -168,3 +171,37 @@ def test_the_recorded_precision_and_recall_match_a_fresh_run_and_meet_the_floor(
             assert scored["precision"] >= 0.9 and scored["recall"] >= 0.8, (name, label)
     assert recorded["speed"]["secondsPer1000Texts"] > 0
     assert recorded["validation"]["plainDatasetFreeTextWarnings"] == 0
+
+
+PIECES_OF_TEXT = ["Tom", "tom", "TOM", "Margaret", "May", "Will", "An", "Kingston", " ", ",",
+                  ".", "'", "'s", "\u2019", "\"", "\u201c", "\u201d", "\u2018", "-", "\x00",
+                  "said", "put", " it", "one", "member", "has", "Dementia", "HIV", "prison",
+                  "self", "harm", "heart", "attack", "Down's", "syndrome", "alcoholics", "\n"]
+
+
+@settings(max_examples=1500, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES_OF_TEXT), max_size=14).map("".join),
+                min_size=1, max_size=3))
+def test_no_screen_misses_what_its_finder_finds(texts):
+    blob = _Look({"a": texts}).blob
+    split = free_text.words(blob)
+    for text in texts:
+        if free_text.names(text):
+            assert free_text.mentions_name(blob, split), text
+        if free_text.quotes(text):
+            assert free_text.mentions_quote(blob), text
+        if free_text.HEALTH.search(text):
+            assert free_text.mentions_health(blob, split), text
+
+
+def test_every_labelled_sentence_passes_the_screens_where_something_is_found():
+    from benchmarks.free_text import SETS, read_set
+
+    for path in SETS.values():
+        for text, _ in read_set(path):
+            if free_text.names(text):
+                assert free_text.mentions_name(text)
+            if free_text.quotes(text):
+                assert free_text.mentions_quote(text)
+            if free_text.HEALTH.search(text):
+                assert free_text.mentions_health(text)

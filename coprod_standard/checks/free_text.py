@@ -31,6 +31,26 @@ def given_names() -> dict[str, bool]:
     return names
 
 
+@lru_cache(maxsize=1)
+def title_names() -> frozenset[str]:
+    """The given names as written at the start of a name ("Margaret"), for the screen."""
+    return frozenset(name.capitalize() for name in given_names()
+                     if name.capitalize() not in OPENERS)
+
+
+def mentions_name(text: str, split: list[str] | None = None) -> bool:
+    """Whether TEXT (or its words SPLIT) holds a given name: a cheap screen for ``names``."""
+    return not title_names().isdisjoint(words(text) if split is None else split)
+
+
+def _known(word: str) -> bool | None:
+    """Whether WORD, as written, is a given name that is also a word or a place (True), one
+    that is not (False), or no given name (None)."""
+    if word in OPENERS or not word[1:].islower():
+        return None
+    return given_names().get(word.lower())
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -122,7 +142,7 @@ def names(text: str) -> list[Span]:
     with a word either side of it, so that the span withheld is specific."""
     known = given_names()
     tokens = _tokens(text)
-    if not any(token[2].lower() in known for token in tokens):
+    if not any(_known(token[2]) is not None for token in tokens):
         return []  # most texts: found in one pass
     found: list[Span] = []
     for run in _runs(text, tokens):
@@ -134,8 +154,8 @@ def names(text: str) -> list[Span]:
         if before_run and before_run[-1].lower().rstrip(".") in BEFORE_PLACE:
             continue
         for i, (start, end, word, _) in enumerate(run):
-            ambiguous = known.get(word.lower())
-            if ambiguous is None or word in OPENERS:
+            ambiguous = _known(word)
+            if ambiguous is None:
                 continue
             if i > 0 and not (i == 1 and run[0][2] in OPENERS) and \
                     run[i - 1][2].lower() not in known:
@@ -196,7 +216,6 @@ BEFORE_QUOTE = re.compile(
     rf"(?:^|[.!?]\s+|\b(?:in\s+the\s+words\s+of|as)\s+){_who('name')}(?:,\s+[^,]{{1,40}},)?"
     rf"(?:\s+{SPEECH}\b[^.!?]*?|\s*[,:]\s*)$", re.IGNORECASE)
 _REST = re.compile(r"[^.!?\n\"“‘]*")
-_MARKS = re.compile(r"[\"“‘]|(?<![\w'])'|put it", re.IGNORECASE)
 PUT_IT = re.compile(rf"\bas\s+(?:(?:one|a|an)\s+{ROLE}(?:,\s+(?P<n2>[A-Z]\w+),)?|(?P<name>"
                     r"[A-Z]\w+))\s+put\s+it\b", re.IGNORECASE)
 
@@ -210,10 +229,22 @@ def _person(match: re.Match, *groups: str) -> bool:
     return True
 
 
+def mentions_quote(text: str) -> bool:
+    """Whether TEXT may hold a quote: a cheap screen for ``quotes``."""
+    if '"' in text or "“" in text or "‘" in text or "put" in text.lower():
+        return True
+    at = text.find("'")
+    while at != -1:  # a straight single quote that opens a quote, not an apostrophe
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_'"):
+            return True
+        at = text.find("'", at + 1)
+    return False
+
+
 def quotes(text: str) -> list[Span]:
     """Spans of quotes attributed to a person (the quote and its attribution)."""
     found: list[Span] = []
-    if not _MARKS.search(text):
+    if not mentions_quote(text):
         return found
     for q in QUOTED.finditer(text):
         after = AFTER_QUOTE.match(text, q.end(), q.end() + 80)
@@ -229,39 +260,50 @@ def quotes(text: str) -> list[Span]:
     return merged(found)
 
 
-HEALTH = re.compile(
-    r"\b(?:schizophreni\w*|bipolar|dementia|alzheimer\w*|parkinson\w*|depression|depressed|"
-    r"psychosis|psychotic|sectioned|psychiatric|cancer|tumour|chemotherapy|hiv|hepatitis|"
-    r"stroke|diabet\w+|epilep\w+|seizures?|autis\w+|asperger\w*|adhd|multiple\s+sclerosis|"
-    r"motor\s+neurone|heart\s+(?:attack|failure|disease)|dialysis|amputat\w+|blind|"
-    r"sight\s+loss|learning\s+disabilit\w+|down['’]?s\s+syndrome|cerebral\s+palsy|"
-    r"brain\s+injury|self[-\s]harm\w*|suicid\w+|overdose\w*|addict\w*|alcoholi\w+|heroin|"
-    r"cocaine|eating\s+disorder|anorexi\w+|bulimi\w+|ocd|ptsd|terminal(?:ly)?\s+ill|"
-    r"palliative|mental\s+illness|prison|jail|gaol|custody|convict\w*|offen[cd]\w*|"
-    r"probation|arrest\w*|cautioned|criminal\s+record|sentenced|assault\w*|shoplift\w*|theft|"
-    r"burglary|parole)\b", re.IGNORECASE)
+# Health and offence words, in every form looked for, and phrases with the word of each
+# that is among them: a text holding none of these words is passed in one scan
+HEALTH_WORDS = frozenset("""
+schizophrenia schizophrenic bipolar dementia alzheimer alzheimers parkinson parkinsons
+depression depressed psychosis psychotic sectioned psychiatric cancer tumour chemotherapy hiv
+hepatitis stroke diabetes diabetic epilepsy epileptic seizure seizures autism autistic
+asperger aspergers adhd dialysis amputation amputee amputated blind suicide suicidal overdose
+overdosed addict addicted addiction alcoholic alcoholism heroin cocaine anorexia anorexic
+bulimia bulimic ocd ptsd palliative prison prisoner jail jailed gaol custody convicted
+conviction convictions offence offences offender offending probation arrest arrested
+cautioned sentenced assault assaulted shoplifting theft burglary parole self-harm
+self-harming addicts offenders prisoners convicts strokes tumours cancers alcoholics overdoses
+amputees diabetics epileptics arrests assaults""".split())
+HEALTH_PHRASES = (r"multiple\s+sclerosis", r"motor\s+neurone",
+                  r"heart\s+(?:attack|failure|disease)", r"sight\s+loss",
+                  r"learning\s+disabilit(?:y|ies)", r"down['’]?s\s+syndrome",
+                  r"cerebral\s+palsy", r"brain\s+injury", r"self\s+harm(?:ing)?",
+                  r"eating\s+disorder", r"terminally\s+ill", r"mental\s+illness",
+                  r"criminal\s+record")
+_SCREEN_WORDS = HEALTH_WORDS | frozenset(
+    "sclerosis neurone heart sight disability disabilities syndrome palsy injury harm "
+    "harming disorder terminally illness record self".split())
+HEALTH = re.compile(r"\b(?:" + "|".join([*HEALTH_PHRASES, *sorted(
+    (re.escape(w) for w in HEALTH_WORDS), key=len, reverse=True)]) + r")(?:['’]s)?\b",
+    re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.!?]+[.!?]*")
-# The distinctive word of each health or offence term above, by its first letters: a text
-# with none of them is passed in one scan of its words (the pattern above is slow)
-_STEMS: dict[str, list[str]] = {}
-for _stem in """schizophreni bipolar dementia alzheimer parkinson depress psychos psychotic
-        sectioned psychiatr cancer tumour chemo hiv hepatitis stroke diabet epilep seizure
-        autis asperger adhd sclerosis neurone heart dialysis amputat blind sight disabilit
-        syndrome palsy injury harm suicid overdose addict alcoholi heroin cocaine disorder
-        anorexi bulimi ocd ptsd terminal palliative illness prison jail gaol custody convict
-        offen probation arrest cautioned criminal sentenced assault shoplift theft burglary
-        parole""".split():
-    _STEMS.setdefault(_stem[:4], []).append(_stem)
-_LOWER_WORD = re.compile(r"[a-z]+")
+# Punctuation to spaces, so that a text splits into its words in one C call
+_SPACES = str.maketrans({c: " " for c in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\x00“”‘’—–'"})
 
 
-def mentions_health(text: str) -> bool:
-    """Whether TEXT may hold a health or offence term: a cheap screen for ``HEALTH``."""
-    for word in set(_LOWER_WORD.findall(text.lower())):
-        for stem in _STEMS.get(word[:4], ()):
-            if word.startswith(stem):
-                return True
-    return False
+def words(text: str) -> list[str]:
+    """The words of TEXT, split at white space and punctuation."""
+    return text.translate(_SPACES).split()
+
+
+# as written: in lower case, with a capital, or in capitals (HIV, Dementia)
+HEALTH_SCREEN = frozenset(form for word in _SCREEN_WORDS
+                          for form in (word, word.capitalize(), word.upper()))
+
+
+def mentions_health(text: str, split: list[str] | None = None) -> bool:
+    """Whether TEXT (or its words SPLIT) may hold a health or offence term: a cheap screen
+    for ``HEALTH`` (every match of it holds one of these words, in one of these forms)."""
+    return not HEALTH_SCREEN.isdisjoint(words(text) if split is None else split)
 
 
 def health(text: str, named: list[Span] | None = None) -> list[Span]:

@@ -71,7 +71,7 @@ class _Look:
     to be plain join the text, as they may hold personal data too. Where each text sits is
     worked out only when a pattern is found."""
 
-    __slots__ = ("data", "blob", "identity", "_walk", "names")
+    __slots__ = ("data", "blob", "identity", "_walk", "names", "_words")
 
     def __init__(self, data) -> None:
         texts: list[str] = []
@@ -97,6 +97,7 @@ class _Look:
         # NUL between texts: to every pattern here it is a boundary, like a text's own ends
         self.data, self.blob, self._walk = data, "\x00".join(texts), None
         self.names: dict[str, list[tuple[int, int]]] = {}  # free text -> names found in it
+        self._words: list[str] | None = None
 
     def _note_keys(self, node: dict, path: tuple | None, texts: list[str]) -> None:
         for key in node:
@@ -107,6 +108,12 @@ class _Look:
                 self.identity.append((_spelt((path, key)), key, node[key]))
             elif len(_PLAIN_KEYS) < 100_000 and not personal_values(key):
                 _PLAIN_KEYS.add(key)
+
+    def words(self) -> list[str]:
+        """The words of all the record's text, split once for the free-text screens."""
+        if self._words is None:
+            self._words = free_text.words(self.blob)
+        return self._words
 
     def walk(self) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         if self._walk is None:
@@ -241,15 +248,6 @@ def possible_person_name(ctx: Context):
 # and references to published sources (whose authors' names are public)
 NOT_FREE_TEXT = frozenset({"name", "unit", "reference", "source", "valuesSource",
                            "valuesLicence", "licensor", "id", "url", "email"})
-_CAPITALISED = re.compile(r"[A-Z][a-z]+")
-_QUOTE_MARK = re.compile(r"[\"“”‘’]|(?<!\w)'|put it", re.I).search
-
-
-def _given_name_in(blob: str) -> bool:
-    names = free_text.given_names()
-    return any(word.lower() in names for word in set(_CAPITALISED.findall(blob)))
-
-
 def _free_texts(ctx: Context):
     """Each free text of the record (pointer, text): prose, not codes or names of bodies."""
     texts, _ = _look(ctx).walk()
@@ -261,8 +259,8 @@ def _free_texts(ctx: Context):
 def _free_text_check(code: str, title: str, what: str, fix: str, explanation: str, screen,
                      spans):
     """A warning at publish level for what SPANS (text, the names in it) matches in free
-    text, in records whose joined text passes SCREEN; the matched text is personal data,
-    never repeated."""
+    text, in records that pass SCREEN (the record's joined text, and its words); the
+    matched text is personal data, never repeated."""
     @check(code, title=title, severity=W, category="privacy", serves=SERVES, scope="both",
            levels=("publish",),
            message="{title} ('{field}') contains what looks like " + what + ".",
@@ -270,7 +268,7 @@ def _free_text_check(code: str, title: str, what: str, fix: str, explanation: st
            "report or anywhere else.")
     def run(ctx: Context):
         look = _look(ctx)
-        if not screen(look.blob):
+        if not screen(look.blob, look.words()):
             return
         for where, value in _free_texts(ctx):
             if value not in look.names:  # found once, shared by the checks
@@ -290,7 +288,7 @@ _free_text_check(
     "name (from a list of given names) followed by a surname, or in a sentence that says "
     "what a person did or said, looks like a name; places and organisations named after "
     "people (Victoria Park, Marie Curie) are left alone.",
-    _given_name_in, lambda value, names: names)
+    free_text.mentions_name, lambda value, names: names)
 _free_text_check(
     "attributed-quote", "Quote attributed to a person", "a quote attributed to a person",
     "Quote people without saying who they are: give no name, age or detail that picks "
@@ -299,7 +297,8 @@ _free_text_check(
     "now,\" said Margaret; a quote signed \u2014 Jim, 72; as one carer, Priya, put it) can "
     "identify them to anyone who knows the group, and repeats what they said in "
     "confidence.",
-    _QUOTE_MARK, lambda value, names: free_text.quotes(value))
+    lambda blob, _: free_text.mentions_quote(blob),
+    lambda value, names: free_text.quotes(value))
 _free_text_check(
     "health-detail-about-person", "Health or offence detail about one person",
     "a health or offence detail about one named or singled-out person",

@@ -3,9 +3,9 @@ attributed to a person, and a health or offence detail about a named or singled-
 
 Rules over a bundled given-name list (``given-names.txt``: the US 1990 census first names,
 public domain, with given names common in the UK added; see benchmarks/free_text_names.py),
-measured on the labelled sentences in tests/fixtures/free-text/labelled.csv by
-benchmarks/free_text.py. No model is loaded: a text costs microseconds, and a record whose
-text holds no given name, no quotation mark and no health or offence word costs one scan.
+measured on the labelled sentences in tests/fixtures/free-text/ by benchmarks/free_text.py.
+No model is loaded: a text costs tens of microseconds, and a record whose text holds no
+given name, no quotation mark and no health or offence word costs one split into words.
 
 Each finder returns the spans it matched (start, end); the privacy checks hand the matched
 text to the validator as personal data, so it is withheld wherever it would be repeated.

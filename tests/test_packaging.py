@@ -23,6 +23,7 @@ def test_the_wheel_ships_every_schema_and_codelist(tmp_path):
                 for p in source.rglob("*") if p.is_file()}
     assert expected and expected <= names
     assert any(n.endswith("entry_points.txt") for n in names)
+    assert "coprod_standard/checks/given-names.txt" in names  # the free-text checks' list
 
 
 def test_there_is_one_copy_of_the_schemas_in_git():

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..fields import field_at
 from ..issues import Severity
-from . import Context, Finding, check
+from . import Context, Finding, check, free_text
 from .data import escape, walk_record
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -71,7 +71,7 @@ class _Look:
     to be plain join the text, as they may hold personal data too. Where each text sits is
     worked out only when a pattern is found."""
 
-    __slots__ = ("data", "blob", "identity", "_walk")
+    __slots__ = ("data", "blob", "identity", "_walk", "names", "_words")
 
     def __init__(self, data) -> None:
         texts: list[str] = []
@@ -96,6 +96,8 @@ class _Look:
                     stack.append((value, (path, key)))
         # NUL between texts: to every pattern here it is a boundary, like a text's own ends
         self.data, self.blob, self._walk = data, "\x00".join(texts), None
+        self.names: dict[str, list[tuple[int, int]]] = {}  # free text -> names found in it
+        self._words: list[str] | None = None
 
     def _note_keys(self, node: dict, path: tuple | None, texts: list[str]) -> None:
         for key in node:
@@ -106,6 +108,12 @@ class _Look:
                 self.identity.append((_spelt((path, key)), key, node[key]))
             elif len(_PLAIN_KEYS) < 100_000 and not personal_values(key):
                 _PLAIN_KEYS.add(key)
+
+    def words(self) -> list[str]:
+        """The words of all the record's text, split once for the free-text screens."""
+        if self._words is None:
+            self._words = free_text.words(self.blob)
+        return self._words
 
     def walk(self) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         if self._walk is None:
@@ -234,6 +242,74 @@ def possible_person_name(ctx: Context):
         found = _names(value)
         if found:
             yield Finding(where, params or {}, personal=tuple(found))
+
+
+# Fields whose text is not about people: names of organisations and instruments, units,
+# and references to published sources (whose authors' names are public)
+NOT_FREE_TEXT = frozenset({"name", "unit", "reference", "source", "valuesSource",
+                           "valuesLicence", "licensor", "id", "url", "email"})
+def _free_texts(ctx: Context):
+    """Each free text of the record (pointer, text): prose, not codes or names of bodies."""
+    texts, _ = _look(ctx).walk()
+    for where, key, value in texts:
+        if " " in value and key not in NOT_FREE_TEXT:
+            yield where, value
+
+
+def _free_text_check(code: str, title: str, what: str, fix: str, explanation: str, screen,
+                     spans):
+    """A warning at publish level for what SPANS (text, the names in it) matches in free
+    text, in records that pass SCREEN (the record's joined text, and its words); the
+    matched text is personal data, never repeated."""
+    @check(code, title=title, severity=W, category="privacy", serves=SERVES, scope="both",
+           levels=("publish",),
+           message="{title} ('{field}') contains what looks like " + what + ".",
+           fix=fix, explanation=explanation + " The text found is never repeated, in the "
+           "report or anywhere else.")
+    def run(ctx: Context):
+        look = _look(ctx)
+        if not screen(look.blob, look.words()):
+            return
+        for where, value in _free_texts(ctx):
+            if value not in look.names:  # found once, shared by the checks
+                look.names[value] = free_text.names(value)
+            found = spans(value, look.names[value])
+            if found:
+                yield Finding(where, {}, personal=tuple(value[a:b] for a, b in found))
+    return run
+
+
+_free_text_check(
+    "possible-name-in-text", "Possible name of a person in free text", "a person's name",
+    "Describe people by their role instead, for example 'a carer' or 'a member of the "
+    "steering group'. If it is not a person (a place, a building or an organisation), "
+    "leave it: this is a warning.",
+    "People should be described by role, never by name, even without a title. A given "
+    "name (from a list of given names) followed by a surname, or in a sentence that says "
+    "what a person did or said, looks like a name; places and organisations named after "
+    "people (Victoria Park, Marie Curie) are left alone.",
+    free_text.mentions_name, lambda value, names: names)
+_free_text_check(
+    "attributed-quote", "Quote attributed to a person", "a quote attributed to a person",
+    "Quote people without saying who they are: give no name, age or detail that picks "
+    "one person out, for example 'members said the group was a lifeline'.",
+    "A quote with a name, an age or a role that picks out one person (\"I feel less alone "
+    "now,\" said Margaret; a quote signed \u2014 Jim, 72; as one carer, Priya, put it) can "
+    "identify them to anyone who knows the group, and repeats what they said in "
+    "confidence.",
+    lambda blob, _: free_text.mentions_quote(blob),
+    lambda value, names: free_text.quotes(value))
+_free_text_check(
+    "health-detail-about-person", "Health or offence detail about one person",
+    "a health or offence detail about one named or singled-out person",
+    "Remove the detail, or give it only for the group as a whole (for example 'members "
+    "live with long-term conditions'), never for one person.",
+    "Health and criminal offence data are special categories under UK GDPR. A condition, "
+    "treatment, conviction or prison sentence told of one person, named or picked out "
+    "(\"Tom, who has schizophrenia\"; \"one member, recently released from prison\"; "
+    "\"the only wheelchair user in the group had a stroke\"), identifies them to anyone "
+    "who knows the group.",
+    free_text.mentions_health, free_text.health)
 
 
 @check("personal-data-field", title="Field for personal data", severity=E, category="privacy",

@@ -17,7 +17,7 @@ from .extensions import ExtensionError, compile_set
 from .issues import Issue, Pending, Unlisted, issue_type
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
-from .report import Report
+from .report import Disclosure, Report
 from .schema_engine import engine
 from .schemas import latest_version, schema_sets_in_use, version_names, versions
 from .scorecard import assess
@@ -232,6 +232,25 @@ def _with_extensions(version: str | None, result: ReadResult, report: Report,
     return key
 
 
+def _policy(result: ReadResult, version: str | None, settings: Settings,
+            report: Report) -> Settings:
+    """The settings with the disclosure policy to check under: the one chosen (the
+    --disclosure option), else the one the dataset records, else the default; the report
+    notes which, and where it came from."""
+    details = result.details if result.details is not None else result.data
+    held = details.get("disclosureControl") if isinstance(details, dict) else None
+    recorded = held.get("policy") if isinstance(held, dict) else None
+    recorded = recorded if isinstance(recorded, str) and recorded in POLICIES else None
+    if settings.chosen:
+        origin = "option"
+    elif recorded and version is not None:
+        settings, origin = dataclasses.replace(settings, disclosure=recorded), "dataset"
+    else:
+        origin = "default"
+    report.disclosure = Disclosure(settings.disclosure, origin, recorded)
+    return settings
+
+
 def _unreadable(report: Report, issue) -> Report:
     """The report of a file that could not be read: that issue alone, whatever was found
     before the reading stopped."""
@@ -239,14 +258,16 @@ def _unreadable(report: Report, issue) -> Report:
 
 
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
-             level: str = "publish", disclosure: str = "nhs-digital",
+             level: str = "publish", disclosure: str | None = None,
              today: date | None = None, progress: Progress | None = None,
              stream: bool = False, jobs: int = 1,
              extension_dirs: Sequence[str | os.PathLike] = ()) -> Report:
     """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
 
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
-    file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10".
+    file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10";
+    None (the default) checks under the policy the dataset records (``disclosureControl``,
+    version 1.2 on), or nhs-digital if it records none. The report says which and why.
     progress: called now and then with (records checked, bytes read, bytes in all; both 0
     when the reader does not say). stream: read a large JSON file, workbook or CSV tables
     one project at a time, in little memory (``report.data`` is then None); JSON Lines are
@@ -256,9 +277,10 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     (each extension a folder with an extension.json inside one of them) that a dataset may
     name besides the packaged ones; a dataset can never name a path.
     """
-    if level not in LEVELS or disclosure not in POLICIES:
+    if level not in LEVELS or (disclosure is not None and disclosure not in POLICIES):
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
-    settings = Settings(level, disclosure, today or date.today())
+    settings = Settings(level, disclosure or Settings.disclosure, today or date.today(),
+                        chosen=disclosure is not None)
     limits = limits or Limits()
     dirs = tuple(extension_dirs)
     with schema_sets_in_use():  # a schema set compiled for this check stays until it ends
@@ -281,6 +303,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     report.version = version
     report.data = result.data
     version = _with_extensions(version, result, report, extension_dirs)
+    settings = _policy(result, version, settings, report)
     try:
         with _settled_memory():
             read_issues, read_unlisted = _check_all(source, result, version, report,

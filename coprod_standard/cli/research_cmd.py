@@ -4,6 +4,7 @@ a report comparing the projects in it."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -83,6 +84,17 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
     click.echo(f"Combined {used} of {len(result.datasets)} datasets into {target}: "
                + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in
                            result.rows.items() if n) + ".")
+    valid = [d for d in result.datasets if d["status"] == "valid"]
+    recorded = Counter(d["disclosure_policy"] for d in valid
+                       if d["disclosure_policy_from"] == "dataset")
+    assumed = sum(1 for d in valid if d["disclosure_policy_from"] != "dataset")
+    if valid:
+        click.echo("  Checked under the disclosure policy each records: " + (", ".join(
+            f"{policy} {n}" for policy, n in sorted(recorded.items())) or "none records one")
+            + (f"; under nhs-digital, recording none: {assumed}" if assumed else "") + ".")
+    if used and level != "publish":
+        click.echo(f"  Checked at {level} level only: 'coprod compare' will not pool their "
+                   "results as if publishable. Rebuild with --level publish to include them.")
     kept_out = [d for d in result.datasets if d["status"] != "valid"]
     for record in kept_out:
         click.echo(f"  kept out ({record['status']}): {printable(record['source'])}: "

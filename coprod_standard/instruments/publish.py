@@ -83,6 +83,18 @@ def recordable(version: object) -> bool:
         "disclosureControl" in load_schema(version, "dataset.schema.json")["properties"]
 
 
+def _place(dataset: dict[str, Any], record: dict[str, Any]) -> None:
+    """Put the record among the dataset's own details, before its projects (so that a
+    large file read a project at a time has it before the figures it governs)."""
+    kept = {k: v for k, v in dataset.items() if k != "disclosureControl"}
+    dataset.clear()
+    for key, value in kept.items():
+        if key in ("extensions", "projects") and "disclosureControl" not in dataset:
+            dataset["disclosureControl"] = record
+        dataset[key] = value
+    dataset.setdefault("disclosureControl", record)
+
+
 def _record_control(dataset: dict[str, Any], record: dict[str, Any]) -> list[str]:
     """Write the record into a dataset of version 1.2 or later (refusing one that records
     another policy: its figures would be read under two rules); for an earlier version,
@@ -114,7 +126,7 @@ def _record_control(dataset: dict[str, Any], record: dict[str, Any]) -> list[str
         if isinstance(name, str) and name:
             record = control(policy, applied_by=name, tool=record.get("tool"),
                              today=date.fromisoformat(record["appliedOn"]))
-    dataset["disclosureControl"] = record
+    _place(dataset, record)
     verb = "still records" if held else "now records"
     return [f"The dataset {verb} its disclosure policy, {policy}, applied by "
             f"{record.get('appliedBy', 'an unnamed organisation')} on {record['appliedOn']}; "

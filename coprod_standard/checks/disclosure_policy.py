@@ -25,8 +25,9 @@ def _has_figures(ctx: Context) -> bool:
     """Read whole, the dataset's projects are at hand; read a project at a time (a large
     file), they are not kept, and a dataset of projects is taken to have figures."""
     projects = ctx.data.get("projects")
-    if isinstance(projects, list):
-        return any(_figures(project) for project in projects)
+    kept = [p for p in projects if isinstance(p, dict)] if isinstance(projects, list) else []
+    if kept:
+        return any(_figures(project) for project in kept)
     return bool(ctx.project_ids)
 
 

@@ -279,7 +279,7 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     """
     if level not in LEVELS or (disclosure is not None and disclosure not in POLICIES):
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
-    settings = Settings(level, disclosure or Settings.disclosure, today or date.today(),
+    settings = Settings(level, disclosure or "nhs-digital", today or date.today(),
                         chosen=disclosure is not None)
     limits = limits or Limits()
     dirs = tuple(extension_dirs)

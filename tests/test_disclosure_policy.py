@@ -276,13 +276,17 @@ def test_a_store_from_before_the_policy_was_recorded_is_still_compared(store, tm
 
 def test_the_web_validator_honours_the_recorded_policy(trip, tmp_path):
     from coprod_standard.web.config import WebConfig
-    from tests.live_server import request, serve
+    from tests.live_server import multipart, request, serve
 
     folder, _, _ = trip
     data = (folder / "out" / "riverside.json").read_bytes()
     with serve(WebConfig(max_upload_bytes=2 * 1024 * 1024, work_dir=tmp_path)) as base:
         answer = request(f"{base}/api/validate?name=riverside.json", data,
                          {"Content-Type": "application/json"})
+        body, headers = multipart({}, ("riverside.json", data))
+        page = request(f"{base}/check", body, headers)
+    assert page.status == 200 and "riverside.json is valid" in page.text
+    assert "Small numbers checked under threshold-10" in " ".join(page.text.split())
     [report] = answer.json()["files"]
     assert report["valid"] is True
     assert report["disclosure"] == {"policy": "threshold-10", "from": "dataset",

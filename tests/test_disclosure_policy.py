@@ -224,6 +224,15 @@ def test_compare_pools_both_with_each_variance_read_under_its_policy(store, tmp_
                             rel_tol=1e-6)
     assert math.isclose(variances["Riverside memory club"], exact["sd"] ** 2 / exact["n"],
                         rel_tol=1e-12)
+    # standardised: (1 + d^2 / 2) x 1/n, with 1/n read over the bucket in the same way
+    inverse = {"Running the club together (swemwbs-metric)": _inverse_mean(n - 2, n + 2),
+               "Riverside memory club (swemwbs-metric)": 1 / exact["n"]}
+    smd = [s for a in found.analyses if a.measure.startswith("standardised")
+           for s in a.pooled.studies if s.label in inverse]
+    assert {s.label for s in smd} == set(inverse)
+    for study in smd:
+        assert math.isclose(study.variance, (1 + study.effect ** 2 / 2) * inverse[study.label],
+                            rel_tol=1e-12)
     with (tmp_path / "report" / "tables" / "datasets.csv").open(encoding="utf-8") as stream:
         rows = {r["Source"].rsplit("/", 1)[-1]: r for r in csv.DictReader(stream)}
     assert {(r["Status"], r["Disclosure policy"], r["Checked at level"])

@@ -12,7 +12,15 @@ from typing import Any
 from ..checks import POLICIES
 from ..checks.data import LADDER
 from ..instruments.disclosure import Policy
-from .meta import Pooled, Study, caveats, change_variance, dersimonian_laird, standardised
+from .meta import (
+    Pooled,
+    Study,
+    caveats,
+    change_variance,
+    dersimonian_laird,
+    inverse_n,
+    standardised,
+)
 
 TIMEPOINT_ORDER = {"interim": 1, "end": 2, "follow-up": 3}
 
@@ -113,13 +121,27 @@ def _dropped_note(dropped: int) -> list[str]:
             "people is used)."]
 
 
+def _bucket(item: dict) -> range | None:
+    """Every true count the result's published n may stand for, under its dataset's
+    policy (None when the store does not say the policy)."""
+    n, policy = item["n"], item["policy"]
+    return Policy(policy).bucket(int(n)) if policy in POLICIES and n else None
+
+
 def _variance(item: dict) -> float | None:
     """The variance of a mean change, read under its dataset's policy: a count published
     rounded (nhs-digital) stands for any count in its bucket, so 1/n is the mean of 1/k
     over the bucket (``meta.inverse_n``); a count published as it is gives 1/n."""
-    n, policy = item["n"], item["policy"]
-    bucket = Policy(policy).bucket(int(n)) if policy in POLICIES and n else None
-    return change_variance(n, item["sd"], item["lower"], item["upper"], bucket)
+    return change_variance(item["n"], item["sd"], item["lower"], item["upper"],
+                           _bucket(item))
+
+
+def _smd(item: dict) -> tuple[float, float]:
+    """The standardised mean change and its variance, (1 + d^2/2) x 1/n, with 1/n read
+    over the rounding bucket as for a mean change."""
+    d, variance = standardised(item["mean"], item["sd"], item["n"], bool(item["higher"]))
+    bucket = _bucket(item)
+    return d, variance * item["n"] * inverse_n(bucket) if bucket else variance
 
 
 def _publishable(con, effects: list[dict]) -> tuple[list[dict], list[str]]:
@@ -178,7 +200,7 @@ def meta_analyses(con) -> tuple[list[Analysis], list[str]]:
             continue
         studies = []
         for i in items:
-            d, variance = standardised(i["mean"], i["sd"], i["n"], bool(i["higher"]))
+            d, variance = _smd(i)
             studies.append(Study(f"{i['title']} ({i['score_type']})", d, variance, i["n"]))
         pooled = dersimonian_laird(studies)
         analyses.append(Analysis(f"{domain}: standardised change across instruments",

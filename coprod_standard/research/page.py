@@ -245,9 +245,10 @@ on different scales, a random-effects meta-analysis (DerSimonian and Laird) of t
 baseline, using each project's latest whole-group result. Changes measured on different scales
 are standardised (change divided by its standard deviation, with improvement positive).
 Each dataset's figures are read under the disclosure policy it was checked under: where counts
-were rounded to the nearest 5 (nhs-digital), the variance of a mean change is its SD squared
-times the average of 1/k over every count k the published n may stand for, not SD squared
-divided by n. Only datasets checked at the publish level are pooled.</p>
+were rounded to the nearest 5 (nhs-digital), 1/n in a variance is the average of 1/k over
+every count k the published n may stand for (a mean change's variance is its SD squared times
+that average, not SD squared divided by n). Only datasets checked at the publish level are
+pooled.</p>
 {''.join(forests) or '<p>No instrument or outcome domain had results from two projects.</p>'}
 {f'<h3>Not pooled</h3><ul>{not_pooled}</ul>' if not_pooled else ''}
 {html['meta-analyses'] if found.analyses else ''}

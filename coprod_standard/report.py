@@ -30,6 +30,38 @@ class CodeSummary:
                 "recordsAffected": self.records_affected, "share": round(self.share, 4)}
 
 
+@dataclass(frozen=True)
+class Disclosure:
+    """The small-numbers policy a dataset was checked under, and where it came from:
+    "dataset" (its disclosureControl record), "option" (chosen for the check) or
+    "default" (nhs-digital: the dataset records none). ``recorded``: the dataset's own."""
+
+    policy: str
+    origin: str
+    recorded: str | None = None
+
+    def describe(self) -> str:
+        """One plain sentence for the report."""
+        rule = POLICY_WORDS.get(self.policy, self.policy)
+        if self.origin == "dataset":
+            return f"Small numbers checked under {self.policy} ({rule}), the policy the " \
+                   "dataset records (disclosureControl)."
+        if self.origin == "option":
+            also = (f"; the dataset records {self.recorded}" if self.recorded
+                    and self.recorded != self.policy else "")
+            return f"Small numbers checked under {self.policy} ({rule}), as chosen with " \
+                   f"--disclosure{also}."
+        return f"Small numbers checked under {self.policy} ({rule}), the default: the " \
+               "dataset does not record the policy it applied."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy": self.policy, "from": self.origin, "recorded": self.recorded}
+
+
+POLICY_WORDS = {"nhs-digital": "counts of 1 to 7 hidden, others rounded to the nearest 5",
+                "threshold-10": "counts of 1 to 9 hidden, no rounding"}
+
+
 @dataclass
 class Report:
     source: str
@@ -41,6 +73,7 @@ class Report:
     extensions: list[str] = field(default_factory=list)
     scorecards: list[tuple[str, list[PrincipleResult]]] = field(default_factory=list)
     checks_run: set[str] = field(default_factory=set)  # codes of the checks beyond the schema
+    disclosure: Disclosure | None = None  # the small-numbers policy checked under
     _data: Any = field(default=None, repr=False)  # see data
     _data_withheld: bool = field(default=False, repr=False)
     # issues past Limits.max_issues, counted but not kept: code -> [severity, count, records]
@@ -163,6 +196,7 @@ class Report:
             "warnings": counts.get("warning", 0),
             "advisories": counts.get("advisory", 0),
             "level": self.level,
+            "disclosure": self.disclosure.to_dict() if self.disclosure else None,
             "checks": {"run": len(self.checks_run), "passed": self.checks_passed},
             "principles": summarise(self.scorecards),
             "scorecard": [{"record": label, "principles": [r.to_dict() for r in results]}

@@ -17,7 +17,7 @@ from .extensions import ExtensionError, compile_set
 from .issues import Issue, Pending, Unlisted, issue_type
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
-from .report import Report
+from .report import Disclosure, Report
 from .schema_engine import engine
 from .schemas import latest_version, schema_sets_in_use, version_names, versions
 from .scorecard import assess
@@ -154,6 +154,7 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
         envelope, project_ids = check_records(result, version, report, settings, progress)
         read_issues = result.issues, result.not_listed
     if version is not None and envelope:
+        _late_record(envelope.data, settings, report)
         ctx = Context(envelope.data, envelope.data, settings, version, "", project_ids)
         if settings.level != "schema":
             _run(report, "dataset", ctx, envelope)
@@ -232,6 +233,24 @@ def _with_extensions(version: str | None, result: ReadResult, report: Report,
     return key
 
 
+def _policy(result: ReadResult, version: str | None, settings: Settings, report: Report,
+            late: str | None = None) -> Settings:
+    """The settings with the disclosure policy to check under: the one chosen (the
+    --disclosure option), else the one the dataset records (LATE: found after its
+    projects on an earlier reading), else the default; the report notes which, and where
+    it came from."""
+    details = result.details if result.details is not None else result.data
+    recorded = _recorded(details) or late
+    if settings.chosen:
+        origin = "option"
+    elif recorded and version is not None:
+        settings, origin = dataclasses.replace(settings, disclosure=recorded), "dataset"
+    else:
+        origin = "default"
+    report.disclosure = Disclosure(settings.disclosure, origin, recorded)
+    return settings
+
+
 def _unreadable(report: Report, issue) -> Report:
     """The report of a file that could not be read: that issue alone, whatever was found
     before the reading stopped."""
@@ -239,14 +258,16 @@ def _unreadable(report: Report, issue) -> Report:
 
 
 def validate(source: Source, *, limits: Limits | None = None, name: str | None = None,
-             level: str = "publish", disclosure: str = "nhs-digital",
+             level: str = "publish", disclosure: str | None = None,
              today: date | None = None, progress: Progress | None = None,
              stream: bool = False, jobs: int = 1,
              extension_dirs: Sequence[str | os.PathLike] = ()) -> Report:
     """Check a dataset (a path, bytes, or parsed JSON) and explain every problem found.
 
     level: "schema" (the JSON Schema only), "draft", or "publish" (everything, as before a
-    file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10".
+    file goes public). disclosure: the small-numbers policy, "nhs-digital" or "threshold-10";
+    None (the default) checks under the policy the dataset records (``disclosureControl``,
+    version 1.2 on), or nhs-digital if it records none. The report says which and why.
     progress: called now and then with (records checked, bytes read, bytes in all; both 0
     when the reader does not say). stream: read a large JSON file, workbook or CSV tables
     one project at a time, in little memory (``report.data`` is then None); JSON Lines are
@@ -256,21 +277,63 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
     (each extension a folder with an extension.json inside one of them) that a dataset may
     name besides the packaged ones; a dataset can never name a path.
     """
-    if level not in LEVELS or disclosure not in POLICIES:
+    if level not in LEVELS or (disclosure is not None and disclosure not in POLICIES):
         raise ValueError(f"level must be one of {LEVELS}; disclosure one of {tuple(POLICIES)}")
-    settings = Settings(level, disclosure, today or date.today())
+    settings = Settings(level, disclosure or "nhs-digital", today or date.today(),
+                        chosen=disclosure is not None)
     limits = limits or Limits()
     dirs = tuple(extension_dirs)
     with schema_sets_in_use():  # a schema set compiled for this check stays until it ends
         try:
-            return _validate(source, limits, name, settings, progress, stream, jobs, dirs)
-        except ReadWhole:  # tables whose rows are not in the projects' order
-            return _validate(source, limits, name, settings, progress, False, jobs, dirs)
+            return _whole_or_streamed(source, limits, name, settings, progress, stream, jobs,
+                                      dirs)
+        except _LateRecord as late:  # read a project at a time, the record came after them
+            return _whole_or_streamed(source, limits, name, settings, progress, stream, jobs,
+                                      dirs, late.policy)
+
+
+def _whole_or_streamed(source: Source, limits: Limits, name: str | None, settings: Settings,
+                       progress: Progress | None, stream: bool, jobs: int,
+                       dirs: tuple[str | os.PathLike, ...], late: str | None = None) -> Report:
+    try:
+        return _validate(source, limits, name, settings, progress, stream, jobs, dirs, late)
+    except ReadWhole:  # tables whose rows are not in the projects' order
+        return _validate(source, limits, name, settings, progress, False, jobs, dirs, late)
+
+
+class _LateRecord(Exception):
+    """A file read a project at a time records, after its projects, another policy than
+    the one they were checked under: they are checked again under it."""
+
+    def __init__(self, policy: str) -> None:
+        super().__init__(policy)
+        self.policy = policy
+
+
+def _recorded(details: object) -> str | None:
+    """The policy a dataset's own details record, if it is one this toolkit knows."""
+    held = details.get("disclosureControl") if isinstance(details, dict) else None
+    policy = held.get("policy") if isinstance(held, dict) else None
+    return policy if isinstance(policy, str) and policy in POLICIES else None
+
+
+def _late_record(details: object, settings: Settings, report: Report) -> None:
+    """Once the dataset's own details are all read: a record found only now (after the
+    projects, in a file read a project at a time) is honoured, by checking again if the
+    projects were checked under another policy."""
+    if report.disclosure is None or report.disclosure.origin != "default":
+        return
+    policy = _recorded(details)
+    if policy is not None and policy != settings.disclosure:
+        raise _LateRecord(policy)
+    if policy is not None:
+        report.disclosure = Disclosure(policy, "dataset", policy)
 
 
 def _validate(source: Source, limits: Limits, name: str | None, settings: Settings,
               progress: Progress | None, stream: bool, jobs: int,
-              extension_dirs: tuple[str | os.PathLike, ...] = ()) -> Report:
+              extension_dirs: tuple[str | os.PathLike, ...] = (),
+              late: str | None = None) -> Report:
     report = Report(source=source_name(source, name), level=settings.level,
                     limit=limits.max_issues)
     try:
@@ -281,6 +344,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     report.version = version
     report.data = result.data
     version = _with_extensions(version, result, report, extension_dirs)
+    settings = _policy(result, version, settings, report, late)
     try:
         with _settled_memory():
             read_issues, read_unlisted = _check_all(source, result, version, report,

@@ -29,11 +29,14 @@ CATEGORIES = ("principles", "outcomes", "inclusion", "evaluation", "evidence", "
 @dataclass(frozen=True)
 class Settings:
     """How strict to be. ``level``: schema (structure only), draft or publish (everything,
-    as before a file goes public). ``disclosure``: the small-numbers policy."""
+    as before a file goes public). ``disclosure``: the small-numbers policy; ``chosen``:
+    whether it was chosen for this check (``--disclosure``) rather than taken from the
+    dataset's record (``disclosureControl.policy``, version 1.2 on) or the default."""
 
     level: str = "publish"
     disclosure: str = "nhs-digital"
     today: date = field(default_factory=date.today)
+    chosen: bool = False
 
     @property
     def threshold(self) -> int:
@@ -134,6 +137,7 @@ def _load() -> None:
         disclosure,
         disclosure_categories,
         disclosure_pay,
+        disclosure_policy,
         disclosure_sums,
         economics,
         economics_compare,

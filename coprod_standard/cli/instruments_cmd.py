@@ -9,9 +9,10 @@ from contextlib import nullcontext
 
 import click
 
+from .. import __version__
 from ..checks import POLICIES
 from ..instruments.disclosure import Policy
-from ..instruments.publish import MergeError, merge, standalone
+from ..instruments.publish import MergeError, control, merge, standalone
 from ..instruments.registry import InstrumentError
 from ..instruments.run import Run, aggregate_responses, score_responses
 from ..output import OutputRefused, check_file, write_file, writing
@@ -113,13 +114,18 @@ def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool
               help="The figures are national, so small-number rules do not apply.")
 @click.option("--into", "into", type=click.Path(), help="A dataset to merge the results into.")
 @click.option("--project", help="With --into: the identifier of the project to merge into.")
+@click.option("--applied-by", help="The organisation or role applying the disclosure policy, "
+                                   "recorded with it (never a person's name). Default: with "
+                                   "--into, the dataset's publisher.")
 @click.option("--out", type=click.Path(), help="Write the results (or merged dataset) here.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosure: str,
-              national: bool, into: str | None, project: str | None, out: str | None,
-              force: bool) -> None:
+              national: bool, into: str | None, project: str | None, applied_by: str | None,
+              out: str | None, force: bool) -> None:
     """Turn RESPONSES into indicator reports per instrument and timepoint, with the paired
-    change since baseline, after disclosure control.
+    change since baseline, after disclosure control. The output records the policy
+    applied (disclosureControl); a dataset of version 1.2 or later given with --into
+    records it too, and one that records another policy is refused.
 
     Exit status: 0 done, 1 done but some responses have errors (they are counted and
     left out) or the results could not be merged, 2 usage error, 3 unreadable input.
@@ -131,11 +137,13 @@ def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosu
         run = aggregate_responses(responses, bespoke=bespoke, by=by,
                                   policy=Policy(disclosure, national))
         notes: list[str] = []
+        record = control(disclosure, applied_by=applied_by,
+                         tool=f"coprod aggregate {__version__}")
         if into:
             dataset = read(into).data
-            document, notes = merge(dataset, project, run)
+            document, notes = merge(dataset, project, run, record)
         else:
-            document = standalone(run)
+            document = standalone(run, record)
     except (Unreadable, InstrumentError) as exc:
         _fail(exc, 3 if isinstance(exc, Unreadable) else 2)
     except MergeError as exc:

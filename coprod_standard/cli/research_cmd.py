@@ -4,6 +4,7 @@ a report comparing the projects in it."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -83,6 +84,12 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
     click.echo(f"Combined {used} of {len(result.datasets)} datasets into {target}: "
                + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in
                            result.rows.items() if n) + ".")
+    policies = _policies([d for d in result.datasets if d["status"] == "valid"])
+    if policies:
+        click.echo(policies)
+    if used and level != "publish":
+        click.echo(f"  Checked at {level} level only: 'coprod compare' will not pool their "
+                   "results as if publishable. Rebuild with --level publish to include them.")
     kept_out = [d for d in result.datasets if d["status"] != "valid"]
     for record in kept_out:
         click.echo(f"  kept out ({record['status']}): {printable(record['source'])}: "
@@ -93,6 +100,25 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
         click.echo(f"  left in place, from an earlier export (not part of this one): {path}")
     sys.exit(0 if not kept_out else 1 if used or any(d["status"] == "invalid"
                                                       for d in kept_out) else 3)
+
+
+def _policies(valid: list[dict]) -> str:
+    """One line: the disclosure policy each combined dataset was checked under."""
+    recorded = Counter(d["disclosure_policy"] for d in valid
+                       if d["disclosure_policy_from"] == "dataset")
+    assumed = len(valid) - sum(recorded.values())
+    if not valid:
+        return ""
+    if not recorded:
+        which = "it was" if assumed == 1 else "each was"
+        return f"  None records its disclosure policy, so {which} checked under " \
+               "nhs-digital, the default."
+    line = "  Checked under the disclosure policy each records: " + ", ".join(
+        f"{policy} {n}" for policy, n in sorted(recorded.items()))
+    if assumed:
+        line += (f"; {assumed} record{'s' if assumed == 1 else ''} none and "
+                 f"{'was' if assumed == 1 else 'were'} checked under nhs-digital, the default")
+    return line + "."
 
 
 @click.command()

@@ -37,10 +37,10 @@ def exit_code(statuses: list[str]) -> int:
               help="schema: the JSON Schema only; draft: also the checks that matter while "
                    "writing (small numbers are warnings); publish: everything, as before a "
                    "file goes public.")
-@click.option("--disclosure", type=click.Choice(sorted(POLICIES)), default="nhs-digital",
-              show_default=True,
+@click.option("--disclosure", type=click.Choice(sorted(POLICIES)), default=None,
               help="Small-numbers policy: nhs-digital suppresses 1 to 7 and rounds to the "
-                   "nearest 5; threshold-10 suppresses 1 to 9.")
+                   "nearest 5; threshold-10 suppresses 1 to 9. Default: the policy the "
+                   "dataset records (disclosureControl, version 1.2 on), else nhs-digital.")
 @click.option("--max-examples", type=click.IntRange(min=1), default=3, show_default=True,
               help="How many examples of each kind of issue the text report shows.")
 @click.option("--max-size", type=click.IntRange(min=1), default=Limits().max_bytes // MB,
@@ -54,8 +54,9 @@ def exit_code(statuses: list[str]) -> int:
                    "0 means one for each core, up to 4. The report is the same whatever the "
                    "number.")
 @extension_dirs_option
-def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str, max_examples: int,
-             max_size: int, jobs: int, extension_dirs: tuple[str, ...]) -> None:
+def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str | None,
+             max_examples: int, max_size: int, jobs: int,
+             extension_dirs: tuple[str, ...]) -> None:
     """Check one or more dataset FILES against the standard.
 
     Exit status: 0 all valid, 1 some data invalid, 3 some file could not be read.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
+from ..checks import POLICIES
 from ..codelists import find_codelist
-from ..schemas import latest_version
+from ..schemas import latest_version, load_schema, version_names
 from .registry import Instrument
 from .run import Run
 
@@ -53,16 +55,92 @@ def _same_threshold(target: dict, instrument: Instrument, score_type: str) -> li
             + (f" (it said {before:g})." if isinstance(before, (int, float)) else ".")]
 
 
-def standalone(run: Run) -> dict[str, Any]:
-    """The aggregates on their own: one indicator per instrument score."""
-    return {"indicators": [indicator(run.instruments[code], score_type, reports)
-                           for (code, score_type), reports in run.reports.items()]}
+def control(policy: str, *, applied_by: str | None = None, tool: str | None = None,
+            today: date | None = None) -> dict[str, Any]:
+    """The dataset's record of the disclosure control applied (``disclosureControl``,
+    version 1.2 on): which policy, by whom (an organisation or role), when and with what."""
+    record: dict[str, Any] = {"policy": policy}
+    if applied_by:
+        record["appliedBy"] = applied_by
+    record["appliedOn"] = (today or date.today()).isoformat()
+    if tool:
+        record["tool"] = tool
+    return record
 
 
-def merge(dataset: dict[str, Any], project_id: str, run: Run) -> tuple[dict, list[str]]:
+def standalone(run: Run, record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The aggregates on their own: one indicator per instrument score, after the record
+    of the disclosure control applied to them (if given)."""
+    out: dict[str, Any] = {"disclosureControl": record} if record else {}
+    out["indicators"] = [indicator(run.instruments[code], score_type, reports)
+                         for (code, score_type), reports in run.reports.items()]
+    return out
+
+
+def recordable(version: object) -> bool:
+    """Whether datasets of VERSION have a place for the record (1.2 on)."""
+    return isinstance(version, str) and version in version_names() and \
+        "disclosureControl" in load_schema(version, "dataset.schema.json")["properties"]
+
+
+def _place(dataset: dict[str, Any], record: dict[str, Any]) -> None:
+    """Put the record among the dataset's own details, before its projects (so that a
+    large file read a project at a time has it before the figures it governs)."""
+    kept = {k: v for k, v in dataset.items() if k != "disclosureControl"}
+    dataset.clear()
+    for key, value in kept.items():
+        if key in ("extensions", "projects") and "disclosureControl" not in dataset:
+            dataset["disclosureControl"] = record
+        dataset[key] = value
+    dataset.setdefault("disclosureControl", record)
+
+
+def _record_control(dataset: dict[str, Any], record: dict[str, Any]) -> list[str]:
+    """Write the record into a dataset of version 1.2 or later (refusing one that records
+    another policy: its figures would be read under two rules); for an earlier version,
+    which has no place for it, say so."""
+    version = dataset.get("version")
+    policy = record["policy"]
+    if not recordable(version):
+        return [f"The dataset follows version {version}, which has no place to record the "
+                f"disclosure policy ({policy}), so it is not recorded: check it with "
+                f"'coprod validate --disclosure {policy}'. Upgrade it with 'coprod upgrade "
+                "--to 1.2' and aggregate into it again to record the policy in the data."]
+    held = dataset.get("disclosureControl")
+    held = held if isinstance(held, dict) else {}
+    if held.get("policy") not in (None, policy, *POLICIES):
+        raise MergeError(
+            "The dataset's disclosureControl names a policy this toolkit does not know; "
+            "it must be nhs-digital or threshold-10. Correct it, then aggregate again.")
+    if held.get("policy") not in (None, policy):
+        raise MergeError(
+            f"The dataset records that its figures follow the disclosure policy "
+            f"'{held.get('policy')}', and these results follow '{policy}'. One dataset "
+            "keeps to one policy, so nothing was merged. Aggregate again with "
+            f"'--disclosure {held.get('policy')}', or change the dataset's "
+            "disclosureControl (and every figure in it) to the other policy first.")
+    if not record.get("appliedBy"):  # the organisation that applied it before, or publishes
+        publisher = dataset.get("publisher")
+        name = held.get("appliedBy") or (publisher.get("name")
+                                         if isinstance(publisher, dict) else None)
+        if isinstance(name, str) and name:
+            record = control(policy, applied_by=name, tool=record.get("tool"),
+                             today=date.fromisoformat(record["appliedOn"]))
+    _place(dataset, record)
+    verb = "still records" if held else "now records"
+    return [f"The dataset {verb} its disclosure policy, {policy}, applied by "
+            f"{record.get('appliedBy', 'an unnamed organisation')} on {record['appliedOn']}; "
+            "'coprod validate' checks all its figures under it."]
+
+
+def merge(dataset: dict[str, Any], project_id: str, run: Run,
+          record: dict[str, Any] | None = None) -> tuple[dict, list[str]]:
     """A copy of the dataset with the results placed under the project's matching
-    indicators (same instrument and score type), and a sentence for each change."""
+    indicators (same instrument and score type), and a sentence for each change. With
+    RECORD (see ``control``), the dataset also records the disclosure control applied
+    (version 1.2 on); a dataset that records another policy is refused (``MergeError``)."""
     merged = copy.deepcopy(dataset)
+    control_notes = _record_control(merged, dict(record)) if record else []
     projects = [p for p in merged.get("projects", []) if isinstance(p, dict)]
     project = next((p for p in projects if p.get("id") == project_id), None)
     if project is None:
@@ -93,4 +171,4 @@ def merge(dataset: dict[str, Any], project_id: str, run: Run) -> tuple[dict, lis
                          "an outcome with an indicator for the instrument and score type "
                          "(its title, domain and who chose it are yours to write), then "
                          "aggregate again.")
-    return merged, notes
+    return merged, notes + control_notes

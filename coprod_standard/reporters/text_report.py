@@ -60,6 +60,8 @@ def _verdict(report: Report) -> list[str]:
     if report.checks_run:
         lines.append(_wrap(f"At level {report.level}, {report.checks_passed} of "
                            f"{len(report.checks_run)} checks beyond the schema passed.", "  "))
+        if report.disclosure:
+            lines.append(_wrap(report.disclosure.describe(), "  "))
     return lines + _scorecard(report)
 
 

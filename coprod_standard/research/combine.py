@@ -1,7 +1,8 @@
 """combine(sources) -> a DuckDB file of analysis-ready tables, with provenance.
 
-Each dataset is read, validated and (if valid) upgraded to the store's version (the newest
-this toolkit knows) and flattened into the analysis tables. Invalid, unreadable,
+Each dataset is read, validated (at the level asked for, under the disclosure policy it
+records; the 'datasets' table keeps both) and (if valid) upgraded to the store's version
+(the newest this toolkit knows) and flattened into the analysis tables. Invalid, unreadable,
 unavailable and duplicate datasets are kept out of the analysis tables but recorded, with
 their issues and reason.
 Datasets are checked in worker processes spread over the machine's cores; a worker that
@@ -95,6 +96,9 @@ def _process(fetched: Fetched, level: str, max_bytes: int, extension_dirs: tuple
                   publisher=publisher.get("id") if isinstance(publisher.get("id"), str)
                   else record["publisher"], publisher_name=publisher.get("name"),
                   title=data.get("title"), license=data.get("license"))
+    if report.disclosure:  # read and checked: under the policy it records, at LEVEL
+        record.update(disclosure_policy=report.disclosure.policy,
+                      disclosure_policy_from=report.disclosure.origin, checked_level=level)
     published = data.get("publishedDate")
     if isinstance(published, str) and report.valid:
         from datetime import date

@@ -9,8 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..checks import POLICIES
 from ..checks.data import LADDER
-from .meta import Pooled, Study, caveats, change_variance, dersimonian_laird, standardised
+from ..instruments.disclosure import Policy
+from .meta import (
+    Pooled,
+    Study,
+    caveats,
+    change_variance,
+    dersimonian_laird,
+    inverse_n,
+    standardised,
+)
 
 TIMEPOINT_ORDER = {"interim": 1, "end": 2, "follow-up": 3}
 
@@ -36,6 +46,8 @@ class Findings:
     not_pooled: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """How many datasets, by status ("valid at draft level only" for a dataset checked
+        below the publish level), and how many projects."""
         counts: dict[str, int] = {}
         for row in self.sources:
             counts[row[3]] = counts.get(row[3], 0) + 1
@@ -45,20 +57,32 @@ class Findings:
                 f"({parts}), {projects} project{'s' if projects != 1 else ''} analysed")
 
 
+def _recorded(con) -> bool:
+    """Whether the store records each dataset's policy and level (coprod 0.x stores made
+    before issue 18 do not)."""
+    found = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                        "'datasets' AND column_name IN ('disclosure_policy', "
+                        "'checked_level')").fetchone()
+    return bool(found) and found[0] == 2
+
+
 def _effects(con) -> list[dict[str, Any]]:
-    """For each project and indicator, its latest change from baseline (whole group)."""
-    rows = con.execute("""
+    """For each project and indicator, its latest change from baseline (whole group), with
+    the disclosure policy and level its dataset was checked at."""
+    checked = "d.disclosure_policy, d.checked_level" if _recorded(con) else "NULL, NULL"
+    rows = con.execute(f"""
         SELECT r.dataset_id, r.project_id, p.title, o.domain, i.instrument, i.score_type,
                i.higher_is_better, r.timepoint, r.change_n, r.change_mean, r.change_sd,
-               r.change_ci95_lower, r.change_ci95_upper
+               r.change_ci95_lower, r.change_ci95_upper, {checked}
         FROM indicator_reports r
         JOIN indicators i USING (dataset_id, project_id, outcome_id, indicator_id)
         JOIN outcomes o USING (dataset_id, project_id, outcome_id)
         JOIN projects p USING (dataset_id, project_id)
+        JOIN datasets d ON d.dataset_id = r.dataset_id AND d.status = 'valid'
         WHERE r.change_mean IS NOT NULL AND r.subgroup_dimension IS NULL
           AND (r.suppressed IS NULL OR NOT r.suppressed)""").fetchall()
     names = ["dataset", "project", "title", "domain", "instrument", "score_type", "higher",
-             "timepoint", "n", "mean", "sd", "lower", "upper"]
+             "timepoint", "n", "mean", "sd", "lower", "upper", "policy", "level"]
     best: dict[tuple, dict[str, Any]] = {}
     for row in rows:
         item = dict(zip(names, row, strict=True))
@@ -97,23 +121,66 @@ def _dropped_note(dropped: int) -> list[str]:
             "people is used)."]
 
 
+def _bucket(item: dict) -> range | None:
+    """Every true count the result's published n may stand for, under its dataset's
+    policy (None when the store does not say the policy)."""
+    n, policy = item["n"], item["policy"]
+    return Policy(policy).bucket(int(n)) if policy in POLICIES and n else None
+
+
+def _variance(item: dict) -> float | None:
+    """The variance of a mean change, read under its dataset's policy: a count published
+    rounded (nhs-digital) stands for any count in its bucket, so 1/n is the mean of 1/k
+    over the bucket (``meta.inverse_n``); a count published as it is gives 1/n."""
+    return change_variance(item["n"], item["sd"], item["lower"], item["upper"],
+                           _bucket(item))
+
+
+def _smd(item: dict) -> tuple[float, float]:
+    """The standardised mean change and its variance, (1 + d^2/2) x 1/n, with 1/n read
+    over the rounding bucket as for a mean change."""
+    d, variance = standardised(item["mean"], item["sd"], item["n"], bool(item["higher"]))
+    bucket = _bucket(item)
+    return d, variance * item["n"] * inverse_n(bucket) if bucket else variance
+
+
+def _publishable(con, effects: list[dict]) -> tuple[list[dict], list[str]]:
+    """The results of datasets checked at the publish level; a note on the datasets left
+    out (checked only at a lower level: small numbers may be unsuppressed) and on a store
+    that does not say the level."""
+    if not _recorded(con):
+        return effects, ["This store does not record the level or disclosure policy each "
+                         "dataset was checked at (it was made by an earlier coprod), so "
+                         "every count is read as exact. Rebuild it with 'coprod combine'."]
+    below = dict(con.execute("SELECT dataset_id, checked_level FROM datasets WHERE status = "
+                             "'valid' AND checked_level <> 'publish'").fetchall())
+    if not below:
+        return effects, []
+    levels = " or ".join(sorted(set(below.values())))
+    count = len(below)
+    note = (f"{count} dataset{'s' if count != 1 else ''} checked only at {levels} level "
+            f"{'are' if count != 1 else 'is'} left out of every pooled estimate: at that "
+            "level small numbers may be unsuppressed, so the figures are not fit to publish. "
+            "To include them, fix them and rebuild the store with 'coprod combine --level "
+            "publish'.")
+    return [i for i in effects if i["dataset"] not in below], [note]
+
+
 def meta_analyses(con) -> tuple[list[Analysis], list[str]]:
-    effects = _effects(con)
-    analyses, not_pooled = [], []
+    effects, not_pooled = _publishable(con, _effects(con))
+    analyses = []
     by_score: dict[str, list[dict]] = {}
     for item in effects:
         if item["instrument"] not in ("bespoke", "count"):
             by_score.setdefault(item["score_type"], []).append(item)
     for score_type, items in sorted(by_score.items()):
-        items = [i for i in items if change_variance(i["n"], i["sd"], i["lower"], i["upper"])]
+        items = [i for i in items if _variance(i)]
         if len({(i["dataset"], i["project"]) for i in items}) < 2:
             not_pooled.append(f"{score_type}: measured by only one project with the data "
                               "needed (a change from baseline with its SD or 95% interval), "
                               "so there is nothing to pool.")
             continue
-        studies = [Study(i["title"], i["mean"],
-                         change_variance(i["n"], i["sd"], i["lower"], i["upper"]), i["n"])
-                   for i in items]
+        studies = [Study(i["title"], i["mean"], _variance(i), i["n"]) for i in items]
         pooled = dersimonian_laird(studies)
         direction = ("Higher scores are better." if items[0]["higher"] else
                      "Lower scores are better, so a fall is an improvement.")
@@ -133,7 +200,7 @@ def meta_analyses(con) -> tuple[list[Analysis], list[str]]:
             continue
         studies = []
         for i in items:
-            d, variance = standardised(i["mean"], i["sd"], i["n"], bool(i["higher"]))
+            d, variance = _smd(i)
             studies.append(Study(f"{i['title']} ({i['score_type']})", d, variance, i["n"]))
         pooled = dersimonian_laird(studies)
         analyses.append(Analysis(f"{domain}: standardised change across instruments",
@@ -143,13 +210,30 @@ def meta_analyses(con) -> tuple[list[Analysis], list[str]]:
     return analyses, not_pooled
 
 
+def _sources(con) -> list[tuple]:
+    """One row per dataset: source, publisher, version, status, projects, the policy and
+    level it was checked at, and why it was kept out. A dataset checked below the publish
+    level is "valid at draft level only", never simply valid."""
+    checked = ("disclosure_policy, disclosure_policy_from, checked_level" if _recorded(con)
+               else "NULL, NULL, NULL")
+    rows = con.execute(f"SELECT source, publisher, version, status, projects, {checked}, "
+                       "reason FROM datasets ORDER BY source").fetchall()
+    out = []
+    for source, publisher, version, status, projects, policy, origin, level, reason in rows:
+        if status == "valid" and level and level != "publish":
+            status = f"valid at {level} level only"
+        if policy and origin == "default":
+            policy = f"{policy} (not recorded: the default)"
+        out.append((source, publisher, version, status, projects, policy, level, reason))
+    return out
+
+
 def compare(store: str | Path) -> Findings:
     import duckdb
 
     con = duckdb.connect(str(store), read_only=True)
     found = Findings()
-    found.sources = con.execute("SELECT source, publisher, version, status, projects, "
-                                "reason FROM datasets ORDER BY source").fetchall()
+    found.sources = _sources(con)
     counts = dict(con.execute("SELECT participation_level, count(*) FROM projects "
                               "GROUP BY 1").fetchall())
     found.ladder = [(level, counts.get(level, 0)) for level in LADDER]

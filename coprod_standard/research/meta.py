@@ -60,12 +60,14 @@ def dersimonian_laird(studies: list[Study]) -> Pooled:
 
 
 def change_variance(n: int | None, sd: float | None, lower: float | None,
-                    upper: float | None) -> float | None:
-    """The variance of a mean change: from its SD, or else from its 95% interval."""
+                    upper: float | None, bucket: range | None = None) -> float | None:
+    """The variance of a mean change: from its SD, or else from its 95% interval. BUCKET:
+    every true count the published N may stand for (``Policy.bucket``); with it the
+    variance is SD^2 x ``inverse_n(bucket)``, unbiased for a rounded N, not SD^2 / N."""
     if not n or n < 2:
         return None
     if sd is not None and sd > 0:
-        return sd * sd / n
+        return sd * sd * (inverse_n(bucket) if bucket else 1.0 / n)
     if lower is not None and upper is not None and upper > lower:
         se = (upper - lower) / (2 * t_quantile(0.975, n - 1))
         return se * se

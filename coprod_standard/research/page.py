@@ -119,8 +119,10 @@ def _sections(found: Findings) -> list[tuple[str, str, list[str], list[tuple]]]:
     study_rows = [(a.title, s.label, s.n, s.effect, s.lower, s.upper)
                   for a in found.analyses for s in a.pooled.studies]
     return [
-        ("datasets", "Datasets combined (any kept out are listed first)",
-         ["Source", "Publisher", "Version", "Status", "Projects", "Reason kept out"],
+        ("datasets", "Datasets combined (any kept out or not pooled are listed first), "
+         "each with the disclosure policy and level it was checked at",
+         ["Source", "Publisher", "Version", "Status", "Projects", "Disclosure policy",
+          "Checked at level", "Reason kept out"],
          sorted(found.sources, key=lambda r: r[3] == "valid")),
         ("ladder", "Projects by level on the ladder of participation",
          ["Level", "Projects"], found.ladder),
@@ -241,7 +243,12 @@ withheld are left out. Read these as rough guides, not unit costs.</p>
 <p>For each instrument measured by more than one project, and for each outcome domain measured
 on different scales, a random-effects meta-analysis (DerSimonian and Laird) of the change from
 baseline, using each project's latest whole-group result. Changes measured on different scales
-are standardised (change divided by its standard deviation, with improvement positive).</p>
+are standardised (change divided by its standard deviation, with improvement positive).
+Each dataset's figures are read under the disclosure policy it was checked under: where counts
+were rounded to the nearest 5 (nhs-digital), 1/n in a variance is the average of 1/k over
+every count k the published n may stand for (a mean change's variance is its SD squared times
+that average, not SD squared divided by n). Only datasets checked at the publish level are
+pooled.</p>
 {''.join(forests) or '<p>No instrument or outcome domain had results from two projects.</p>'}
 {f'<h3>Not pooled</h3><ul>{not_pooled}</ul>' if not_pooled else ''}
 {html['meta-analyses'] if found.analyses else ''}

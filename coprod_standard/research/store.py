@@ -12,6 +12,10 @@ DATASET_COLUMNS = [
     ("license", "VARCHAR"), ("published_date", "DATE"), ("retrieved_at", "VARCHAR"),
     ("checksum", "VARCHAR"), ("status", "VARCHAR"), ("projects", "BIGINT"),
     ("errors", "BIGINT"), ("warnings", "BIGINT"), ("reason", "VARCHAR"),
+    # the small-numbers policy the dataset was checked under, where that came from (its
+    # record "dataset", or "default" when it records none) and the level it was checked at
+    ("disclosure_policy", "VARCHAR"), ("disclosure_policy_from", "VARCHAR"),
+    ("checked_level", "VARCHAR"),
 ]
 ISSUE_COLUMNS = [("dataset_id", "VARCHAR"), ("source", "VARCHAR"), ("code", "VARCHAR"),
                  ("severity", "VARCHAR"), ("path", "VARCHAR"), ("location", "VARCHAR"),

@@ -28,6 +28,12 @@ FILE_REPORT = {"type": "object", "required": [
     "projects": {"type": "integer"}, "errors": {"type": "integer"},
     "warnings": {"type": "integer"}, "advisories": {"type": "integer"},
     "level": {"type": "string", "enum": ["schema", "draft", "publish"]},
+    "disclosure": {"type": ["object", "null"], "description": "The small-numbers policy the "
+                   "data was checked under, and where it came from: the dataset's "
+                   "disclosureControl record, an option, or the default.", "properties": {
+                       "policy": {"type": "string", "enum": ["nhs-digital", "threshold-10"]},
+                       "from": {"type": "string", "enum": ["dataset", "option", "default"]},
+                       "recorded": {"type": ["string", "null"]}}},
     "summary": {"type": "array", "items": {"type": "object", "required": [
         "code", "count", "recordsAffected", "share"]}},
     "principles": {"type": "object"},

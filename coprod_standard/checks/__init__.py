@@ -132,6 +132,7 @@ def _load() -> None:
         comparison,
         context,
         disclosure,
+        disclosure_rounding,
         economics,
         economics_compare,
         evaluation,

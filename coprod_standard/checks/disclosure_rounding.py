@@ -36,6 +36,7 @@ EXEMPT = ("Only a result about a nation's population (from version 1.2: its 'pop
           "the wider community, in a project whose every area is national) is exempt; a "
           "comparison group never is.")
 SLACK = 1e-9  # for the binary representation of decimal figures
+Z95 = 1.959964  # the normal distribution's 97.5th percentile
 
 
 @dataclass
@@ -109,14 +110,25 @@ def _blocks(ctx: Context) -> Iterator[Block]:
 
 
 def _interval_fits(block: Block, k: int) -> bool | None:
-    """Whether the block's interval is the t-based 95% interval of its mean for K people,
-    allowing for the rounding of the published mean, SD and limits; None if it cannot be
-    told (no SD, no interval, or both limits clipped at the ends of the scale)."""
+    """Whether the block's interval is the 95% interval of its mean for K people, from
+    Student's t (as 'coprod aggregate' works it out) or from the normal distribution's 1.96
+    (as many work it out by hand), allowing for the rounding of the published mean, SD and
+    limits; None if it cannot be told (no SD, no interval, or both limits clipped at the
+    ends of the scale)."""
+    if k < 2:
+        return None
+    fits = [_fits(block, multiplier / math.sqrt(k))
+            for multiplier in (t_quantile(0.975, k - 1), Z95)]
+    return None if None in fits else any(fits)
+
+
+def _fits(block: Block, q: float) -> bool | None:
+    """Whether the block's interval is its mean plus or minus Q times its SD."""
     figures = block.figures
     mean, sd = number(figures, "mean"), number(figures, "sd")
     ci = obj(figures.get("ci95"))
     lower, upper = number(ci, "lower"), number(ci, "upper")
-    if mean is None or sd is None or k < 2:
+    if mean is None or sd is None:
         return None
     shown = []
     for value, end in ((lower, block.low), (upper, block.high)):
@@ -129,7 +141,6 @@ def _interval_fits(block: Block, k: int) -> bool | None:
     places = max(_decimals(v) for v in limits)
     tb, ts = _half(places), _half(max(places, _decimals(sd)))
     tm = _half(max(places, _decimals(mean)))
-    q = t_quantile(0.975, k - 1) / math.sqrt(k)
     if len(limits) == 2:  # the half-width alone: the centre says nothing about k
         return abs((shown[1] - shown[0]) / 2 - q * sd) <= q * ts + tb + SLACK
     if shown[0] is not None:
@@ -152,7 +163,8 @@ def _interval_fits(block: Block, k: int) -> bool | None:
                    "true count makes the interval's width come out right. So an interval "
                    "(of a result, its change, or a comparison group's) must be worked out "
                    "from the published, rounded figures. The check allows for the rounding of "
-                   "every figure, and skips a limit clipped at the end of the scale; an "
+                   "every figure and for an interval worked out with 1.96 instead of "
+                   "Student's t, and skips a limit clipped at the end of the scale; an "
                    "interval that fits no count at all is left to other checks. It applies "
                    "under NHS Digital's rule, when checking to publish. " + EXEMPT)
 def interval_reveals_count(ctx: Context):

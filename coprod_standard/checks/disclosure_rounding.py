@@ -68,8 +68,16 @@ def _half(decimals: int) -> float:
 
 
 def _count(value: float | None) -> int | None:
-    return int(value) if value is not None and value >= 1 and float(value).is_integer() \
-        else None
+    """A count of people, or None for anything else (odd data is left to other checks)."""
+    if value is None or not 1 <= value <= 10**9 or not float(value).is_integer():
+        return None
+    return int(value)
+
+
+def _value(block: dict, key: str) -> float | None:
+    """A published figure, if it is a finite number."""
+    found = number(block, key)
+    return found if found is not None and math.isfinite(found) else None
 
 
 def _blocks(ctx: Context) -> Iterator[Block]:
@@ -125,9 +133,9 @@ def _interval_fits(block: Block, k: int) -> bool | None:
 def _fits(block: Block, q: float) -> bool | None:
     """Whether the block's interval is its mean plus or minus Q times its SD."""
     figures = block.figures
-    mean, sd = number(figures, "mean"), number(figures, "sd")
+    mean, sd = _value(figures, "mean"), _value(figures, "sd")
     ci = obj(figures.get("ci95"))
-    lower, upper = number(ci, "lower"), number(ci, "upper")
+    lower, upper = _value(ci, "lower"), _value(ci, "upper")
     if mean is None or sd is None:
         return None
     shown = []
@@ -195,7 +203,7 @@ def proportion_reveals_count(ctx: Context):
         return
     policy = Policy(ctx.settings.disclosure)
     for where, _, _, report in reports(ctx.data):
-        share = number(report, "proportionImproved")
+        share = _value(report, "proportionImproved")
         change = obj(report.get("change"))
         n = _count(number(change, "n") if number(change, "n") is not None
                    else number(report, "n"))
@@ -203,7 +211,8 @@ def proportion_reveals_count(ctx: Context):
                 or report.get("suppressed") is True or figure_exempt(ctx.data, report):
             continue
         tolerance = _half(_decimals(share)) + SLACK
-        if not any(abs(j / n - share) <= tolerance for j in range(0, n + 1, 5)):
+        below = 5 * math.floor(share * n / 5)  # the multiples of 5 on either side
+        if not any(abs(j / n - share) <= tolerance for j in (below, below + 5)):
             yield Finding(f"{where}/proportionImproved", {"share": f"{share:g}", "n": n})
 
 
@@ -238,13 +247,13 @@ def _fits_every(mean: Decimal, block: Block) -> bool:
                    "publish. " + EXEMPT)
 def mean_reveals_count(ctx: Context):
     for block in _blocks(ctx):
-        mean = number(block.figures, "mean")
+        mean = _value(block.figures, "mean")
         if block.step is None or mean is None:
             continue
         shown = Decimal(repr(mean))
         if not _fits_every(shown, block):
-            fewer = next(d for d in range(_decimals(mean) + 1)
-                         if _fits_every(round(shown, d), block))
+            fewer = next((d for d in range(_decimals(mean) - 1, 0, -1)
+                          if _fits_every(round(shown, d), block)), 0)
             yield Finding(f"{block.where}/mean", {
                 "n": block.n, "first": block.bucket[0], "last": block.bucket[-1],
                 "fewer": "a whole number" if fewer == 0 else

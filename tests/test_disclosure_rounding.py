@@ -12,7 +12,8 @@ import pytest
 from coprod_standard import validate
 from tests.conftest import FIXTURES, ROOT
 
-CODES = {"interval-reveals-count", "proportion-reveals-count", "mean-reveals-count"}
+CODES = {"interval-reveals-count", "proportion-reveals-count", "mean-reveals-count",
+         "median-reveals-count"}
 REPORTS = "/projects/0/outcomes/0/indicators/0/reports"
 BASE = json.loads((ROOT / "examples" / "befriending-scheme.json").read_text())
 

@@ -258,3 +258,30 @@ def mean_reveals_count(ctx: Context):
                 "n": block.n, "first": block.bucket[0], "last": block.bucket[-1],
                 "fewer": "a whole number" if fewer == 0 else
                          f"{fewer} decimal{'s' if fewer > 1 else ''}"})
+
+
+@check("median-reveals-count", title="Median shows the count is even", severity=E,
+       category="disclosure", serves=SERVES, levels=PUBLISH,
+       message="This median of whole-number scores ends in a half ({median}), which only an "
+               "even number of people can give: it rules out the odd counts from {first} to "
+               "{last} (those that round to {n}).",
+       fix="Round the median to a whole number. 'coprod aggregate' does this for you.",
+       explanation="The median of whole-number scores (a sum or a single item) is one of "
+                   "the scores when the number of people is odd, and may fall halfway "
+                   "between two when it is even. A median ending in a half therefore says "
+                   "the true count is even, ruling out the odd counts among those that "
+                   "round to the published number. A median (of a result, its change or a "
+                   "comparison group) is rounded to a whole number. It applies to scores "
+                   "with a step of 1 in the instrument registry, under NHS Digital's rule, "
+                   "when checking to publish. " + EXEMPT)
+def median_reveals_count(ctx: Context):
+    for block in _blocks(ctx):
+        median = _value(block.figures, "median")
+        if block.step is None or median is None:
+            continue
+        halves = Fraction(Decimal(repr(median))) * 2 / Fraction(block.step)
+        if halves.denominator == 1 and halves.numerator % 2 and any(
+                k % 2 for k in block.bucket):
+            yield Finding(f"{block.where}/median", {
+                "median": f"{median:g}", "n": block.n, "first": block.bucket[0],
+                "last": block.bucket[-1]})

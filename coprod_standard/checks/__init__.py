@@ -138,6 +138,7 @@ def _load() -> None:
         disclosure_categories,
         disclosure_pay,
         disclosure_policy,
+        disclosure_rounding,
         disclosure_sums,
         economics,
         economics_compare,

@@ -1,8 +1,14 @@
 """Disclosure control: small numbers suppressed, others rounded, nothing found by subtraction.
 
-The default policy is NHS Digital's: below national level, counts of 1 to 7 are suppressed
-and other counts rounded to the nearest 5, and no mean is shown for 1 to 7 people. The
-alternative 'threshold-10' policy suppresses counts of 1 to 9 and does not require rounding.
+The default policy is NHS Digital's: counts of 1 to 7 are suppressed and other counts
+rounded to the nearest 5, and no mean is shown for 1 to 7 people. The alternative
+'threshold-10' policy suppresses counts of 1 to 9 and does not require rounding.
+
+The exemption follows the people behind a figure, not the area code (``figure_exempt``):
+only a result about a nation's population (version 1.2: its population is the wider
+community, in a project whose every area is national) is exempt. Counts of the people who
+took part, their demographics, a result's make-up and comparison groups never are, however
+national the project: a national panel of co-producers may have a dozen members.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from ..issues import Severity
 from . import Context, Finding, check
 from .data import (
     SAMPLE,
-    below_national,
     every_demographic_count,
+    figure_exempt,
     items,
     number,
     reports,
@@ -46,14 +52,24 @@ def _comparison_groups(project: dict) -> Iterator[tuple[str, dict]]:
             yield f"{where}/comparisonGroup", report["comparisonGroup"]
 
 
+def _results(project: dict) -> Iterator[tuple[str, dict]]:
+    """Each result that the small-number rules apply to: (pointer, report). A result about
+    a nation's population is left out (``figure_exempt``)."""
+    for where, _, _, report in reports(project):
+        if not figure_exempt(project, report):
+            yield where, report
+
+
 def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
-    """Every published count of people: (pointer to its container, container, key)."""
+    """Every published count of people that is not exempt: (pointer to its container,
+    container, key). Only a result's own counts can be exempt, never its make-up or
+    comparison group, nor the counts of the people who took part."""
     for g, group in items(project, "participantGroups"):
         yield f"/participantGroups/{g}", group, "count"
     for where, _, _, block in every_demographic_count(project):
         for c, cell in items(block, "counts"):
             yield f"{where}/counts/{c}", cell, "count"
-    for where, _, _, report in reports(project):
+    for where, report in _results(project):
         yield where, report, "n"
         yield where, report, "nExcluded"
         if isinstance(report.get("change"), dict):
@@ -67,22 +83,21 @@ def _counts(project: dict) -> Iterator[tuple[str, dict, str]]:
             yield f"{where}/change", group["change"], "n"
 
 
-def _applies(ctx: Context) -> bool:
-    return below_national(ctx.data)
+EXEMPT = ("Only a result about a nation's population (from version 1.2: its 'population' "
+          "is the wider community, in a project whose every area is national) is exempt; "
+          "counts of the people who took part never are, however national the project.")
 
 
 @check("small-number-not-suppressed", title="Small number not suppressed", severity=E,
        category="disclosure", serves=SERVES,
-       message="A count of people below {threshold} is published; below national level it "
-               "must be suppressed.",
+       message="A count of people below {threshold} is published; it must be suppressed.",
        fix="Leave the number out and set 'suppressed' to true (or combine it with another "
            "group so the count is {threshold} or more).",
-       explanation="A count of a few people in a local area can identify them. Below national "
-                   "level, counts from 1 to 7 (NHS Digital's rule) or 1 to 9 (a threshold of "
-                   "10) must be suppressed. Zero may be shown.")
+       explanation="A count of a few people can identify them, wherever the project works: "
+                   "a national panel of co-producers may have a dozen members, often named "
+                   "on a website. Counts from 1 to 7 (NHS Digital's rule) or 1 to 9 (a "
+                   "threshold of 10) must be suppressed. Zero may be shown. " + EXEMPT)
 def small_number_not_suppressed(ctx: Context):
-    if not _applies(ctx):
-        return
     for where, container, key in _counts(ctx.data):
         if container.get("suppressed") is True:
             continue  # already marked as withheld: 'suppressed-but-shown' says what to remove
@@ -94,13 +109,13 @@ def small_number_not_suppressed(ctx: Context):
 @check("number-not-rounded", title="Count not rounded to the nearest 5", severity=E,
        category="disclosure", serves=SERVES,
        message="A count of people is not a multiple of 5; under NHS Digital's rule, counts "
-               "below national level are rounded to the nearest 5.",
+               "of people are rounded to the nearest 5.",
        fix="Round the count to the nearest 5 (12 becomes 10, 13 becomes 15).",
        explanation="Rounding to the nearest 5 stops small differences between published "
                    "numbers revealing individuals. It applies to NHS Digital's policy, the "
-                   "default.")
+                   "default. " + EXEMPT)
 def number_not_rounded(ctx: Context):
-    if not _applies(ctx) or ctx.settings.disclosure != "nhs-digital":
+    if ctx.settings.disclosure != "nhs-digital":
         return
     for where, container, key in _counts(ctx.data):
         value = number(container, key)
@@ -114,11 +129,10 @@ def number_not_rounded(ctx: Context):
        fix="Remove the result, and 'n' and 'nExcluded' with it, and set 'suppressed' to true "
            "for this report.",
        explanation="An average or other result for a handful of people can reveal their "
-                   "answers. No result is shown when fewer than the threshold answered.")
+                   "answers. No result is shown when fewer than the threshold answered, "
+                   "nor for a comparison group that small. " + EXEMPT)
 def statistic_for_small_number(ctx: Context):
-    if not _applies(ctx):
-        return
-    for where, _, _, report in reports(ctx.data):
+    for where, report in _results(ctx.data):
         n = number(report, "n")
         if n is not None and 1 <= n < ctx.settings.threshold:
             for key in STATISTICS:
@@ -182,10 +196,9 @@ def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]
                    "or the total, must be suppressed too (secondary suppression). For the "
                    "evaluated sample, the total is its smallest breakdown that publishes every "
                    "cell. Result subgroups are often partial breakdowns, so they are not "
-                   "checked this way.")
+                   "checked this way. Breakdowns of people are checked however national the "
+                   "project.")
 def secondary_suppression_needed(ctx: Context):
-    if not _applies(ctx):
-        return
     breakdowns = every_demographic_count(ctx.data)
     sample = sample_size(breakdowns)
     for where, group, _, block in breakdowns:
@@ -206,11 +219,9 @@ def secondary_suppression_needed(ctx: Context):
                "gives a count of people below {threshold} (improved or not).",
        fix="Suppress the proportion, or report it for a larger group.",
        explanation="A proportion and a total together give a count. If that count (or the "
-                   "count who did not improve) is small, it can identify people.")
+                   "count who did not improve) is small, it can identify people. " + EXEMPT)
 def proportion_reveals_small_number(ctx: Context):
-    if not _applies(ctx):
-        return
-    for where, _, _, report in reports(ctx.data):
+    for where, report in _results(ctx.data):
         change = report.get("change") if isinstance(report.get("change"), dict) else {}
         n = number(change, "n") if number(change, "n") is not None else number(report, "n")
         share = number(report, "proportionImproved")

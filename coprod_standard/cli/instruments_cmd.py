@@ -24,6 +24,11 @@ from ..writers import json_bytes
 BY = ["role", "ethnicity", "ageBand", "sex", "disability"]
 PRIVATE = ("These scores are for each person (under pseudonymous references): keep them "
            "private. Publish only aggregates, made with 'coprod aggregate'.")
+NATIONAL = ("--national: no small number was suppressed or rounded. This is only for figures "
+            "about a nation's population (a national survey), never for a group of "
+            "participants. 'coprod validate' exempts a result only if its 'population' is "
+            "'wider-community' and every area of its project is national; any other result "
+            "with small numbers will fail to publish.")
 
 
 HEADINGS = ["row", "respondent", "instrument", "timepoint", "date", "scoreType", "score",
@@ -111,7 +116,9 @@ def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool
 @click.option("--disclosure", type=click.Choice(sorted(POLICIES)), default="nhs-digital",
               show_default=True, help="The small-numbers policy applied before writing.")
 @click.option("--national", is_flag=True,
-              help="The figures are national, so small-number rules do not apply.")
+              help="Only for figures that describe a nation's population (a national "
+                   "survey): small numbers are not suppressed or rounded. Never for a group "
+                   "of participants, even one that works nationally.")
 @click.option("--into", "into", type=click.Path(), help="A dataset to merge the results into.")
 @click.option("--project", help="With --into: the identifier of the project to merge into.")
 @click.option("--applied-by", help="The organisation or role applying the disclosure policy, "
@@ -156,6 +163,8 @@ def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosu
             raise click.UsageError(str(exc)) from None
     else:
         sys.stdout.write(data.decode("utf-8"))
+    if national:
+        notes.append(NATIONAL)
     click.echo("\n".join(_summary(run) + [printable(n) for n in notes]), err=not out)
     sys.exit(1 if run.errors else 0)
 

@@ -60,15 +60,22 @@ def dersimonian_laird(studies: list[Study]) -> Pooled:
 
 
 def change_variance(n: int | None, sd: float | None, lower: float | None,
-                    upper: float | None) -> float | None:
-    """The variance of a mean change: from its SD, or else from its 95% interval."""
+                    upper: float | None, bucket: range | None = None) -> float | None:
+    """The variance of a mean change: from its SD, or else from its 95% interval.
+
+    BUCKET is every true count the published N may stand for (`Policy.bucket(n)` of the
+    dataset's policy). When given, 1/n is replaced by its average over the bucket
+    (`inverse_n`), so that a count published rounded still gives an unbiased variance;
+    an interval is then read as one worked out from the published figures (mean, SD and
+    n), as `coprod aggregate` publishes it."""
     if not n or n < 2:
         return None
+    inverse = inverse_n(bucket) if bucket else 1.0 / n
     if sd is not None and sd > 0:
-        return sd * sd / n
+        return sd * sd * inverse
     if lower is not None and upper is not None and upper > lower:
         se = (upper - lower) / (2 * t_quantile(0.975, n - 1))
-        return se * se
+        return se * se * n * inverse  # the SD the interval implies, over the bucket's 1/n
     return None
 
 

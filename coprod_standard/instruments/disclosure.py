@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import POLICIES
+from .published import Scale, publish
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
            "proportionImproved", "composition")
@@ -88,7 +89,9 @@ def _protect_group(group: dict[str, Any], policy: Policy) -> None:
         change["n"] = policy.rounded(change["n"])
 
 
-def _protect_one(report: dict[str, Any], policy: Policy) -> None:
+def _protect_one(report: dict[str, Any], policy: Policy, scale: Scale | None = None) -> None:
+    """Suppress or round the counts of one report, then round its other figures so that
+    they cannot undo the rounding (see `published`)."""
     improved = report.pop("_improved", None)
     n = report.get("n", 0)
     if policy.small(n):
@@ -110,6 +113,7 @@ def _protect_one(report: dict[str, Any], policy: Policy) -> None:
                 report.pop("proportionImproved", None)
             change["n"] = policy.rounded(change["n"])
     report["n"] = policy.rounded(n)
+    publish(report, policy, scale, improved)
     if report.get("composition"):
         _protect_composition(report["composition"], policy)
     if report.get("comparisonGroup"):
@@ -131,9 +135,10 @@ def _secondary(reports: list[dict[str, Any]]) -> None:
             _suppress(min(shown, key=lambda r: r.get("n", 0)))
 
 
-def protect(reports: list[dict[str, Any]], policy: Policy) -> None:
-    """Make a set of reports (one instrument score) safe to publish, in place."""
+def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None) -> None:
+    """Make a set of reports (one instrument score) safe to publish, in place. SCALE
+    describes the score's values (its step and range) for the published figures."""
     for report in reports:
-        _protect_one(report, policy)
+        _protect_one(report, policy, scale)
     if not policy.national:
         _secondary(reports)

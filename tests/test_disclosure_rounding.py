@@ -1,0 +1,201 @@
+"""Issue 18, point 2: the figures published beside a rounded count cannot undo the rounding.
+
+An outsider's brute-force search (tests/rounding_search.py), given only the published JSON,
+tries every true count that rounds to each published one; no response set of 8 to 500 people
+lets it single one out. The same search does single out the true counts on figures published
+the old way (mean, SD and interval from the exact count), so it is strong enough to matter.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coprod_standard.instruments.disclosure import Policy
+from coprod_standard.instruments.run import aggregate_responses
+from coprod_standard.research import meta
+from tests.conftest import ROOT
+from tests.rounding_search import Known, Places, bucket, linked, mean_places, search
+
+SCALES = {  # what anyone knows of each score from its instrument
+    "wemwbs-total": Known(1, 14, 70), "swemwbs-raw": Known(1, 7, 35),
+    "swemwbs-metric": Known(None, 7, 35), "ons4-life-satisfaction": Known(1, 0, 10),
+    "ons4-worthwhile": Known(1, 0, 10), "ons4-happiness": Known(1, 0, 10),
+    "ons4-anxiety": Known(1, 0, 10),
+}
+ITEMS = {"wemwbs": (14, 1, 5), "swemwbs": (7, 1, 5), "ons4": (4, 0, 10)}
+HEAD = "respondent,instrument,timepoint,date," + ",".join(f"item{i}" for i in range(1, 15))
+RESPONSES = ROOT / "examples" / "responses" / "club-wellbeing-responses.csv"
+
+
+def _responses(seed: int, both: int, base_only: int, end_only: int, spread: float,
+               shift: float) -> bytes:
+    """Invented answers: BOTH people at baseline and end, some at one only; each person's
+    items scatter by SPREAD around their own level, which moves by SHIFT by the end."""
+    rng = random.Random(seed)
+    rows = [HEAD]
+    people = [(f"R{i:04d}", rng.random()) for i in range(both + base_only + end_only)]
+    for index, (ref, level) in enumerate(people):
+        times = ("baseline", "end") if index < both else (
+            ("baseline",) if index < both + base_only else ("end",))
+        for instrument, (count, low, high) in ITEMS.items():
+            for timepoint in times:
+                moved = level + (shift if timepoint == "end" else 0) + rng.gauss(0, 0.1)
+                centre = low + (high - low) * min(1.0, max(0.0, moved))
+                items = [min(high, max(low, round(centre + rng.gauss(0, spread))))
+                         for _ in range(count)]
+                cells = [str(v) for v in items] + [""] * (14 - count)
+                day = "2025-01-01" if timepoint == "baseline" else "2025-06-01"
+                rows.append(f"{ref},{instrument},{timepoint},{day}," + ",".join(cells))
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _searched(run, places: Places) -> dict[str, list[int]]:
+    """Survivors for every count, intersected over every score that shares the count (the
+    same people answered every instrument here, which an outsider may guess)."""
+    found: dict[str, set[int]] = {}
+    for (_, score_type), reports in run.reports.items():
+        for key, ks in search(reports, SCALES[score_type], places).items():
+            found[key] = found[key] & set(ks) if key in found else set(ks)
+    return linked({key: sorted(ks) for key, ks in found.items()})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32), both=st.integers(8, 500), base_only=st.integers(0, 40),
+       end_only=st.integers(0, 40), spread=st.sampled_from([0.2, 0.6, 1.5]),
+       shift=st.sampled_from([0.0, 0.1, 0.3]))
+def test_no_response_set_lets_a_search_single_out_a_count(seed, both, base_only, end_only,
+                                                           spread, shift):
+    run = aggregate_responses(_responses(seed, both, base_only, end_only, spread, shift))
+    truth = {"baseline": both + base_only, "end": both + end_only, "end change": both}
+    found = _searched(run, Places())
+    assert found.keys() == truth.keys()
+    for key, ks in found.items():
+        assert truth[key] in ks, (key, ks)  # the search is sound: it keeps the truth
+        assert len(ks) >= 2, (key, ks)  # and it cannot single the truth out
+        assert ks == bucket(run.reports[("wemwbs", "wemwbs-total")][0]["n"]) or \
+            key != "baseline", (key, ks)  # in fact every count in the bucket survives
+
+
+def _old_style(run) -> None:
+    """What aggregate published before issue 18: every figure from the exact counts (as
+    threshold-10 still does), only the counts rounded to the nearest 5."""
+    for reports in run.reports.values():
+        for report in reports:
+            report["n"] = int(report["n"] / 5 + 0.5) * 5
+            if "change" in report:
+                report["change"]["n"] = int(report["change"]["n"] / 5 + 0.5) * 5
+
+
+def test_the_search_singles_out_counts_published_the_old_way():
+    run = aggregate_responses(RESPONSES, policy=Policy("threshold-10"))
+    _old_style(run)
+    found = _searched(run, Places(new=False))
+    # issue 18: the published 55, 55 and 50 are really 57, 54 and 51
+    assert found == {"baseline": [57], "interim": [54], "interim change": [51]}
+    runs = [aggregate_responses(_responses(seed, size, 3, 4, 0.6, 0.2),
+                                policy=Policy("threshold-10")) for seed, size in
+            ((1, 23), (2, 61), (3, 148), (4, 377))]
+    singled = 0
+    for run in runs:
+        truth = {k: v for k, v in _counts(run).items()}
+        _old_style(run)
+        for key, ks in _searched(run, Places(new=False)).items():
+            assert truth[key] in ks
+            singled += len(ks) == 1
+    assert singled >= 10  # of 12 counts: the old figures gave nearly every one away
+
+
+def _counts(run) -> dict[str, int]:
+    reports = run.reports[("wemwbs", "wemwbs-total")]
+    out = {r["timepoint"]: r["n"] for r in reports}
+    out.update({r["timepoint"] + " change": r["change"]["n"] for r in reports if "change" in r})
+    return out
+
+
+def test_the_search_uses_every_figure():
+    """Each kind of figure, published from the exact count, is enough to cut the bucket."""
+    exact = {"n": 57, "mean": 41.23, "sd": 8.17, "median": 41.0}
+    half = 2.0032 * 8.17 / math.sqrt(57)  # t(0.975, 56)
+    report = {"timepoint": "baseline", **exact, "n": 55,
+              "ci95": {"lower": round(41.23 - half, 2), "upper": round(41.23 + half, 2)}}
+    known, old = Known(1, 14, 70), Places(new=False)
+    assert search([report], known, old)["baseline"] == [57]
+    without_ci = {k: v for k, v in report.items() if k != "ci95"}
+    assert len(search([without_ci], known, old)["baseline"]) < 5  # the mean's 2 places
+    only_median = {"timepoint": "baseline", "n": 55, "median": 41.5}
+    assert search([only_median], known, Places())["baseline"] == [54, 56]  # an even count
+    change = {"timepoint": "end", "n": 50,
+              "change": {"n": 50, "mean": 3.0, "sd": 2.8}, "proportionImproved": 0.3529}
+    assert search([change], known, Places())["end change"] == [51]  # 18/51
+
+
+def test_the_bundled_responses_reveal_no_count():
+    run = aggregate_responses(RESPONSES)
+    found = _searched(run, Places())
+    assert found == {"baseline": [53, 54, 55, 56, 57], "interim": [53, 54, 55, 56, 57],
+                     "interim change": [48, 49, 50, 51, 52]}
+    interim = run.reports[("swemwbs", "swemwbs-metric")][1]
+    assert interim["proportionImproved"] == 0.4  # 20 of 50: the rounded counts
+    assert "median" not in interim  # SWEMWBS metric: irregular values
+
+
+def test_published_figures_are_worked_out_from_published_figures():
+    """The interval is the published mean plus or minus t(n-1) x SD / sqrt(n) with the
+    published n and SD (SciPy's t), so it adds nothing; means and SDs have the documented
+    places."""
+    scipy_stats = pytest.importorskip("scipy.stats")
+    run = aggregate_responses(_responses(7, 96, 10, 2, 0.6, 0.2))
+    for (_, score_type), reports in run.reports.items():
+        step = SCALES[score_type].step
+        for report in reports:
+            for figures, scale in ((report, SCALES[score_type]), (report.get("change"), None)):
+                if not figures:
+                    continue
+                n = figures["n"]
+                half = scipy_stats.t.ppf(0.975, n - 1) * figures["sd"] / math.sqrt(n)
+                low, high = figures["mean"] - half, figures["mean"] + half
+                if scale:
+                    low, high = max(low, scale.low), min(high, scale.high)
+                assert figures["ci95"] == {"lower": round(low, 2), "upper": round(high, 2)}
+                places = mean_places(n, step)  # 105 -> 103..107: 2 places; 100, 95: 1
+                assert places == (2 if n == 105 or not step else 1)
+                assert round(figures["mean"], places) == figures["mean"]
+                assert round(figures["sd"], places) == figures["sd"]
+
+
+def test_exact_policies_publish_exact_figures():
+    statistics = pytest.importorskip("statistics")
+    data = _responses(11, 30, 0, 0, 0.6, 0.2)
+    for policy in (Policy("threshold-10"), Policy(national=True)):
+        run = aggregate_responses(data, policy=policy)
+        [base, end] = run.reports[("wemwbs", "wemwbs-total")]
+        assert base["n"] == 30 and end["change"]["n"] == 30
+        assert isinstance(base["median"], float) and base["sd"] == round(base["sd"], 2)
+    assert statistics  # the hand-worked values are compared in tests/test_instruments.py
+
+
+def test_a_reviewer_gets_an_unbiased_variance_from_a_rounded_count():
+    """meta.change_variance with the count's bucket: SD^2 x the mean of 1/k over it."""
+    assert meta.change_variance(55, 2.8, None, None, bucket=range(53, 58)) == \
+        pytest.approx(2.8 ** 2 * sum(1 / k for k in range(53, 58)) / 5)
+    assert meta.change_variance(55, 2.8, None, None) == pytest.approx(2.8 ** 2 / 55)
+    assert meta.change_variance(12, 2.8, None, None, bucket=Policy("threshold-10").bucket(
+        12)) == pytest.approx(2.8 ** 2 / 12)
+    # from the interval alone (worked out from the published figures): the same SD back
+    half = 2.0096 * 2.8 / math.sqrt(50)  # t(0.975, 49)
+    assert meta.change_variance(50, None, 3.0 - half, 3.0 + half, bucket=range(48, 53)) == \
+        pytest.approx(2.8 ** 2 * sum(1 / k for k in range(48, 53)) / 5, rel=1e-3)
+
+
+def test_the_published_json_of_the_cli_reveals_no_count(tmp_path, coprod):
+    out = tmp_path / "results.json"
+    assert coprod("aggregate", RESPONSES, "--out", out).returncode == 0
+    for indicator in json.loads(out.read_text())["indicators"]:
+        found = search(indicator["reports"], SCALES[indicator["scoreType"]], Places())
+        assert all(len(ks) >= 2 for ks in found.values()), found

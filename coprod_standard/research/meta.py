@@ -87,11 +87,14 @@ def inverse_n(bucket: range) -> float:
     return math.fsum(1.0 / k for k in bucket) / len(bucket)
 
 
-def standardised(mean: float, sd: float, n: int, higher_is_better: bool) -> tuple[float, float]:
+def standardised(mean: float, sd: float, n: int, higher_is_better: bool,
+                 bucket: range | None = None) -> tuple[float, float]:
     """The standardised mean change (improvement positive) and its variance, for a
-    before-and-after design: d = change / SD of change; var = 1/n + d^2 / 2n."""
+    before-and-after design: d = change / SD of change; var = 1/n + d^2 / 2n. With
+    BUCKET (as in `change_variance`), 1/n is its unbiased average over the bucket."""
     d = (mean / sd) * (1 if higher_is_better else -1)
-    return d, 1.0 / n + d * d / (2.0 * n)
+    inverse = inverse_n(bucket) if bucket else 1.0 / n
+    return d, inverse * (1.0 + d * d / 2.0)
 
 
 def caveats(pooled: Pooled, mixed_scales: bool = False) -> list[str]:

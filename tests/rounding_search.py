@@ -56,24 +56,31 @@ class Known:
     high: float
 
 
+def shown(value: float) -> int:
+    """The places a published number shows (a figure is shown to at least that many)."""
+    text = repr(float(value))
+    return 0 if "e" in text or text.endswith(".0") else len(text.split(".")[1])
+
+
 @dataclass(frozen=True)
 class Places:
-    """How many places the method shows a mean and an SD to, for a count published as n."""
+    """How many places the method shows a mean and an SD to, for a count published as n:
+    the documented rule, or more where the figure itself shows more."""
 
     new: bool = True  # False: the old method, everything to 2 places
 
-    def mean(self, n: int, step: float | None) -> int:
-        return mean_places(n, step) if self.new else 2
+    def mean(self, mean: float, n: int, step: float | None) -> int:
+        return max(mean_places(n, step) if self.new else 2, shown(mean))
 
     def sd(self, sd: float, n: int, step: float | None) -> int:
         if not self.new:
-            return 2
+            return max(2, shown(sd))
         places = mean_places(n, step)
         # the documented rule shows an SD under 1.2 steps to one place fewer; near that
         # line an outsider cannot tell which, so takes the wider
         if places and sd < 1.3 * (step or 0.01):
             places -= 1
-        return places
+        return max(places, shown(sd))
 
 
 def _half(places: int) -> float:
@@ -171,7 +178,7 @@ def survivors(figures: dict, known: Known | None, places: Places, median: bool =
     for k in bucket(n) if n % 5 == 0 else [n]:
         ok = True
         if figures.get("mean") is not None:
-            mean_p = places.mean(n, step)
+            mean_p = places.mean(figures["mean"], n, step)
             sums = _sums(figures["mean"], mean_p, k, unit, low, high)
             ok = len(sums) > 0
             if ok and figures.get("sd") is not None:

@@ -199,3 +199,23 @@ def test_the_published_json_of_the_cli_reveals_no_count(tmp_path, coprod):
     for indicator in json.loads(out.read_text())["indicators"]:
         found = search(indicator["reports"], SCALES[indicator["scoreType"]], Places())
         assert all(len(ks) >= 2 for ks in found.values()), found
+
+
+def test_given_scores_with_one_decimal():
+    """PAM scores are given, with one decimal: a mean of them over 8 people shown to two
+    places would rule out 8 or 9 for some sums, so the step is taken from the values (0.1)
+    and such a mean is shown to one place."""
+    for people in (8, 9, 11, 12, 48, 53):
+        for seed in range(12):
+            rng = random.Random(seed * 1000 + people)
+            rows = ["respondent,instrument,timepoint,date,total,scale"]
+            for i in range(people):
+                for timepoint, day in (("baseline", "2025-01-01"), ("end", "2025-06-01")):
+                    rows.append(f"R{i:03d},pam,{timepoint},{day},{rng.randint(380, 900) / 10},"
+                                "pam-score")
+            run = aggregate_responses(("\n".join(rows) + "\n").encode())
+            reports = run.reports[("pam", "pam-score")]
+            assert all("median" not in r for r in reports)  # the PAM table: irregular
+            published = bucket(reports[0]["n"])
+            for key, ks in search(reports, Known(0.1, 0, 100), Places()).items():
+                assert ks == published, (people, seed, key, ks)

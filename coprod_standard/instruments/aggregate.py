@@ -122,10 +122,24 @@ class Aggregator:
         for (instrument_code, score_type), reports in out.items():
             instrument = self.instruments[instrument_code]
             score = instrument.score(score_type)
-            protect(reports, policy, Scale(instrument.step(score_type),
-                                           score.minimum if score else None,
-                                           score.maximum if score else None))
+            step = instrument.step(score_type)
+            protect(reports, policy, Scale(
+                step or self._observed_step(instrument_code, score_type),
+                score.minimum if score else None, score.maximum if score else None,
+                regular=step is not None))
         return out
+
+    def _observed_step(self, instrument_code: str, score_type: str) -> float | None:
+        """For a score whose values are irregular (a given score, a conversion table): the
+        coarsest of 1, 0.1 and 0.01 that every value is a whole number of, or None. The
+        published mean's places follow it: a mean of scores with one decimal, shown to two,
+        could say how many people it is over."""
+        for step in (1.0, 0.1):
+            if all(abs(v / step - round(v / step)) < 1e-6
+                   for key, cell in self.cells.items() if key[0] == instrument_code
+                   for v in cell.values.get(score_type, ()) if v == v):
+                return step
+        return None
 
 
 def _report(instrument: Instrument, score_type: str, timepoint: str, dimension: str | None,

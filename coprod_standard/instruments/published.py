@@ -11,9 +11,11 @@ bucket, `Policy.bucket`). Every other figure must leave each of those counts pos
   of whole-number scores over ANY count in the bucket gives the published mean (and a sum
   of squares, which has the parity of the sum, the published SD);
 - the median of whole-number scores is shown as a whole number (one ending in .5 says the
-  count is even); the median of irregular scores (a conversion table, such as SWEMWBS
-  metric) is left out, since whether it could be the middle value of an odd count depends
-  on which values the table holds.
+  count is even); the median of irregular scores (a conversion table such as SWEMWBS
+  metric, a given score such as PAM) is left out, since whether it could be the middle
+  value of an odd count depends on which values the table holds. For such scores the
+  step is the coarsest of 1, 0.1 and 0.01 that every value is a whole number of (a PAM
+  score has one decimal: its mean over 8 to 12 people is shown to one place).
 
 Under a policy that publishes counts as they are (threshold-10, national figures), every
 figure is shown to 2 decimals and the interval comes from the exact count, as before.
@@ -36,9 +38,10 @@ SMALL_SD = 1.2  # an SD below 1.2 steps is shown to one place fewer (see sd_deci
 class Scale:
     """What the figures of one score need to know about its values."""
 
-    step: float | None = None  # Instrument.step: 1 for whole numbers, None if irregular
+    step: float | None = None  # 1 for whole numbers; 0.1 for values with one decimal...
     minimum: float | None = None
     maximum: float | None = None
+    regular: bool = False  # every multiple of the step in the range is a possible value
 
 
 def decimals(bucket: range, step: float | None) -> int:
@@ -96,7 +99,7 @@ def _rounded(figures: dict[str, Any], bucket: range, scale: Scale | None,
     if figures.get("sd") is not None:
         figures["sd"] = round(figures["sd"], sd_decimals(figures["sd"], bucket, step))
     if median and figures.get("median") is not None:
-        if step:
+        if step and scale is not None and scale.regular:
             figures["median"] = float(round(figures["median"] / step) * step)
         else:
             figures.pop("median")

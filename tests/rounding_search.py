@@ -16,7 +16,9 @@ only if EVERY other figure could have come from k people:
   rounding, the half-width within the interval's rounding; one clipped side uses the other);
 - the proportion improved: j/k for a whole j that is 0, k, or neither small nor leaving a
   small k - j, or else the rounded j over the published change n;
-- the change n is at most the n of its report and of the baseline report.
+- the change n is at most the n of its report and of the baseline report; and where the
+  outsider knows that the same people answered both times, the three counts are one and
+  the change's sum is the difference of the two level sums.
 
 No code of the toolkit is used: t quantiles come from SciPy. The search is proven strong by
 `tests/test_disclosure_rounding.py`, which shows it singling out the true counts on figures
@@ -87,9 +89,10 @@ def _half(places: int) -> float:
     return 0.5 * 10 ** -places + EPS
 
 
-def _sums(mean: float, places: int, k: int, unit: float, low: float, high: float) -> range:
+def _sums(mean: float, places: int, k: int, unit: float, low: float, high: float,
+          slack: int = 1) -> range:
     """Whole numbers of steps S with S/k rounding to MEAN, within the scale."""
-    half = _half(places)
+    half = _half(places) * slack
     first = max(math.ceil((mean - half) * k / unit - EPS), math.ceil(low * k / unit - EPS))
     last = min(math.floor((mean + half) * k / unit + EPS), math.floor(high * k / unit + EPS))
     return range(first, last + 1)
@@ -166,8 +169,9 @@ def _proportion_fits(p: float, k: int, published: int) -> bool:
 
 
 def survivors(figures: dict, known: Known | None, places: Places, median: bool = True,
-              proportion: float | None = None) -> list[int]:
-    """The true counts that every figure of FIGURES (a report, or its change) allows."""
+              proportion: float | None = None, slack: int = 1) -> list[int]:
+    """The true counts that every figure of FIGURES (a report, or its change) allows.
+    SLACK widens the mean's rounding (2: a difference of two rounded means)."""
     n = figures["n"]
     step = known.step if known else None
     unit = step or 0.01
@@ -179,7 +183,7 @@ def survivors(figures: dict, known: Known | None, places: Places, median: bool =
         ok = True
         if figures.get("mean") is not None:
             mean_p = places.mean(figures["mean"], n, step)
-            sums = _sums(figures["mean"], mean_p, k, unit, low, high)
+            sums = _sums(figures["mean"], mean_p, k, unit, low, high, slack)
             ok = len(sums) > 0
             if ok and figures.get("sd") is not None:
                 sd_p = places.sd(figures["sd"], n, step)
@@ -196,20 +200,62 @@ def survivors(figures: dict, known: Known | None, places: Places, median: bool =
     return found
 
 
-def search(reports: list[dict], known: Known, places: Places) -> dict[str, list[int]]:
+def _difference(report: dict, baseline: dict | None) -> bool:
+    """The change's mean is the difference of the two published means (the method's way
+    when the same people answered both times): it then tells only what they tell."""
+    change = report.get("change") or {}
+    return baseline is not None and None not in (
+        report.get("mean"), baseline.get("mean"), change.get("mean")) and \
+        abs(change["mean"] - (report["mean"] - baseline["mean"])) < 1e-9
+
+
+def _paired_sums(report: dict, baseline: dict, known: Known, places: Places,
+                 k: int) -> bool:
+    """The same k people at both times: whole sums at baseline and now whose difference
+    is a sum the change's mean allows."""
+    unit = known.step or 0.01
+    change = report["change"]
+    slack = 2 if _difference(report, baseline) else 1
+
+    def sums(figures, low, high, widen=1):
+        p = places.mean(figures["mean"], figures["n"], known.step)
+        return _sums(figures["mean"], p, k, unit, low, high, widen)
+
+    before, after = sums(baseline, known.low, known.high), sums(report, known.low, known.high)
+    diff = sums(change, known.low - known.high, known.high - known.low, slack)
+    if not before or not after or not diff:
+        return False
+    return after[0] - before[-1] <= diff[-1] and after[-1] - before[0] >= diff[0]
+
+
+def search(reports: list[dict], known: Known, places: Places,
+           paired: bool = False) -> dict[str, list[int]]:
     """Survivors for every count in one score's REPORTS, keyed 'timepoint' (its n) and
-    'timepoint change' (its change n), after the change n <= n constraints."""
+    'timepoint change' (its change n), after the change n <= n constraints. PAIRED: the
+    outsider knows that the same people answered at every time, so every count is the
+    same and the change's sum is the difference of the two sums."""
     out: dict[str, list[int]] = {}
+    baselines: dict[str, dict] = {}
     for report in reports:
         if report.get("suppressed") or "n" not in report:
             continue
-        key = report["timepoint"] + (f" {report['subgroup']['code']}"
-                                     if report.get("subgroup") else "")
+        group = f" {report['subgroup']['code']}" if report.get("subgroup") else ""
+        key = report["timepoint"] + group
+        if report["timepoint"] == "baseline":
+            baselines[group] = report
         out[key] = survivors(report, known, places)
         change = report.get("change")
         if change and "n" in change:
+            slack = 2 if _difference(report, baselines.get(group)) else 1
             out[key + " change"] = survivors(change, known, places, median=False,
-                                             proportion=report.get("proportionImproved"))
+                                             proportion=report.get("proportionImproved"),
+                                             slack=slack)
+            if paired and group in baselines:
+                same = set(out[key]) & set(out[key + " change"]) & set(
+                    out["baseline" + group])
+                same = sorted(k for k in same if _paired_sums(
+                    report, baselines[group], known, places, k))
+                out[key] = out[key + " change"] = out["baseline" + group] = same
     return linked(out)
 
 

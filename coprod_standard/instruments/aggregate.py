@@ -203,12 +203,18 @@ def _paired_change(instrument: Instrument, score_type: str, baseline: Cell,
         change["sd"] = summary.sd
         change["ci95"] = {"lower": summary.lower, "upper": summary.upper}
     out: dict[str, Any] = {"change": change}
+    if len(diffs) == _count(first) == _count(then):
+        out["_same_people"] = True  # for disclosure control only; removed there
     threshold = instrument.threshold(score_type)
     if threshold is not None:
         improved = sum(1 for d in diffs if sign * d >= threshold)
         out["proportionImproved"] = round(improved / summary.n, 4)
         out["_improved"] = improved  # for disclosure control only; removed there
     return out
+
+
+def _count(values: array) -> int:
+    return sum(1 for v in values if v == v)
 
 
 def aggregate(scored: Iterable[Scored], instruments: dict[str, Instrument], policy: Policy,

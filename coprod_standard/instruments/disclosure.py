@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import POLICIES
-from .published import Scale, publish
+from .published import Scale, link_change, publish
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
            "proportionImproved", "composition")
@@ -138,7 +138,14 @@ def _secondary(reports: list[dict[str, Any]]) -> None:
 def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None) -> None:
     """Make a set of reports (one instrument score) safe to publish, in place. SCALE
     describes the score's values (its step and range) for the published figures."""
+    baselines: dict[tuple, dict[str, Any]] = {}
     for report in reports:
+        same_people = report.pop("_same_people", False)
         _protect_one(report, policy, scale)
+        group = tuple(report.get("subgroup", {}).values())
+        if report["timepoint"] == "baseline":
+            baselines[group] = report
+        elif same_people:
+            link_change(report, baselines.get(group), policy, scale)
     if not policy.national:
         _secondary(reports)

@@ -17,6 +17,9 @@ bucket, `Policy.bucket`). Every other figure must leave each of those counts pos
   step is the coarsest of 1, 0.1 and 0.01 that every value is a whole number of (a PAM
   score has one decimal: its mean over 8 to 12 people is shown to one place).
 
+- where the change is over exactly the people of both timepoints, its mean is the
+  difference of the two published means (`link_change`).
+
 Under a policy that publishes counts as they are (threshold-10, national figures), every
 figure is shown to 2 decimals and the interval comes from the exact count, as before.
 """
@@ -142,3 +145,22 @@ def _proportion(report: dict[str, Any], policy, improved: int, changed: int) -> 
             report.pop("proportionImproved")
             return
     report["proportionImproved"] = round(improved / changed, 4)
+
+
+def link_change(report: dict[str, Any], baseline: dict[str, Any] | None, policy,
+                scale: Scale | None) -> None:
+    """When the change is over exactly the people of both level reports, its sum is the
+    difference of theirs, and the three published means together could rule counts out
+    (no whole sums at baseline and now whose difference gives the change's mean). Its mean
+    is then published as the difference of the two published means, to the same places:
+    it adds nothing to them. (An outsider sees that everyone answered both times, which
+    says nothing of how many.)"""
+    change = report.get("change")
+    if (not policy.rounds or policy.national or not change or baseline is None
+            or baseline.get("suppressed") or report.get("mean") is None
+            or baseline.get("mean") is None or change.get("mean") is None):
+        return
+    places = decimals(policy.bucket(change["n"]), scale.step if scale else None)
+    change["mean"] = round(report["mean"] - baseline["mean"], places)
+    if change.get("sd") is not None and change["n"] >= 2:
+        change["ci95"] = _ci(change["mean"], change["sd"], change["n"], None)

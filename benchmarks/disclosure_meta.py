@@ -1,6 +1,6 @@
 """Benchmark: does a meta-analysis of rounded, published aggregates match the exact one?
 
-    python benchmarks/disclosure_meta.py [--projects 30] [--seeds 20]
+    python benchmarks/disclosure_meta.py [--projects 30] [--seeds 50]
 
 For each seed, invents PROJECTS projects (10 to 300 people each, WEMWBS at baseline and at
 the end, each project with its own true change around a common one), runs the real
@@ -220,7 +220,7 @@ is the last column of the worst-case table.
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--projects", type=int, default=30)
-    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite RESULTS.md from the recorded results")
     args = parser.parse_args()

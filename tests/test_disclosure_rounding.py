@@ -248,3 +248,40 @@ def test_when_everyone_answered_twice_the_change_is_the_difference_of_the_means(
             assert found == {"baseline": bucket(105), "end": bucket(105),
                              "end change": bucket(105)}
     assert "_same_people" not in json.dumps(list(run.reports.values()))  # never leaves
+
+
+def test_a_change_never_gives_away_a_suppressed_baseline_mean():
+    """Male: the same 20 people both times. At baseline 3 others are suppressed, and male
+    with them (secondary suppression); the change shown at the end must not be the end
+    mean minus the suppressed baseline mean, but the mean of the differences."""
+    for seed in range(8):
+        run, changes = _three_groups(seed)
+        reports = {(r["timepoint"], r.get("subgroup", {}).get("code")): r
+                   for r in run.reports[("swemwbs", "swemwbs-raw")]}
+        assert reports[("baseline", "male")]["suppressed"] is True
+        male = reports[("end", "male")]
+        assert male["change"]["n"] == 20
+        assert male["change"]["mean"] == round(statistics.mean(changes), 1)
+        female = reports[("end", "female")]  # shown both times: linked
+        assert female["change"]["mean"] == round(
+            female["mean"] - reports[("baseline", "female")]["mean"], 1)
+
+
+def _three_groups(seed: int):
+    rng = random.Random(seed)
+    rows = ["respondent,instrument,timepoint,date," + ",".join(f"item{i}" for i in range(1, 8))
+            + ",sex"]
+    number, changes = 0, []
+    for sex, count, again in (("male", 20, True), ("female", 30, True),
+                              ("not-stated", 3, False)):
+        for _ in range(count):
+            totals = []
+            for timepoint in ("baseline", "end") if again else ("baseline",):
+                items = [rng.randint(1, 5) for _ in range(7)]
+                totals.append(sum(items))
+                rows.append(f"R{number:03d},swemwbs,{timepoint},2025-01-01,"
+                            f"{','.join(map(str, items))},{sex}")
+            if sex == "male":
+                changes.append(totals[1] - totals[0])
+            number += 1
+    return aggregate_responses(("\n".join(rows) + "\n").encode(), by="sex"), changes

@@ -138,14 +138,21 @@ def _secondary(reports: list[dict[str, Any]]) -> None:
 def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None) -> None:
     """Make a set of reports (one instrument score) safe to publish, in place. SCALE
     describes the score's values (its step and range) for the published figures."""
-    baselines: dict[tuple, dict[str, Any]] = {}
+    same_people = [report.pop("_same_people", False) for report in reports]
     for report in reports:
-        same_people = report.pop("_same_people", False)
         _protect_one(report, policy, scale)
-        group = tuple(report.get("subgroup", {}).values())
-        if report["timepoint"] == "baseline":
-            baselines[group] = report
-        elif same_people:
-            link_change(report, baselines.get(group), policy, scale)
     if not policy.national:
         _secondary(reports)
+    _link_changes(reports, same_people, policy, scale)
+
+
+def _link_changes(reports: list[dict[str, Any]], same_people: list[bool], policy: Policy,
+                  scale: Scale | None) -> None:
+    """After every suppression (a suppressed baseline's mean must not follow from the
+    change): a change over exactly the people of both reports, as their difference."""
+    baselines = {tuple(r.get("subgroup", {}).values()): r for r in reports
+                 if r["timepoint"] == "baseline" and not r.get("suppressed")}
+    for report, same in zip(reports, same_people, strict=True):
+        if same and not report.get("suppressed"):
+            link_change(report, baselines.get(tuple(report.get("subgroup", {}).values())),
+                        policy, scale)

@@ -15,8 +15,7 @@ bucket, `Policy.bucket`). Every other figure must leave each of those counts pos
   metric, a given score such as PAM) is left out, since whether it could be the middle
   value of an odd count depends on which values the table holds. For such scores the
   step is the coarsest of 1, 0.1 and 0.01 that every value is a whole number of (a PAM
-  score has one decimal: its mean over 8 to 12 people is shown to one place).
-
+  score has one decimal: its mean over 8 to 12 people is shown to one place);
 - where the change is over exactly the people of both timepoints, its mean is the
   difference of the two published means (`link_change`).
 

@@ -71,3 +71,25 @@ def test_validation_is_recorded_at_every_size_with_every_peer_and_the_targets_na
     for size in ("10,000 records", "100,000 records", "1,000,000 records"):
         assert f"### {size}" in text
     assert "cores" in text and "Python" in text and "met" in text
+
+
+def test_meta_analysis_of_rounded_aggregates_stays_within_2_percent_of_the_exact():
+    """Issue 18: pooled from published (rounded) aggregates with the unbiased variance, the
+    change stays within 2% of the pooled change from the exact figures, in every seed."""
+    result = json.loads((RESULTS / "disclosure-meta.json").read_text())
+    assert result["projects"] >= 30 and result["target"] == 0.02
+    for name in ("10-300", "10-40"):
+        scenario = result["scenarios"][name]
+        assert len(scenario["seeds"]) >= 10
+        for seed in scenario["seeds"]:
+            assert len(seed["sizes"]) == result["projects"]
+            assert min(seed["sizes"]) >= 10 and max(seed["sizes"]) <= 300
+            for measure in ("meanChange", "smd"):
+                exact, rounded = seed["exact"][measure], seed["rounded"][measure]
+                assert abs(rounded["estimate"] - exact["estimate"]) <= \
+                    0.02 * abs(exact["estimate"])
+                assert rounded["lower"] < rounded["estimate"] < rounded["upper"]
+        assert scenario["worst"]["meanChange"]["estimate"]["value"] <= 0.02
+    text = (ROOT / "benchmarks" / "RESULTS.md").read_text()
+    assert "## Meta-analysis of rounded, published aggregates" in text
+    assert "The unbiased variance" in text and "**met**" in text

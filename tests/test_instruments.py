@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import statistics
 from pathlib import Path
 
@@ -400,8 +401,19 @@ def test_from_the_example_spreadsheet_to_a_publishable_dataset(tmp_path, coprod)
     assert "nExcluded" not in baseline  # 3 incomplete responses: too few to publish
     both = [r for r in scores["interim"] if r in scores["baseline"]]
     change = reports[("interim", "null")]["change"]
-    assert change["mean"] == round(statistics.mean(
-        scores["interim"][r] - scores["baseline"][r] for r in both), 2)
+    diffs = [scores["interim"][r] - scores["baseline"][r] for r in both]
+    assert change["mean"] == round(statistics.mean(diffs), 2)
+    # issue 18: the interval is worked out from the published figures (n rounded), and the
+    # proportion improved from the rounded numbers (18 of 51 published as 20 of 50)
+    from scipy.stats import t
+
+    half = t.ppf(0.975, baseline["n"] - 1) * baseline["sd"] / math.sqrt(baseline["n"])
+    assert baseline["ci95"] == {"lower": round(baseline["mean"] - half, 2),
+                                "upper": round(baseline["mean"] + half, 2)}
+    improved = sum(d >= 3 for d in diffs)
+    assert change["n"] == int(len(diffs) / 5 + 0.5) * 5 != len(diffs)
+    assert reports[("interim", "null")]["proportionImproved"] == round(
+        int(improved / 5 + 0.5) * 5 / change["n"], 4) != round(improved / len(diffs), 4)
 
 
 def test_aggregate_cli_errors(tmp_path, coprod):

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from .disclosure import Policy, protect
+from .published import Scale
 from .registry import Instrument
 from .scoring import Scored
 from .stats import summarise
@@ -118,13 +119,27 @@ class Aggregator:
                                  cell, values,
                                  baseline if timepoint != "baseline" else None)
                 out[(instrument_code, score.score_type)].append(report)
-        for reports in out.values():
-            protect(reports, policy)
+        for (instrument_code, score_type), reports in out.items():
+            instrument = self.instruments[instrument_code]
+            score = instrument.score(score_type)
+            step = instrument.step(score_type)
+            protect(reports, policy, Scale(
+                step or self._observed_step(instrument_code, score_type),
+                score.minimum if score else None, score.maximum if score else None,
+                regular=step is not None))
         return out
 
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    def _observed_step(self, instrument_code: str, score_type: str) -> float | None:
+        """For a score whose values are irregular (a given score, a conversion table): the
+        coarsest of 1, 0.1 and 0.01 that every value is a whole number of, or None. The
+        published mean's places follow it: a mean of scores with one decimal, shown to two,
+        could say how many people it is over."""
+        for step in (1.0, 0.1):
+            if all(abs(v / step - round(v / step)) < 1e-6
+                   for key, cell in self.cells.items() if key[0] == instrument_code
+                   for v in cell.values.get(score_type, ()) if v == v):
+                return step
+        return None
 
 
 def _report(instrument: Instrument, score_type: str, timepoint: str, dimension: str | None,
@@ -142,15 +157,15 @@ def _report(instrument: Instrument, score_type: str, timepoint: str, dimension: 
     report["n"] = summary.n
     report["nExcluded"] = cell.excluded.get(score_type, 0)
     if summary.n:
-        report["mean"] = _round(summary.mean)
-        report["median"] = _round(summary.median)
+        report["mean"] = summary.mean  # rounded for publication by disclosure control
+        report["median"] = summary.median
     if summary.sd is not None:
-        report["sd"] = _round(summary.sd)
+        report["sd"] = summary.sd
         score = instrument.score(score_type)
         low, high = summary.lower, summary.upper
         if score is not None:  # a mean cannot lie outside the scale, nor can its interval
             low, high = max(low, score.minimum), min(high, score.maximum)
-        report["ci95"] = {"lower": _round(low), "upper": _round(high)}
+        report["ci95"] = {"lower": low, "upper": high}
     if baseline is not None:
         change = _paired_change(instrument, score_type, baseline, cell)
         if change:
@@ -183,17 +198,23 @@ def _paired_change(instrument: Instrument, score_type: str, baseline: Cell,
     score = instrument.score(score_type)
     sign = 1 if score is None or score.higher_is_better else -1
     summary = summarise(diffs)
-    change: dict[str, Any] = {"method": "paired", "n": summary.n, "mean": _round(summary.mean)}
+    change: dict[str, Any] = {"method": "paired", "n": summary.n, "mean": summary.mean}
     if summary.sd is not None:
-        change["sd"] = _round(summary.sd)
-        change["ci95"] = {"lower": _round(summary.lower), "upper": _round(summary.upper)}
+        change["sd"] = summary.sd
+        change["ci95"] = {"lower": summary.lower, "upper": summary.upper}
     out: dict[str, Any] = {"change": change}
+    if len(diffs) == _count(first) == _count(then):
+        out["_same_people"] = True  # for disclosure control only; removed there
     threshold = instrument.threshold(score_type)
     if threshold is not None:
         improved = sum(1 for d in diffs if sign * d >= threshold)
         out["proportionImproved"] = round(improved / summary.n, 4)
         out["_improved"] = improved  # for disclosure control only; removed there
     return out
+
+
+def _count(values: array) -> int:
+    return sum(1 for v in values if v == v)
 
 
 def aggregate(scored: Iterable[Scored], instruments: dict[str, Instrument], policy: Policy,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import POLICIES
+from .published import Scale, link_change, publish
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
            "proportionImproved", "composition")
@@ -90,7 +91,9 @@ def _protect_group(group: dict[str, Any], policy: Policy) -> None:
         change["n"] = policy.rounded(change["n"])
 
 
-def _protect_one(report: dict[str, Any], policy: Policy) -> None:
+def _protect_one(report: dict[str, Any], policy: Policy, scale: Scale | None = None) -> None:
+    """Suppress or round the counts of one report, then round its other figures so that
+    they cannot undo the rounding (see `published`)."""
     improved = report.pop("_improved", None)
     n = report.get("n", 0)
     if policy.small(n):
@@ -112,6 +115,7 @@ def _protect_one(report: dict[str, Any], policy: Policy) -> None:
                 report.pop("proportionImproved", None)
             change["n"] = policy.rounded(change["n"])
     report["n"] = policy.rounded(n)
+    publish(report, policy, scale, improved)
     if report.get("composition"):
         _protect_composition(report["composition"], policy)
     if report.get("comparisonGroup"):
@@ -205,16 +209,31 @@ def _left_over(total: int, shown: list[int], hidden: int, policy: Policy) -> boo
                                          [policy.rounded(n) for n in shown], hidden, True)
 
 
-def protect(reports: list[dict[str, Any]], policy: Policy) -> None:
+def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None) -> None:
     """Make a set of reports (one instrument score) safe to publish, in place. Secondary
     suppression is chosen first, on the true counts; it is applied after each report's own
-    protection (which rounds the counts and suppresses the small ones)."""
+    protection (which rounds the counts and suppresses the small ones). SCALE describes the
+    score's values (its step and range) for the published figures."""
+    same_people = [report.pop("_same_people", False) for report in reports]
     more = [] if policy.national else _secondary(reports, policy)
     for report in reports:
-        _protect_one(report, policy)
+        _protect_one(report, policy, scale)
     for report, keys in more:
         if keys:
             for key in keys:
                 report.pop(key, None)
         else:
             _suppress(report)
+    _link_changes(reports, same_people, policy, scale)
+
+
+def _link_changes(reports: list[dict[str, Any]], same_people: list[bool], policy: Policy,
+                  scale: Scale | None) -> None:
+    """After every suppression (a suppressed baseline's mean must not follow from the
+    change): a change over exactly the people of both reports, as their difference."""
+    baselines = {tuple(r.get("subgroup", {}).values()): r for r in reports
+                 if r["timepoint"] == "baseline" and not r.get("suppressed")}
+    for report, same in zip(reports, same_people, strict=True):
+        if same and not report.get("suppressed"):
+            link_change(report, baselines.get(tuple(report.get("subgroup", {}).values())),
+                        policy, scale)

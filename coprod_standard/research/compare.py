@@ -18,7 +18,6 @@ from .meta import (
     caveats,
     change_variance,
     dersimonian_laird,
-    inverse_n,
     standardised,
 )
 
@@ -139,9 +138,8 @@ def _variance(item: dict) -> float | None:
 def _smd(item: dict) -> tuple[float, float]:
     """The standardised mean change and its variance, (1 + d^2/2) x 1/n, with 1/n read
     over the rounding bucket as for a mean change."""
-    d, variance = standardised(item["mean"], item["sd"], item["n"], bool(item["higher"]))
-    bucket = _bucket(item)
-    return d, variance * item["n"] * inverse_n(bucket) if bucket else variance
+    return standardised(item["mean"], item["sd"], item["n"], bool(item["higher"]),
+                        _bucket(item))
 
 
 def _publishable(con, effects: list[dict]) -> tuple[list[dict], list[str]]:

@@ -61,16 +61,21 @@ def dersimonian_laird(studies: list[Study]) -> Pooled:
 
 def change_variance(n: int | None, sd: float | None, lower: float | None,
                     upper: float | None, bucket: range | None = None) -> float | None:
-    """The variance of a mean change: from its SD, or else from its 95% interval. BUCKET:
-    every true count the published N may stand for (``Policy.bucket``); with it the
-    variance is SD^2 x ``inverse_n(bucket)``, unbiased for a rounded N, not SD^2 / N."""
+    """The variance of a mean change: from its SD, or else from its 95% interval.
+
+    BUCKET is every true count the published N may stand for (`Policy.bucket(n)` of the
+    dataset's policy). When given, 1/n is replaced by its average over the bucket
+    (`inverse_n`), so that a count published rounded still gives an unbiased variance;
+    an interval is then read as one worked out from the published figures (mean, SD and
+    n), as `coprod aggregate` publishes it."""
     if not n or n < 2:
         return None
+    inverse = inverse_n(bucket) if bucket else 1.0 / n
     if sd is not None and sd > 0:
-        return sd * sd * (inverse_n(bucket) if bucket else 1.0 / n)
+        return sd * sd * inverse
     if lower is not None and upper is not None and upper > lower:
         se = (upper - lower) / (2 * t_quantile(0.975, n - 1))
-        return se * se
+        return se * se * n * inverse  # the SD the interval implies, over the bucket's 1/n
     return None
 
 
@@ -82,11 +87,14 @@ def inverse_n(bucket: range) -> float:
     return math.fsum(1.0 / k for k in bucket) / len(bucket)
 
 
-def standardised(mean: float, sd: float, n: int, higher_is_better: bool) -> tuple[float, float]:
+def standardised(mean: float, sd: float, n: int, higher_is_better: bool,
+                 bucket: range | None = None) -> tuple[float, float]:
     """The standardised mean change (improvement positive) and its variance, for a
-    before-and-after design: d = change / SD of change; var = 1/n + d^2 / 2n."""
+    before-and-after design: d = change / SD of change; var = 1/n + d^2 / 2n. With
+    BUCKET (as in `change_variance`), 1/n is its unbiased average over the bucket."""
     d = (mean / sd) * (1 if higher_is_better else -1)
-    return d, 1.0 / n + d * d / (2.0 * n)
+    inverse = inverse_n(bucket) if bucket else 1.0 / n
+    return d, inverse * (1.0 + d * d / 2.0)
 
 
 def caveats(pooled: Pooled, mixed_scales: bool = False) -> list[str]:

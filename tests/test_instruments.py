@@ -478,3 +478,30 @@ def test_json_responses_follow_the_responses_schema_and_score_the_same(tmp_path)
     from_json = aggregate_responses(path, by="role").reports
     from_csv = aggregate_responses(RESPONSES / "club-wellbeing-responses.csv", by="role").reports
     assert from_json == from_csv
+
+
+def test_aggregating_instruments_without_a_threshold_publishes_valid_results(tmp_path, coprod):
+    """UCLA-3 has no verified meaningful change and ONS4's is per item: aggregating them
+    (once a KeyError) gives indicators that validate, with no proportion improved where
+    no threshold could be verified."""
+    rows = ["respondent,instrument,timepoint,date,item1,item2,item3,item4"]
+    for person in range(1, 21):
+        for timepoint, day in (("baseline", "2025-01-01"), ("end", "2025-07-01")):
+            shift = 1 if timepoint == "end" else 0
+            ucla = [str(1 + (person + i + shift) % 3) for i in range(3)]
+            ons = [str((person + i * 3 + shift) % 11) for i in range(4)]
+            rows.append(f"R{person},ucla-3,{timepoint},{day}," + ",".join(ucla) + ",")
+            rows.append(f"R{person},ons4,{timepoint},{day}," + ",".join(ons))
+    path = tmp_path / "responses.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "aggregate.json"
+    result = coprod("aggregate", path, "--out", out)
+    assert result.returncode == 0, result.stderr
+    indicators = {i["scoreType"]: i for i in json.loads(out.read_text())["indicators"]}
+    assert {"ucla3-total", "ons4-life-satisfaction", "ons4-anxiety"} <= set(indicators)
+    assert "meaningfulChange" not in indicators["ucla3-total"]
+    assert not any("proportionImproved" in r for r in indicators["ucla3-total"]["reports"])
+    checker = Draft202012Validator(load_schema("1.1", "indicator.schema.json"),
+                                   registry=registry("1.1"))
+    for indicator in indicators.values():
+        assert list(checker.iter_errors(indicator)) == []

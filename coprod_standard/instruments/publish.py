@@ -31,9 +31,10 @@ def indicator(instrument: Instrument, score_type: str, reports: list[dict]) -> d
         "scoreType": score_type if score_type in _codes("score-type") else "bespoke-score",
         "unit": "points", "higherIsBetter": score.higher_is_better if score else True,
     }
-    change = instrument.meaningful_change
-    if change and change["scoreType"] == score_type:
-        out["meaningfulChange"] = {"value": change["value"], "source": change["source"]}
+    value = instrument.threshold(score_type)  # None where no threshold could be verified
+    if value is not None:
+        out["meaningfulChange"] = {"value": value,
+                                   "source": instrument.meaningful_change["source"]}
     licence = instrument.licence
     out["instrumentLicence"] = {"licensor": licence["licensor"], "type": licence["type"]}
     out["reports"] = reports
@@ -156,14 +157,17 @@ def merge(dataset: dict[str, Any], project_id: str, run: Run,
                          f"for {code} {score_type}.")
             continue
         target = matches[0]
-        # New results replace the old ones for the same timepoint and subgroup.
-        replaced = {(r["timepoint"], str(r.get("subgroup"))) for r in reports}
-        kept = [r for r in target.get("reports", [])
-                if (r.get("timepoint"), str(r.get("subgroup"))) not in replaced]
+        # New results replace every old one for the same timepoints, subgroups included:
+        # an old subgroup beside a new whole group would not add up to it, and the
+        # difference could single out a few people (complement-reveals-small-group).
+        replaced = {r["timepoint"] for r in reports}
+        kept = [r for r in target.get("reports", []) if r.get("timepoint") not in replaced]
+        dropped = len(target.get("reports", [])) - len(kept)
         target["reports"] = kept + reports
         placed += 1
         notes.append(f"{score_type}: {len(reports)} results placed under indicator "
-                     f"'{target.get('id')}'.")
+                     f"'{target.get('id')}'" + (f", replacing the {dropped} earlier results "
+                                                "for the same timepoints." if dropped else "."))
         notes += _same_threshold(target, run.instruments[code], score_type)
     if not placed and run.reports:
         wanted = ", ".join(f"{c} {s}" for c, s in run.reports)

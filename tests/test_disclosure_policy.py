@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from coprod_standard import __version__
+from coprod_standard.research.compare import compare
 from tests.conftest import ROOT, run_coprod
 
 RESPONSES = ROOT / "examples" / "responses" / "club-wellbeing-responses.csv"
@@ -272,6 +273,8 @@ def test_a_draft_level_store_pools_nothing_as_if_publishable(trip, tmp_path):
     assert statuses == {"valid at draft level only"}
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert "<td>valid</td>" not in page and "valid at draft level only" in page
+    # nor are their counts of people (which may be unsuppressed) used for costs per person
+    assert compare(tmp_path / "d.duckdb").costs == []
 
 
 def test_a_store_from_before_the_policy_was_recorded_is_still_compared(store, tmp_path):

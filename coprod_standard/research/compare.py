@@ -242,7 +242,11 @@ def compare(store: str | Path) -> Findings:
     found.instruments = con.execute("SELECT instrument, score_type, count(DISTINCT "
                                     "dataset_id || project_id) FROM indicators GROUP BY 1, 2 "
                                     "ORDER BY 3 DESC, 1, 2").fetchall()
-    found.costs = con.execute("""
+    # Counts of people from a dataset checked below the publish level may be unsuppressed
+    # small numbers: such projects are left out of the costs per person.
+    publishable = ("WHERE p.dataset_id NOT IN (SELECT dataset_id FROM datasets WHERE "
+                   "checked_level IS DISTINCT FROM 'publish')" if _recorded(con) else "")
+    found.costs = con.execute(f"""
         WITH spent AS (SELECT dataset_id, project_id, sum(amount_gbp) AS total
                        FROM costs GROUP BY 1, 2),
              people AS (SELECT dataset_id, project_id, sum(count) AS people
@@ -250,7 +254,8 @@ def compare(store: str | Path) -> Findings:
         SELECT p.project_id, p.title, coalesce(s.total, 0), coalesce(n.people, 0),
                CASE WHEN n.people > 0 AND s.total IS NOT NULL THEN s.total / n.people END
         FROM projects p LEFT JOIN spent s USING (dataset_id, project_id)
-        LEFT JOIN people n USING (dataset_id, project_id) ORDER BY 5 DESC NULLS LAST
+        LEFT JOIN people n USING (dataset_id, project_id) {publishable}
+        ORDER BY 5 DESC NULLS LAST
         """).fetchall()
     found.analyses, found.not_pooled = meta_analyses(con)
     con.close()

@@ -1,5 +1,6 @@
 """Make broken-workbook.xlsx: the dementia club example as a workbook, with three mistakes
-that people make in spreadsheets. The docs and the web validator's tests use it.
+that people make in spreadsheets. It is made from the example's version 1.0 form (kept in
+tests/fixtures/earlier-examples), whose workbook layout the docs and tests describe. The docs and the web validator's tests use it.
 
     python docs/examples/make_broken_workbook.py
 """
@@ -23,7 +24,8 @@ MISTAKES = [  # sheet, heading, row, the value typed
 
 
 def main() -> None:
-    data = json.loads((HERE.parent.parent / "examples" / "dementia-club.json").read_text())
+    earlier = HERE.parent.parent / "tests" / "fixtures" / "earlier-examples"
+    data = json.loads((earlier / "dementia-club.json").read_text(encoding="utf-8"))
     book = load_workbook(io.BytesIO(render(data, data["version"], "xlsx")))
     for sheet, heading, row, value in MISTAKES:
         ws = book[sheet]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import POLICIES
+from .breakdown import guard
 from .published import Scale, link_change, publish
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
@@ -216,6 +217,11 @@ def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None =
     score's values (its step and range) for the published figures."""
     same_people = [report.pop("_same_people", False) for report in reports]
     more = [] if policy.national else _secondary(reports, policy)
+    truth = {id(r): r["mean"] for r in reports if "subgroup" not in r and r.get("mean") is not None}
+    rest = {r["timepoint"]: r.get("n", 0) for r in reports if "subgroup" not in r}
+    for report in reports:
+        if "subgroup" in report and report["timepoint"] in rest:
+            rest[report["timepoint"]] -= report.get("n", 0)
     for report in reports:
         _protect_one(report, policy, scale)
     for report, keys in more:
@@ -224,6 +230,8 @@ def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None =
                 report.pop(key, None)
         else:
             _suppress(report)
+    if policy.rounds and not policy.national:  # a whole group and its subgroups, together
+        guard(reports, truth, rest, policy, scale, _suppress)
     _link_changes(reports, same_people, policy, scale)
 
 

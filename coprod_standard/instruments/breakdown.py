@@ -35,12 +35,16 @@ FAR = 1e12  # a scale without a bound
 
 
 def guard(reports: list[dict[str, Any]], truth: dict[int, float], true_rest: dict[str, int],
-          policy, scale: Scale | None, withhold) -> None:
+          policy, scale: Scale | None, withhold, shared: dict | None = None) -> None:
     """Guard every timepoint's level breakdown in REPORTS (one score), in place, after
     rounding and suppression. TRUE_REST: by timepoint, the people in the whole group and
     in no subgroup before suppression (0: the outsider may know that the subgroups hold
     everyone). TRUTH: each whole-group report's true mean, by id(report). WITHHOLD(report)
-    suppresses a subgroup report."""
+    suppresses a subgroup report. SHARED carries, from one score to the next, the count
+    combinations that the scores already published allow for the same published counts
+    (an outsider may guess that the same people answered every questionnaire, and keep
+    only the counts that every score allows)."""
+    shared = {} if shared is None else shared
     times: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for report in reports:
         times[report["timepoint"]].append(report)
@@ -53,14 +57,18 @@ def guard(reports: list[dict[str, Any]], truth: dict[int, float], true_rest: dic
             shown = [r for r in parts if not r.get("suppressed") and r.get("n")]
             hidden = len(parts) - len(shown)
             covered = hidden == 0 and true_rest.get(timepoint) == 0
+            key = (timepoint, whole["n"], hidden, covered,
+                   tuple((r["subgroup"]["code"], r["n"]) for r in shown))
             table = _combos(policy, whole["n"], [r["n"] for r in shown], hidden, covered)
+            table = [c for c in table if c in shared[key]] if key in shared else table
             if not shown or all(len({c[p] for c in table}) >= 2 for p in range(len(shown) + 1)):
                 break
             withhold(min(shown, key=lambda r: r["n"]))
         if shown and whole.get("mean") is not None and all(
                 r.get("mean") is not None for r in shown):
-            _whole_mean(whole, truth.get(id(whole), whole["mean"]), shown, table, policy,
-                        scale)
+            table = _whole_mean(whole, truth.get(id(whole), whole["mean"]), shown, table,
+                                policy, scale)
+        shared[key] = set(table)
 
 
 def _combos(policy, whole: int, parts: list[int], hidden: int, covered: bool
@@ -85,7 +93,10 @@ def _sums(mean: float, places: int, k: int, unit: float, low: float, high: float
 
 
 def _whole_mean(whole: dict[str, Any], true_mean: float, shown: list[dict[str, Any]],
-                table: list[tuple[int, ...]], policy, scale: Scale | None) -> None:
+                table: list[tuple[int, ...]], policy, scale: Scale | None
+                ) -> list[tuple[int, ...]]:
+    """Show the whole group's mean to safe places (or withhold it); the combinations of
+    TABLE that the published figures then allow."""
     step = scale.step if scale is not None else None
     unit = step or 0.01
     low = scale.minimum if scale is not None and scale.minimum is not None else -FAR
@@ -111,23 +122,20 @@ def _whole_mean(whole: dict[str, Any], true_mean: float, shown: list[dict[str, A
             whole["mean"] = round(true_mean, places)
             if whole.get("sd") is not None and whole["n"] >= 2 and "ci95" in whole:
                 whole["ci95"] = _ci(whole["mean"], whole["sd"], whole["n"], scale)
-            return
+            shown_at = round(whole["mean"] / grid)
+            return [combo for combo, lo, hi in _fits(spans, places, unit)
+                    if lo <= shown_at <= hi]
     for key in ("mean", "sd", "ci95"):
         whole.pop(key, None)
+    return table
 
 
 def _safe(spans, places: int, unit: float, positions: int, values: range) -> bool:
     """Whether each whole-group mean j x 10^-places for j in VALUES leaves two values of
     every count, or none (no combination gives it). A mean fits a combination when some
     sum S of its span has S/k within half a place of it."""
-    grid = 10 ** -places
     alive: list[dict[int, list[tuple[int, int]]]] = [defaultdict(list) for _ in range(positions)]
-    for combo, first, last in spans:
-        if first > last:
-            continue
-        k = combo[0]
-        lo = math.ceil(first * unit / (k * grid) - 0.5 - EPS)
-        hi = math.floor(last * unit / (k * grid) + 0.5 + EPS)
+    for combo, lo, hi in _fits(spans, places, unit):
         if lo <= values[-1] and hi >= values[0]:
             for position, count in enumerate(combo):
                 alive[position][count].append((lo, hi))
@@ -138,3 +146,14 @@ def _safe(spans, places: int, unit: float, positions: int, values: range) -> boo
             if fits == 1:
                 return False
     return True
+
+
+def _fits(spans, places: int, unit: float):
+    """Each combination that some sums allow, with the lowest and highest whole-group
+    mean (in units of 10^-places) it can give."""
+    grid = 10 ** -places
+    for combo, first, last in spans:
+        if first <= last:
+            k = combo[0]
+            yield (combo, math.ceil(first * unit / (k * grid) - 0.5 - EPS),
+                   math.floor(last * unit / (k * grid) + 0.5 + EPS))

@@ -210,11 +210,13 @@ def _left_over(total: int, shown: list[int], hidden: int, policy: Policy) -> boo
                                          [policy.rounded(n) for n in shown], hidden, True)
 
 
-def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None) -> None:
+def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None,
+            shared: dict | None = None) -> None:
     """Make a set of reports (one instrument score) safe to publish, in place. Secondary
     suppression is chosen first, on the true counts; it is applied after each report's own
     protection (which rounds the counts and suppresses the small ones). SCALE describes the
-    score's values (its step and range) for the published figures."""
+    score's values (its step and range) for the published figures. SHARED: the same dict
+    for every score of one run (see `breakdown.guard`)."""
     same_people = [report.pop("_same_people", False) for report in reports]
     more = [] if policy.national else _secondary(reports, policy)
     truth = {id(r): r["mean"] for r in reports if "subgroup" not in r and r.get("mean") is not None}
@@ -231,7 +233,7 @@ def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None =
         else:
             _suppress(report)
     if policy.rounds and not policy.national:  # a whole group and its subgroups, together
-        guard(reports, truth, rest, policy, scale, _suppress)
+        guard(reports, truth, rest, policy, scale, _suppress, shared)
     _link_changes(reports, same_people, policy, scale)
 
 

@@ -7,18 +7,21 @@ the threshold, and an outsider may know that R is 0 (a project page that says ev
 gave their age). Each count's bucket alone is safe (see `published`), but the rounded
 counts and means together can rule out counts: four bands of 8, each shown as 10, sum to
 32, the most the whole group's 30 can stand for; two bands shown as 10 and a whole group
-of 15 leave 16 or 17, and the three means can rule out 17.
+of 15 leave 16 or 17, and the three means can rule out one of them.
 
 So, worked out from the PUBLISHED figures alone (nothing it decides says more than they
 do), for every level report and its subgroups:
 
 1. while the counts alone leave any count, whole or subgroup, one possible value, the
    smallest shown subgroup is withheld too;
-2. the whole group's mean is shown to the most places (at most its usual ones) at which,
-   WHATEVER value it shows, every count still has two possible values given the
-   subgroups' published means: a sum per subgroup that gives its mean, and R scores
-   within the scale, must add up to a sum that gives the whole group's mean. If no places
-   do, the whole group's mean, SD and interval are withheld.
+2. the whole group's mean is shown to the most places (at most its usual ones) at which
+   every value that rounds to the same one at a place fewer leaves every count two
+   possible values given the subgroups' published means (a sum per subgroup that gives
+   its mean, and R scores within the scale, must add up to a sum that gives the whole
+   group's mean). Whether that holds depends on the coarser value only, so showing fewer
+   places says nothing the coarser value does not. If no places do, the whole group's
+   mean, SD and interval are withheld. From score to score (`shared`), only the count
+   combinations the scores already shown allow are kept.
 """
 
 from __future__ import annotations

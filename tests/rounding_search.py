@@ -27,6 +27,8 @@ published the old way (every figure from the exact count).
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -70,8 +72,11 @@ class Places:
     the documented rule, or more where the figure itself shows more."""
 
     new: bool = True  # False: the old method, everything to 2 places
+    fewer: bool = False  # a whole group beside its subgroups: its mean may have fewer
 
     def mean(self, mean: float, n: int, step: float | None) -> int:
+        if self.fewer and self.new:  # the places it shows (a whole number if it ends .0)
+            return shown(mean)
         return max(mean_places(n, step) if self.new else 2, shown(mean))
 
     def sd(self, sd: float, n: int, step: float | None) -> int:
@@ -90,7 +95,7 @@ def _half(places: int) -> float:
 
 
 def _sums(mean: float, places: int, k: int, unit: float, low: float, high: float,
-          slack: int = 1) -> range:
+          slack: float = 1) -> range:
     """Whole numbers of steps S with S/k rounding to MEAN, within the scale."""
     half = _half(places) * slack
     first = max(math.ceil((mean - half) * k / unit - EPS), math.ceil(low * k / unit - EPS))
@@ -271,3 +276,53 @@ def linked(out: dict[str, list[int]]) -> dict[str, list[int]]:
         for other in {level_key, base_key} & out.keys():
             out[other] = [k for k in out[other] if k >= floor]
     return out
+
+
+def breakdown(whole: dict, parts: list[dict], known: Known, places: Places,
+              hidden: int = 0, covered: bool = False,
+              slacks: list[float] | None = None) -> dict[str, list[int]]:
+    """Survivors for a whole group's count and its shown subgroups' counts TOGETHER ('whole'
+    and 'part 0', 'part 1', ...): one figure set each (a level report, or a change).
+
+    The whole group holds the subgroups' people and R more: those in HIDDEN suppressed
+    subgroups (each at least one) and those with no value for the breakdown. The method
+    keeps R at 0 or at least 8 (secondary suppression), so R is 0 or 8 and over; COVERED:
+    the outsider knows R is 0 (say the project's page says everyone gave their sex). The
+    whole group's sum is the subgroups' sums plus the sum of R scores, each within the
+    scale. A count survives if some choice of every count and sum fits it all. The whole
+    group's mean may be shown to fewer places than its count alone needs: it is taken to
+    have the places it shows (5.0 as a whole number: wider, so the search stays sound).
+    SLACKS (whole, then parts): how many times its half place a mean may be off (a
+    change's mean that is the difference of two published means: theirs added up)."""
+    level = "method" not in whole  # a change has a method ("paired")
+    low, high = (known.low, known.high) if level else (known.low - known.high,
+                                                       known.high - known.low)
+    unit = known.step or 0.01
+    wider = dataclasses.replace(places, fewer=True)
+    slacks = slacks or [1] * (len(parts) + 1)
+    own = [survivors(f, known, p, median=level, slack=w) for f, p, w in zip(
+        [whole, *parts], [wider, *[places] * len(parts)], slacks, strict=True)]
+    found: list[set[int]] = [set() for _ in own]
+    means = all(f.get("mean") is not None for f in [whole, *parts])
+
+    def sums(figures: dict, k: int, rule: Places = places, slack: float = 1) -> range:
+        p = rule.mean(figures["mean"], figures["n"], known.step)
+        return _sums(figures["mean"], p, k, unit, low, high, slack)
+
+    for combo in itertools.product(*own[1:]):
+        part_sums = [sums(f, k, slack=w) for f, k, w in zip(
+            parts, combo, slacks[1:], strict=True)] if means else []
+        for k in own[0]:
+            rest = k - sum(combo)
+            if rest < hidden or (covered and rest) or 0 < rest < SMALL:
+                continue
+            if means:
+                whole_sums = sums(whole, k, wider, slacks[0])
+                first = sum(s[0] for s in part_sums) + math.ceil(rest * low / unit - EPS)
+                last = sum(s[-1] for s in part_sums) + math.floor(rest * high / unit + EPS)
+                if max(first, whole_sums[0]) > min(last, whole_sums[-1]):
+                    continue
+            for index, count in enumerate((k, *combo)):
+                found[index].add(count)
+    names = ["whole"] + [f"part {i}" for i in range(len(parts))]
+    return {name: sorted(ks) for name, ks in zip(names, found, strict=True)}

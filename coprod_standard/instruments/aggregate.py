@@ -119,6 +119,7 @@ class Aggregator:
                                  cell, values,
                                  baseline if timepoint != "baseline" else None)
                 out[(instrument_code, score.score_type)].append(report)
+        shared: dict = {}  # a breakdown's count combinations, from score to score
         for (instrument_code, score_type), reports in out.items():
             instrument = self.instruments[instrument_code]
             score = instrument.score(score_type)
@@ -126,7 +127,7 @@ class Aggregator:
             protect(reports, policy, Scale(
                 step or self._observed_step(instrument_code, score_type),
                 score.minimum if score else None, score.maximum if score else None,
-                regular=step is not None))
+                regular=step is not None), shared)
         return out
 
     def _observed_step(self, instrument_code: str, score_type: str) -> float | None:

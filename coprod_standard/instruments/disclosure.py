@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import POLICIES
+from .breakdown import guard
 from .published import Scale, link_change, publish
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
@@ -209,13 +210,20 @@ def _left_over(total: int, shown: list[int], hidden: int, policy: Policy) -> boo
                                          [policy.rounded(n) for n in shown], hidden, True)
 
 
-def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None) -> None:
+def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None = None,
+            shared: dict | None = None) -> None:
     """Make a set of reports (one instrument score) safe to publish, in place. Secondary
     suppression is chosen first, on the true counts; it is applied after each report's own
     protection (which rounds the counts and suppresses the small ones). SCALE describes the
-    score's values (its step and range) for the published figures."""
+    score's values (its step and range) for the published figures. SHARED: the same dict
+    for every score of one run (see `breakdown.guard`)."""
     same_people = [report.pop("_same_people", False) for report in reports]
     more = [] if policy.national else _secondary(reports, policy)
+    truth = {id(r): r["mean"] for r in reports if "subgroup" not in r and r.get("mean") is not None}
+    rest = {r["timepoint"]: r.get("n", 0) for r in reports if "subgroup" not in r}
+    for report in reports:
+        if "subgroup" in report and report["timepoint"] in rest:
+            rest[report["timepoint"]] -= report.get("n", 0)
     for report in reports:
         _protect_one(report, policy, scale)
     for report, keys in more:
@@ -224,6 +232,8 @@ def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None =
                 report.pop(key, None)
         else:
             _suppress(report)
+    if policy.rounds and not policy.national:  # a whole group and its subgroups, together
+        guard(reports, truth, rest, policy, scale, _suppress, shared)
     _link_changes(reports, same_people, policy, scale)
 
 

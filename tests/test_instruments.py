@@ -404,7 +404,9 @@ def test_from_the_example_spreadsheet_to_a_publishable_dataset(tmp_path, coprod)
     both = [r for r in scores["interim"] if r in scores["baseline"]]
     change = reports[("interim", "null")]["change"]
     diffs = [scores["interim"][r] - scores["baseline"][r] for r in both]
-    assert change["mean"] == round(statistics.mean(diffs), 2)
+    # issue 18: not everyone answered both times, so beside the roles' changes the whole
+    # group's change mean has a place fewer (to 2 places it could rule out counts)
+    assert change["mean"] == round(statistics.mean(diffs), 1)
     # issue 18: the interval is worked out from the published figures (n rounded), and the
     # proportion improved from the rounded numbers (18 of 51 published as 20 of 50)
     from scipy.stats import t

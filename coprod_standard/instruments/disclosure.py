@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import POLICIES
-from .breakdown import guard
+from .breakdown import guard, guard_changes, shown_places
 from .published import Scale, link_change, publish
 
 RESULTS = ("n", "nExcluded", "mean", "sd", "median", "ci95", "value", "change",
@@ -220,10 +220,10 @@ def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None =
     same_people = [report.pop("_same_people", False) for report in reports]
     more = [] if policy.national else _secondary(reports, policy)
     truth = {id(r): r["mean"] for r in reports if "subgroup" not in r and r.get("mean") is not None}
-    rest = {r["timepoint"]: r.get("n", 0) for r in reports if "subgroup" not in r}
-    for report in reports:
-        if "subgroup" in report and report["timepoint"] in rest:
-            rest[report["timepoint"]] -= report.get("n", 0)
+    truth.update({id(r["change"]): r["change"]["mean"] for r in reports if "subgroup" not in r
+                  and r.get("change") and r["change"].get("mean") is not None})
+    rest = _rest(reports, lambda r: r.get("n", 0))
+    change_rest = _rest(reports, lambda r: _change_n(r) or 0)
     for report in reports:
         _protect_one(report, policy, scale)
     for report, keys in more:
@@ -232,18 +232,36 @@ def protect(reports: list[dict[str, Any]], policy: Policy, scale: Scale | None =
                 report.pop(key, None)
         else:
             _suppress(report)
-    if policy.rounds and not policy.national:  # a whole group and its subgroups, together
+    guarded = policy.rounds and not policy.national  # a whole group and its subgroups, together
+    if guarded:
         guard(reports, truth, rest, policy, scale, _suppress, shared)
-    _link_changes(reports, same_people, policy, scale)
+    linked = _link_changes(reports, same_people, policy, scale)
+    if guarded:
+        guard_changes(reports, truth, change_rest, linked, policy, scale, shared)
+
+
+def _rest(reports: list[dict[str, Any]], count) -> dict[str, int]:
+    """By timepoint, the COUNT of the whole group less its subgroups' (the true counts)."""
+    rest = {r["timepoint"]: count(r) for r in reports if "subgroup" not in r}
+    for report in reports:
+        if "subgroup" in report and report["timepoint"] in rest:
+            rest[report["timepoint"]] -= count(report)
+    return rest
 
 
 def _link_changes(reports: list[dict[str, Any]], same_people: list[bool], policy: Policy,
-                  scale: Scale | None) -> None:
+                  scale: Scale | None) -> dict[int, float]:
     """After every suppression (a suppressed baseline's mean must not follow from the
-    change): a change over exactly the people of both reports, as their difference."""
+    change): a change over exactly the people of both reports, as their difference. The
+    linked reports, by id: how far their change's mean may be from the true one (the two
+    level means' half places, as an outsider reads them, added up)."""
     baselines = {tuple(r.get("subgroup", {}).values()): r for r in reports
                  if r["timepoint"] == "baseline" and not r.get("suppressed")}
+    linked = {}
     for report, same in zip(reports, same_people, strict=True):
-        if same and not report.get("suppressed"):
-            link_change(report, baselines.get(tuple(report.get("subgroup", {}).values())),
-                        policy, scale)
+        baseline = baselines.get(tuple(report.get("subgroup", {}).values()))
+        if same and not report.get("suppressed") and link_change(report, baseline, policy,
+                                                                 scale):
+            linked[id(report)] = sum(0.5 * 10 ** -shown_places(r["mean"])
+                                     for r in (report, baseline))
+    return linked

@@ -147,19 +147,20 @@ def _proportion(report: dict[str, Any], policy, improved: int, changed: int) -> 
 
 
 def link_change(report: dict[str, Any], baseline: dict[str, Any] | None, policy,
-                scale: Scale | None) -> None:
+                scale: Scale | None) -> bool:
     """When the change is over exactly the people of both level reports, its sum is the
     difference of theirs, and the three published means together could rule counts out
     (no whole sums at baseline and now whose difference gives the change's mean). Its mean
     is then published as the difference of the two published means, to the same places:
     it adds nothing to them. (An outsider sees that everyone answered both times, which
-    says nothing of how many.)"""
+    says nothing of how many.) Whether it was."""
     change = report.get("change")
     if (not policy.rounds or policy.national or not change or baseline is None
             or baseline.get("suppressed") or report.get("mean") is None
             or baseline.get("mean") is None or change.get("mean") is None):
-        return
+        return False
     places = decimals(policy.bucket(change["n"]), scale.step if scale else None)
     change["mean"] = round(report["mean"] - baseline["mean"], places)
     if change.get("sd") is not None and change["n"] >= 2:
         change["ci95"] = _ci(change["mean"], change["sd"], change["n"], None)
+    return True

@@ -18,6 +18,8 @@ class Study:
     effect: float
     variance: float
     n: int
+    basis: str = ""  # how the effect was worked out (e.g. "change scores", "adjusted")
+    key: tuple = ()  # (dataset, project, outcome, indicator, report) it came from
 
     @property
     def lower(self) -> float:
@@ -39,6 +41,9 @@ class Pooled:
     q: float
     fixed: float
     studies: list[Study] = field(default_factory=list)
+    method: str = "DL"  # how tau squared was estimated: "DL" or "REML"
+    interval: str = "normal"  # the pooled interval: "normal" (z) or "HKSJ" (t, k - 1)
+    se: float = 0.0  # the pooled estimate's standard error (HKSJ-scaled when HKSJ)
 
 
 def dersimonian_laird(studies: list[Study]) -> Pooled:

@@ -121,24 +121,98 @@ def _policies(valid: list[dict]) -> str:
     return line + "."
 
 
+def _codes(codelist: str):
+    """A click callback: every value given must be a code in CODELIST (of the store's
+    version); an unknown one is a usage error naming the codes to choose from."""
+    def check(ctx, param, values):
+        from ..codelists import find_codelist
+        from ..research.tables import store_version
+
+        found = find_codelist(store_version(), codelist)
+        known = found.code_values() if found else []
+        extra = ["not-stated"] if codelist == "population.csv" else []
+        for value in values:
+            if value not in known + extra:
+                raise click.BadParameter(f"'{value}' is not a code in {codelist}; choose "
+                                         f"from: {', '.join(known + extra)}")
+        return tuple(values)
+    return check
+
+
+def _windows(ctx, param, value: str) -> tuple[float, ...]:
+    try:
+        bounds = tuple(float(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise click.BadParameter("give months as numbers separated by commas, for example "
+                                 "12,24,60") from None
+    if not bounds or any(b <= 0 for b in bounds) or list(bounds) != sorted(set(bounds)):
+        raise click.BadParameter("give increasing numbers of months above 0, separated by "
+                                 "commas, for example 12,24,60")
+    return bounds
+
+
 @click.command()
 @click.argument("store", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="The folder to write the report into.")
 @click.option("--force", is_flag=True, help="Replace a report already in the folder (only "
               "the report's own files; nothing else in the folder is touched).")
-def compare(store: str, out: str, force: bool) -> None:
+@click.option("--method", type=click.Choice(["DL", "REML"], case_sensitive=False),
+              default="DL", show_default=True,
+              help="How the between-project variance (tau squared) is estimated: "
+                   "DerSimonian-Laird or restricted maximum likelihood.")
+@click.option("--hksj", is_flag=True, help="Use the Hartung-Knapp-Sidik-Jonkman interval "
+              "(a t interval, wider and better with few projects) for pooled estimates.")
+@click.option("--windows", default="12,24,60", show_default=True, callback=_windows,
+              help="The windows of months since baseline, as their upper bounds: results "
+                   "are pooled only with others in the same window.")
+@click.option("--intervention-type", "interventions", multiple=True,
+              callback=_codes("intervention-type.csv"),
+              help="Only projects of this intervention type (a code; can be repeated).")
+@click.option("--setting", "settings", multiple=True, callback=_codes("setting.csv"),
+              help="Only projects in this setting (a code; can be repeated).")
+@click.option("--client-group", "client_groups", multiple=True,
+              callback=_codes("client-group.csv"),
+              help="Only projects for this client group (a code; can be repeated).")
+@click.option("--ladder-level", "levels", multiple=True,
+              callback=_codes("participation-level.csv"),
+              help="Only projects at this level of the ladder (a code; can be repeated).")
+@click.option("--design", "designs", multiple=True,
+              type=click.Choice(["randomised", "non-randomised", "before-after"]),
+              help="Only results of this design (can be repeated).")
+@click.option("--population", "populations", multiple=True,
+              callback=_codes("population.csv"),
+              help="Only results for this population (a code, or not-stated; can be "
+                   "repeated).")
+@click.option("--from-year", type=click.IntRange(1900, 2200),
+              help="Only results measured (the end of their period) in this year or later.")
+@click.option("--to-year", type=click.IntRange(1900, 2200),
+              help="Only results measured in this year or earlier.")
+def compare(store: str, out: str, force: bool, method: str, hksj: bool,
+            windows: tuple[float, ...], interventions: tuple[str, ...],
+            settings: tuple[str, ...], client_groups: tuple[str, ...],
+            levels: tuple[str, ...], designs: tuple[str, ...],
+            populations: tuple[str, ...], from_year: int | None,
+            to_year: int | None) -> None:
     """Compare the projects in STORE (made by 'coprod combine') and write a report into
     OUT: index.html (a self-contained page), tables/*.csv and charts/*.png and *.svg,
-    including forest plots of random-effects meta-analyses.
+    including forest plots of random-effects meta-analyses made separately for each
+    design, population measured and window of months since baseline. Every result not
+    pooled is listed with its reason (tables/not-pooled.csv).
 
     Exit status: 0 written, 2 usage error, 3 the store could not be read.
     """
     from ..research import StoreError, compare_report
+    from ..research.findings import REASONS, Selection, Settings
 
+    if from_year and to_year and from_year > to_year:
+        raise click.UsageError("--from-year is later than --to-year")
+    selection = Selection(interventions, settings, client_groups, levels, designs,
+                          populations, (from_year, to_year))
     folder = Path(out)
     try:
-        found, written = compare_report(store, folder, force=force)
+        found, written = compare_report(store, folder, force=force, selection=selection,
+                                        settings=Settings(method.upper(), hksj, windows))
     except StoreError as exc:
         click.echo(f"COULD NOT READ {store}\n  {exc}", err=True)
         sys.exit(3)
@@ -147,8 +221,14 @@ def compare(store: str, out: str, force: bool) -> None:
     click.echo(f"Compared {found.summary()}. Report written to {written.page}, with "
                f"{len(written.tables)} tables and {len(written.charts)} chart files; "
                f"{len(found.analyses)} meta-analyses.")
+    reasons = Counter(item.reason for item in found.left_out)
+    if reasons:
+        click.echo(f"  {len(found.left_out)} results not pooled (every one, with its "
+                   "reason, is in tables/not-pooled.csv):")
+        for reason, n in sorted(reasons.items(), key=lambda r: (-r[1], r[0])):
+            click.echo(f"    {n} {REASONS[reason]}")
     for note in found.not_pooled:
-        click.echo(f"  not pooled: {note}")
+        click.echo(f"  note: {note}")
     for title in written.not_drawn:
         click.echo(f"  not drawn (the figures are in the tables): {title}")
     for path in written.left_in_place:

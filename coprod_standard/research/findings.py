@@ -20,10 +20,10 @@ DESIGNS = {
 NOT_STATED = "not-stated"  # a population or window the dataset does not give
 POPULATION_NOT_STATED = "population not stated"
 WINDOW_NOT_STATED = "time since baseline not stated"
-# The windows of months since baseline, as their upper bounds: (0, 6], (6, 12], (12, 24],
-# (24, 60]. A result later than the last bound is outside every window (left out). The
-# setting is `coprod compare --windows 6,12,24,60`.
-WINDOWS = (6.0, 12.0, 24.0, 60.0)
+# The windows of months since baseline, as their upper bounds: up to 12 months, over 12 to
+# 24, over 24 to 60. A result later than the last bound is outside every window (left
+# out). The setting is `coprod compare --windows 12,24,60`.
+WINDOWS = (12.0, 24.0, 60.0)
 
 # Why a result is not pooled: code -> the sentence the report shows.
 REASONS = {

@@ -118,3 +118,31 @@ def caveats(pooled: Pooled, mixed_scales: bool = False) -> list[str]:
     if any(s.n < 30 for s in pooled.studies):
         notes.append("Some projects measured fewer than 30 people.")
     return notes
+
+
+# -- placeholders until the meta branch lands (replaced there, checked against metafor) --
+
+def _correction(m: float) -> float:
+    return math.exp(math.lgamma(m / 2) - math.log(math.sqrt(m / 2)) - math.lgamma((m - 1) / 2))
+
+
+def mean_difference(m1, sd1, n1, m2, sd2, n2, bucket1=None, bucket2=None):
+    i1 = inverse_n(bucket1) if bucket1 else 1.0 / n1
+    i2 = inverse_n(bucket2) if bucket2 else 1.0 / n2
+    return m1 - m2, sd1 * sd1 * i1 + sd2 * sd2 * i2
+
+
+def hedges_g(m1, sd1, n1, m2, sd2, n2, bucket1=None, bucket2=None):
+    i1 = inverse_n(bucket1) if bucket1 else 1.0 / n1
+    i2 = inverse_n(bucket2) if bucket2 else 1.0 / n2
+    sp = math.sqrt(((n1 - 1) * sd1 * sd1 + (n2 - 1) * sd2 * sd2) / (n1 + n2 - 2))
+    g = _correction(n1 + n2 - 2) * (m1 - m2) / sp
+    return g, i1 + i2 + g * g / (2 * (n1 + n2))
+
+
+def from_interval(value, lower, upper):
+    return ((upper - lower) / (2 * Z95)) ** 2
+
+
+def pool(studies, method="DL", hksj=False):
+    return dersimonian_laird(studies)

@@ -16,4 +16,7 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
 # The official JSON-Schema-Test-Suite, from a pinned release (the tests have no network)
 .venv/bin/python tests/security/get_test_suite.py
+# DuckDB 1.1, kept apart from the venv: tests/test_store_compat.py opens the store in it
+[ -d tests/.duckdb-1.1/duckdb ] || .venv/bin/python -m pip install --quiet \
+  --disable-pip-version-check --no-deps --target tests/.duckdb-1.1 'duckdb==1.1.0'
 .venv/bin/python -m pytest "$@"

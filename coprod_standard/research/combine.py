@@ -29,10 +29,10 @@ from ..suggest import printable
 from ..upgrade import upgrade
 from ..validate import validate
 from .sources import Fetched, Source, fetch
-from .store import DATASET_COLUMNS, ISSUE_COLUMNS, create_table, export
-from .tables import PROVENANCE, dataset_rows, specs, store_version
+from .store import DATASET_COLUMNS, ISSUE_COLUMNS, create_table, export, writing_store
+from .tables import PROVENANCE_COLUMNS, dataset_rows, specs, store_version
 
-PRINCIPLE_COLUMNS = [*((p, "VARCHAR") for p in PROVENANCE), ("project_id", "VARCHAR"),
+PRINCIPLE_COLUMNS = [*PROVENANCE_COLUMNS, ("project_id", "VARCHAR"),
                      ("principle", "VARCHAR"), ("status", "VARCHAR"), ("summary", "VARCHAR")]
 
 
@@ -228,16 +228,12 @@ def _write_store(target: Path, combined: Combined, issues: list[tuple],
     ``coprod_standard.output``: nothing else in an export folder is touched). Returns the
     Parquet files of an earlier export that this one did not write (a publisher no longer
     present): they are never deleted, only listed."""
-    import duckdb
-
     with ExitStack() as stack:  # on leaving: the exports are moved in, then the store
         temp = stack.enter_context(replacing(target, created=False, sidecars=(".wal",)))
         csv_stage = stack.enter_context(folder_output(csv_dir)) if csv_dir else None
         parquet_stage = stack.enter_context(folder_output(parquet_dir)) if parquet_dir \
             else None
-        con = duckdb.connect(str(temp))
-        try:
-            con.execute("SET enable_progress_bar = false")  # the command shows its own
+        with writing_store(temp) as con:  # checkpointed and closed before it is moved
             create_table(con, "datasets", DATASET_COLUMNS,
                          [tuple(d[c] for c, _ in DATASET_COLUMNS) for d in combined.datasets])
             create_table(con, "issues", ISSUE_COLUMNS, issues)
@@ -248,8 +244,6 @@ def _write_store(target: Path, combined: Combined, issues: list[tuple],
                                                        rows["principles"])
             export(con, table_names(), csv_stage and csv_stage.root,
                    parquet_stage and parquet_stage.root)
-        finally:
-            con.close()
         written = set(parquet_stage.files()) if parquet_stage else set()
     if parquet_dir is None:
         return []

@@ -41,12 +41,27 @@ class Fetched:
     source: Source
     data: bytes | None = None
     error: str | None = None
-    retrieved_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(
-        timespec="seconds"))
+    # when the bytes were had (a local file: when it was read), in UTC without a zone, to
+    # the second: the store's TIMESTAMP columns (TIMESTAMPTZ would need pytz in older
+    # DuckDB for Python)
+    retrieved_at: datetime = field(default_factory=lambda: utc_naive(datetime.now(UTC)))
+
+    def __post_init__(self) -> None:
+        self.retrieved_at = utc_naive(self.retrieved_at)
 
     @property
     def checksum(self) -> str | None:
         return hashlib.sha256(self.data).hexdigest() if self.data is not None else None
+
+
+def utc_naive(moment: datetime | str) -> datetime:
+    """MOMENT (a datetime or ISO 8601 text) as UTC without a zone, to the second; a moment
+    without a zone is taken to be UTC already."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 class SourceError(Exception):

@@ -1,15 +1,22 @@
-"""The embedded store: DuckDB tables built from column lists through Arrow (fast, typed),
-and exports to CSV and to Parquet partitioned by publisher."""
+"""The embedded store: a DuckDB file in a storage format that DuckDB 1.1 and later open,
+its tables built from column lists through Arrow (fast, typed), and exports to CSV and to
+Parquet partitioned by publisher (the publisher kept as a column in every file too)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+# The oldest DuckDB the store opens in: DuckDB 2 writes a format 1.x cannot read unless
+# told to write an older one (tests/test_store_compat.py opens it in DuckDB 1.1).
+STORAGE_VERSION = "v1.1.0"
 
 DATASET_COLUMNS = [
     ("dataset_id", "VARCHAR"), ("source", "VARCHAR"), ("publisher", "VARCHAR"),
     ("publisher_name", "VARCHAR"), ("version", "VARCHAR"), ("title", "VARCHAR"),
-    ("license", "VARCHAR"), ("published_date", "DATE"), ("retrieved_at", "VARCHAR"),
+    ("license", "VARCHAR"), ("published_date", "DATE"), ("retrieved_at", "TIMESTAMP"),
     ("checksum", "VARCHAR"), ("status", "VARCHAR"), ("projects", "BIGINT"),
     ("errors", "BIGINT"), ("warnings", "BIGINT"), ("reason", "VARCHAR"),
     # the small-numbers policy the dataset was checked under, where that came from (its
@@ -26,8 +33,36 @@ def _arrow_type(kind: str):
     import pyarrow as pa
 
     return {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
-            "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
+            "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
             "VARCHAR[]": pa.list_(pa.string())}[kind]
+
+
+@contextmanager
+def writing_store(path: Path) -> Iterator[Any]:
+    """A connection whose tables are written to a new DuckDB file at PATH, in the storage
+    format of STORAGE_VERSION. When the block ends without error everything is checkpointed
+    into the file and it is closed, so no write-ahead log ('.wal') is needed to read it."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_progress_bar = false")  # the command shows its own
+        quoted = str(path).replace("'", "''")
+        try:
+            con.execute(f"ATTACH '{quoted}' AS store (STORAGE_VERSION '{STORAGE_VERSION}')")
+        except duckdb.BinderException as exc:  # DuckDB 1.1 lacks it, and writes its format
+            if "storage_version" not in str(exc).lower():
+                raise
+            con.execute(f"ATTACH '{quoted}' AS store")
+        con.execute("USE store")
+        yield con
+        con.execute("CHECKPOINT store")
+        con.execute("USE memory")
+        con.execute("DETACH store")
+    finally:
+        con.close()
+    if Path(f"{path}.wal").exists():  # never seen: the file alone would miss data
+        raise RuntimeError(f"DuckDB left a write-ahead log beside {path}")
 
 
 def create_table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> int:
@@ -58,7 +93,8 @@ def _safe_for_spreadsheets(con, table: str) -> str:
     other values are unchanged (``export`` registers the function)."""
     starts = _may_need_neutralising()
     columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                          "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+                          "WHERE table_catalog = current_database() AND table_name = ? "
+                          "ORDER BY ordinal_position", [table]).fetchall()
     parts = []
     for column, kind in columns:
         quoted = '"' + column.replace('"', '""') + '"'
@@ -84,12 +120,16 @@ def export(con, names: list[str], csv_dir: Path | None, parquet_dir: Path | None
             partitioned = _has(con, name, "publisher")
             target = (parquet_dir / (name if partitioned else f"{name}.parquet")).as_posix()
             target = target.replace("'", "''")
-            partition = "PARTITION_BY (publisher), " if partitioned else ""
+            # the publisher stays a column of each file, not only in its folder's name (a
+            # NULL publisher lands in publisher=__HIVE_DEFAULT_PARTITION__)
+            partition = ("PARTITION_BY (publisher), WRITE_PARTITION_COLUMNS true, "
+                         if partitioned else "")
             con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT PARQUET, {partition}"
                         "OVERWRITE_OR_IGNORE)")
 
 
 def _has(con, table: str, column: str) -> bool:
     found: Any = con.execute("SELECT count(*) FROM information_schema.columns WHERE "
-                             "table_name = ? AND column_name = ?", [table, column]).fetchone()
+                             "table_catalog = current_database() AND table_name = ? AND "
+                             "column_name = ?", [table, column]).fetchone()
     return bool(found and found[0])

@@ -16,6 +16,9 @@ from ..tabular.flatten import flatten
 from ..tabular.rules import Column, Table, tables
 
 PROVENANCE = ("dataset_id", "publisher", "source", "version", "retrieved_at", "checksum")
+# their types: retrieved_at is a TIMESTAMP in UTC (without a zone), the others text
+PROVENANCE_COLUMNS = [(p, "TIMESTAMP" if p == "retrieved_at" else "VARCHAR")
+                      for p in PROVENANCE]
 # The analysis table for each list in the standard, and the name of its own identifier.
 NAMES: dict[str, tuple[str, str | None]] = {
     "projects": ("projects", "project_id"),
@@ -91,7 +94,7 @@ def specs(version: str | None = None) -> dict[str, Spec]:
         if name in out:  # the demographic breakdowns share one table
             continue
         spec = Spec(name, table)
-        spec.columns = [(p, "VARCHAR", None) for p in PROVENANCE]
+        spec.columns = [(p, kind, None) for p, kind in PROVENANCE_COLUMNS]
         if name.endswith("demographic_counts"):
             spec.columns.append(("dimension", "VARCHAR", None))
         spec.columns += [(_column_name(table, c), TYPES[c.kind], c) for c in table.columns]

@@ -6,6 +6,7 @@ tables/not-pooled.csv."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 
 import duckdb
@@ -146,3 +147,10 @@ def test_unknown_codes_and_bad_windows_are_usage_errors(store, tmp_path):
                                            str(tmp_path / "r"), *args])
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_the_documented_reasons_are_the_codes_reasons():
+    text = (ROOT / "docs" / "research.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (.+?) \|$", text.split(
+        "| Reason | Meaning |", 1)[1].split("\n\n", 1)[0], flags=re.M))
+    assert documented == REASONS

@@ -32,7 +32,8 @@ REASONS = {
     "no-effect": "no change from baseline, no comparison group and no adjusted effect",
     "n-under-2": "fewer than 2 people, so it has no spread",
     "no-spread": "no standard deviation and no 95% interval, so its precision is unknown",
-    "not-a-score": "a count or percentage, not a score on a scale",
+    "not-a-score": "a count or percentage with no standard codes to say what it counts, "
+                   "so not a measure shared with others",
     "ratio-measure": "an adjusted effect given as a ratio or risk difference, which is not "
                      "pooled with differences in scores",
     "draft-level": "its dataset was checked below the publish level: small numbers may be "

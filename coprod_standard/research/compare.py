@@ -12,6 +12,7 @@ from typing import Any
 from ..checks import POLICIES
 from ..checks.data import LADDER
 from ..instruments.disclosure import Policy
+from .costs import cost_rows
 from .meta import (
     Pooled,
     Study,
@@ -242,21 +243,7 @@ def compare(store: str | Path) -> Findings:
     found.instruments = con.execute("SELECT instrument, score_type, count(DISTINCT "
                                     "dataset_id || project_id) FROM indicators GROUP BY 1, 2 "
                                     "ORDER BY 3 DESC, 1, 2").fetchall()
-    # Counts of people from a dataset checked below the publish level may be unsuppressed
-    # small numbers: such projects are left out of the costs per person.
-    publishable = ("WHERE p.dataset_id NOT IN (SELECT dataset_id FROM datasets WHERE "
-                   "checked_level IS DISTINCT FROM 'publish')" if _recorded(con) else "")
-    found.costs = con.execute(f"""
-        WITH spent AS (SELECT dataset_id, project_id, sum(amount_gbp) AS total
-                       FROM costs GROUP BY 1, 2),
-             people AS (SELECT dataset_id, project_id, sum(count) AS people
-                        FROM participant_groups WHERE count IS NOT NULL GROUP BY 1, 2)
-        SELECT p.project_id, p.title, coalesce(s.total, 0), coalesce(n.people, 0),
-               CASE WHEN n.people > 0 AND s.total IS NOT NULL THEN s.total / n.people END
-        FROM projects p LEFT JOIN spent s USING (dataset_id, project_id)
-        LEFT JOIN people n USING (dataset_id, project_id) {publishable}
-        ORDER BY 5 DESC NULLS LAST
-        """).fetchall()
+    found.costs = cost_rows(con, publishable_only=True)
     found.analyses, found.not_pooled = meta_analyses(con)
     con.close()
     return found

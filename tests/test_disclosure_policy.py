@@ -265,8 +265,11 @@ def test_a_draft_level_store_pools_nothing_as_if_publishable(trip, tmp_path):
     assert statuses == {"valid at draft level only"}
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert "<td>valid</td>" not in page and "valid at draft level only" in page
-    # nor are their counts of people (which may be unsuppressed) used for costs per person
-    assert compare(tmp_path / "d.duckdb").costs == []
+    # nor are their counts of people (which may be unsuppressed) used for costs per person:
+    # each project is listed without one, and the reason says why
+    costs = compare(tmp_path / "d.duckdb").costs
+    assert costs and all(row[4] is None and "checked only at the draft level" in row[5]
+                         for row in costs)
 
 
 def test_a_store_from_before_the_policy_was_recorded_is_still_compared(store, tmp_path):

@@ -215,8 +215,10 @@ def test_the_findings_count_the_ladder_principles_and_costs(study):
     assert {p for p, _, _ in found.principles} == {"equality", "diversity", "accessibility",
                                                    "reciprocity"}
     costs = {row[0]: row for row in found.costs}
-    navigators = costs["GB-LAE-XNB-community-navigators"]
-    assert math.isclose(navigators[4], navigators[2] / navigators[3])
+    networks = costs["GB-CHC-9990101-leeds-york-networks"]
+    assert math.isclose(networks[4], networks[2] / networks[3]) and networks[5] == ""
+    navigators = costs["GB-LAE-XNB-community-navigators"]  # a group's size was withheld
+    assert navigators[4] is None and "withheld" in navigators[5]
     assert found.left_out  # results only one project gave are listed, not hidden
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 
-from .compare import Analysis
+from .findings import Analysis
+from .wording import direction, method, number, percent
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 STATUS_COLOURS = {"met": "#009E73", "partly met": "#E69F00", "not met": "#D55E00",
@@ -82,21 +84,37 @@ def stacked(title: str, rows: list[str], parts: dict[str, list[int]], xlabel: st
 
 
 MANY = 30  # beyond this many projects, a forest plot leaves out the names and figures
+WRAP = 40  # characters per line of a project's name in a forest plot
+
+
+def _lines(text: str, width: int = WRAP) -> list[str]:
+    """TEXT wrapped over lines of WIDTH characters, never cut: a word longer than the
+    line is split, not shortened."""
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
 def forest(analysis: Analysis) -> tuple[bytes, bytes]:
     """A forest plot: each project's effect and 95% interval (square sized by its weight),
-    and the pooled random-effects estimate as a diamond. With many projects, they are
-    drawn in order of their result, without names (the tables give every figure)."""
+    and the pooled random-effects estimate as a diamond. Long names are wrapped over
+    lines; the axis says which direction is better. With many projects, they are drawn in
+    order of their result, without names (the tables give every figure)."""
     plt = _pyplot()
     pooled = analysis.pooled
     many = len(pooled.studies) > MANY
     studies = sorted(pooled.studies, key=lambda s: s.effect) if many else pooled.studies
     weights = [1.0 / (s.variance + pooled.tau2) for s in studies]
     total = math.fsum(weights)
-    height = 7.0 if many else 0.5 * len(studies) + 2.0
+    labels = [] if many else ["\n".join(_lines(s.label)) for s in studies]
+    # Each project takes a row as tall as its name: 1 for one line, 0.6 more per line.
+    rows = [1.0] * len(studies) if many else [
+        1.0 + 0.6 * (label.count("\n")) for label in labels]
+    ys, top = [], 1.0
+    for row in reversed(rows):
+        ys.insert(0, top + row / 2)
+        top += row
+    heading = _lines(analysis.title, 70)
+    height = 7.0 if many else 0.42 * sum(rows) + 2.2 + 0.2 * len(heading)
     fig, ax = plt.subplots(figsize=(8, height))
-    ys = list(range(len(studies) + 1, 1, -1))
     if many:
         ax.hlines(ys, [s.lower for s in studies], [s.upper for s in studies], color=INK,
                   linewidth=0.4)
@@ -116,32 +134,31 @@ def forest(analysis: Analysis) -> tuple[bytes, bytes]:
         ax.set_yticks([at], ["Pooled (random effects)"])
         ax.set_ylabel(f"{len(studies)} projects, in order of their result")
     else:
-        ax.set_yticks([*ys, at], [_short(s.label) for s in studies]
-                      + ["Pooled (random effects)"])
-    ax.set_ylim(at - 2 * diamond, len(studies) + 1.8)
+        ax.set_yticks([*ys, at], [*labels, "Pooled (random effects)"])
+    ax.set_ylim(at - 2 * diamond, top + 0.8)
+
+    def interval(e: float, lo: float, hi: float) -> str:
+        return f"{number(e)} [{number(lo)}, {number(hi)}]"
     right = [] if many else [
-        f"{s.effect:.2f} [{s.lower:.2f}, {s.upper:.2f}]  {100 * w / total:.0f}%"
+        f"{interval(s.effect, s.lower, s.upper)}  {percent(w / total)}"
         for s, w in zip(studies, weights, strict=True)]
-    right.append(f"{pooled.estimate:.2f} [{pooled.lower:.2f}, {pooled.upper:.2f}]")
+    right.append(interval(pooled.estimate, pooled.lower, pooled.upper))
     ax.annotate("Estimate [95% CI]" + ("" if many else "  Weight"),
-                xy=(1.02, len(studies) + 1.6), xycoords=("axes fraction", "data"),
+                xy=(1.02, top + 0.6), xycoords=("axes fraction", "data"),
                 va="center", weight="bold")
     for y, text in zip([*([] if many else ys), at], right, strict=True):
         ax.annotate(text, xy=(1.02, y), xycoords=("axes fraction", "data"), va="center")
     ax.set_xlabel(analysis.measure)
-    ax.set_title(f"{analysis.title}\n{pooled.k} projects; tau\u00b2 = {pooled.tau2:.3g}, "
-                 f"I\u00b2 = {pooled.i2:.0%}", loc="left")
+    better = direction(analysis)
+    if better:  # under the axis label, at the end the arrow points to
+        right_way = better.endswith("\u2192")
+        ax.annotate(better, xy=(1.0 if right_way else 0.0, 0.0), xycoords="axes fraction",
+                    xytext=(0, -34), textcoords="offset points", va="top",
+                    ha="right" if right_way else "left", style="italic")
+    ax.set_title("\n".join(heading) + f"\n{pooled.k} projects; {method(pooled)}\n"
+                 f"tau\u00b2 = {pooled.tau2:.3g}, I\u00b2 = {percent(pooled.i2)}",
+                 loc="left")
     return _render(fig)
-
-
-def _short(text: str, limit: int = 48) -> str:
-    """Shorten a label, keeping a closing '(scale)' whole."""
-    if len(text) <= limit:
-        return text
-    head, _, scale = text.rpartition(" (") if text.endswith(")") else (text, "", "")
-    tail = f" ({scale}" if scale else ""
-    room = max(limit - len(tail), 12)
-    return head[:room - 1].rstrip() + "\u2026" + tail
 
 
 def close_all() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..checks.data import LADDER
 from .analyses import meta_analyses
+from .costs import cost_rows
 from .findings import Analysis, Findings, LeftOut, Selection, Settings
 
 __all__ = ["Analysis", "Findings", "LeftOut", "compare", "meta_analyses"]
@@ -59,21 +60,7 @@ def compare(store: str | Path, selection: Selection | None = None,
     found.instruments = con.execute("SELECT instrument, score_type, count(DISTINCT "
                                     "dataset_id || project_id) FROM indicators GROUP BY 1, 2 "
                                     "ORDER BY 3 DESC, 1, 2").fetchall()
-    # Counts of people from a dataset checked below the publish level may be unsuppressed
-    # small numbers: such projects are left out of the costs per person.
-    publishable = ("WHERE p.dataset_id NOT IN (SELECT dataset_id FROM datasets WHERE "
-                   "checked_level IS DISTINCT FROM 'publish')" if _recorded(con) else "")
-    found.costs = con.execute(f"""
-        WITH spent AS (SELECT dataset_id, project_id, sum(amount_gbp) AS total
-                       FROM costs GROUP BY 1, 2),
-             people AS (SELECT dataset_id, project_id, sum(count) AS people
-                        FROM participant_groups WHERE count IS NOT NULL GROUP BY 1, 2)
-        SELECT p.project_id, p.title, coalesce(s.total, 0), coalesce(n.people, 0),
-               CASE WHEN n.people > 0 AND s.total IS NOT NULL THEN s.total / n.people END
-        FROM projects p LEFT JOIN spent s USING (dataset_id, project_id)
-        LEFT JOIN people n USING (dataset_id, project_id) {publishable}
-        ORDER BY 5 DESC NULLS LAST
-        """).fetchall()
+    found.costs = cost_rows(con, publishable_only=True)
     found.analyses, found.left_out, found.not_pooled = meta_analyses(
         con, _recorded(con), found.selection, found.settings)
     con.close()

@@ -1,14 +1,16 @@
 """The comparison report: one self-contained HTML page (charts embedded, no scripts, no
 web requests), the same figures as CSV tables, and each chart as PNG and SVG.
 
-Every value from a dataset is escaped before it reaches the page, and CSV text that a
-spreadsheet would run as a formula is neutralised."""
+On the page codes are shown by their titles; the CSV files keep the codes, with title
+columns beside them. Every value from a dataset is escaped before it reaches the page, and
+CSV text that a spreadsheet would run as a formula is neutralised."""
 
 from __future__ import annotations
 
 import base64
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +23,9 @@ from ..output import check_folder, folder_output
 from ..scorecard import MET, NOT_EVIDENCED, PARTLY
 from ..tabular.cells import neutralise
 from . import charts
-from .compare import Findings
+from .costs import RULE
+from .findings import DESIGNS, REASONS, Findings
+from .wording import HOW_TO_READ, method, number, percent, selection, settings, title
 
 PRINCIPLES = ["equality", "diversity", "accessibility", "reciprocity"]
 STATUSES = [MET, PARTLY, NOT_EVIDENCED]
@@ -31,8 +35,8 @@ margin:0 auto;padding:1rem 1.5rem;line-height:1.5}
 table{border-collapse:collapse;margin:0.5rem 0 1.5rem}th,td{border:1px solid #b1b4b6;
 padding:0.25rem 0.6rem;text-align:left;vertical-align:top}td.n{text-align:right}
 caption{text-align:left;font-weight:600;padding:0.3rem 0}img{max-width:100%;height:auto}
-.note{border-left:4px solid #E69F00;padding:0.2rem 0.8rem;background:#fff8e6}
-a{color:#005ea5}
+.note{border-left:4px solid #E69F00;padding:0.2rem 0.8rem 0.2rem 1.8rem;background:#fff8e6}
+.lede{font-size:1.1rem}nav{background:#f3f2f1;padding:0.3rem 1rem}a{color:#005ea5}
 """
 
 
@@ -45,56 +49,59 @@ class Written:
     left_in_place: list[Path] = field(default_factory=list)  # in charts/, not written now
 
 
+@dataclass
+class Section:
+    """A table: its CSV file (codes, with title columns) and what the page shows."""
+    name: str
+    caption: str
+    headings: list[str]  # the CSV's
+    rows: list[tuple]
+    shown: tuple[list[str], list[tuple]] | None = None  # the page's, when different
+
+    @property
+    def page(self) -> tuple[list[str], list[tuple]]:
+        return self.shown or (self.headings, self.rows)
+
+
 def _cell(value) -> str:
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return number(value)
     return "" if value is None else str(value)
 
 
 SHOWN = 100  # rows of a table shown on the page; the CSV file has them all
 
 
-def _table(caption: str, headings: list[str], rows: list[tuple], name: str) -> str:
+def _table(section: Section) -> str:
+    headings, rows = section.page
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headings)
+    name = section.name
     more = (f'<p>Showing {SHOWN} of {len(rows):,} rows: all are in <a href="tables/{name}.csv">'
             f"tables/{name}.csv</a>.</p>" if len(rows) > SHOWN else "")
-    rows = rows[:SHOWN]
     body = "".join(
         "<tr>" + "".join(f'<td class="n">{escape(_cell(v))}</td>' if isinstance(v, int | float)
                          and not isinstance(v, bool) else f"<td>{escape(_cell(v))}</td>"
-                         for v in row) + "</tr>" for row in rows)
-    return (f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>{more}")
+                         for v in row) + "</tr>" for row in rows[:SHOWN])
+    return (f"<table><caption>{escape(section.caption)}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table>{more}")
 
 
-def _figure(svg: bytes | None, alt: str, name: str, title: str) -> str:
+def _figure(svg: bytes | None, alt: str, name: str, chart_title: str) -> str:
     if svg is None:
-        return (f'<p class="note">The chart &#8220;{escape(title)}&#8221; could not be drawn; '
-                "its figures are in the tables.</p>")
+        return (f'<p class="note">The chart &#8220;{escape(chart_title)}&#8221; could not be '
+                "drawn; its figures are in the tables.</p>")
     data = base64.b64encode(svg).decode("ascii")
     return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
             f'<figcaption>Chart files: <a href="charts/{name}.svg">SVG</a>, '
             f'<a href="charts/{name}.png">PNG</a>.</figcaption></figure>')
 
 
-# On the page, codes are shown by their titles (the CSV files keep the codes).
-TITLED = {"ladder": {0: "participation-level.csv"},
-          "outcome-domains": {0: "outcome-domain.csv", 1: "result-level.csv"},
-          "instruments": {0: "instrument.csv", 1: "score-type.csv"}}
-
-
-def _titled(name: str, rows: list[tuple]) -> list[tuple]:
-    from ..codelists import find_codelist
-    from .tables import store_version
-
-    columns = TITLED.get(name, {})
-    lists = {i: find_codelist(store_version(), n) for i, n in columns.items()}
-
-    def title(i: int, value):
-        code = lists[i].get(value) if lists.get(i) and isinstance(value, str) else None
-        return code.title if code else value
-    return [tuple(title(i, v) if i in columns else v for i, v in enumerate(row))
-            for row in rows]
+def _csv_value(value):
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, float):
+        return value + 0.0  # -0.0 is written as 0.0
+    return "" if value is None else value
 
 
 def _csv_bytes(headings: list[str], rows: list[tuple]) -> bytes:
@@ -102,50 +109,100 @@ def _csv_bytes(headings: list[str], rows: list[tuple]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings)
     for row in rows:
-        writer.writerow([neutralise(v) if isinstance(v, str) else ("" if v is None else v)
-                         for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
-def _sections(found: Findings) -> list[tuple[str, str, list[str], list[tuple]]]:
-    """(file name, caption, headings, rows) for every table in the report."""
-    principle_rows = []
+def _stratum(analysis) -> tuple[str, str, str]:
+    """Design, population and window of an analysis ("" when it does not say)."""
+    stratum = getattr(analysis, "stratum", None)
+    return (stratum.design, stratum.population, stratum.window) if stratum else ("", "", "")
+
+
+def _months(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _sections(found: Findings) -> list[Section]:
+    """Every table in the report."""
     counts = {(p, s): n for p, s, n in found.principles}
-    for principle in PRINCIPLES:
-        principle_rows.append((principle, *(counts.get((principle, s), 0) for s in STATUSES)))
-    meta_rows = [(a.title, a.measure, a.pooled.k, a.pooled.estimate, a.pooled.lower,
-                  a.pooled.upper, a.pooled.tau2, a.pooled.i2, " ".join(a.notes))
-                 for a in found.analyses]
-    study_rows = [(a.title, s.label, s.n, s.effect, s.lower, s.upper)
-                  for a in found.analyses for s in a.pooled.studies]
+    principle_rows = [(p, *(counts.get((p, s), 0) for s in STATUSES)) for p in PRINCIPLES]
+    meta_rows, meta_shown = [], []
+    for a in found.analyses:
+        p = a.pooled
+        design, population, window = _stratum(a)
+        better = getattr(a, "higher_is_better", None)
+        meta_rows.append((a.title, design, title("design", design) if design else "",
+                          population, title("population", population) if population else "",
+                          window, getattr(a, "scale", ""), a.measure,
+                          getattr(p, "method", "DL"), getattr(p, "interval", "normal"),
+                          "" if better is None else ("higher" if better else "lower"),
+                          p.k, p.estimate, p.lower, p.upper, p.tau2, p.i2, " ".join(a.notes)))
+        meta_shown.append((a.title, a.measure, method(p), p.k, p.estimate, p.lower, p.upper,
+                           p.tau2, percent(p.i2)))
+    study_rows = [(a.title, s.label, s.n, getattr(s, "basis", ""), s.effect, s.lower,
+                   s.upper) for a in found.analyses for s in a.pooled.studies]
+    left = [(o.dataset, o.source, o.project, o.title, o.outcome, o.indicator, o.report,
+             o.score_type, title("score-type", o.score_type), o.timepoint,
+             title("timepoint", o.timepoint), _months(o.months), o.population,
+             title("population", o.population), o.design,
+             title("design", o.design) if o.design else "", o.reason, o.because)
+            for o in found.left_out]
+    left_shown = [(o.title, f"{o.outcome} / {o.indicator}", title("score-type", o.score_type),
+                   title("timepoint", o.timepoint), _months(o.months),
+                   title("population", o.population), o.because) for o in found.left_out]
+    costs = [(*row, "")[:6] for row in found.costs]  # an older compare gives no reason
     return [
-        ("datasets", "Datasets combined (any kept out or not pooled are listed first), "
-         "each with the disclosure policy and level it was checked at",
-         ["Source", "Publisher", "Version", "Status", "Projects", "Disclosure policy",
-          "Checked at level", "Reason kept out"],
-         sorted(found.sources, key=lambda r: r[3] == "valid")),
-        ("ladder", "Projects by level on the ladder of participation",
-         ["Level", "Projects"], found.ladder),
-        ("principles", "The four principles across projects",
-         ["Principle", "Met", "Partly met", "Not evidenced"], principle_rows),
-        ("outcome-domains", "Outcome domains reported", ["Domain", "Result level",
-                                                         "Outcomes"], found.domains),
-        ("instruments", "Instruments used", ["Instrument", "Score", "Projects"],
-         found.instruments),
-        ("cost-per-participant", "Cost per participant",
-         ["Project", "Title", "Costs (GBP)", "Participants", "Cost per participant (GBP)"],
-         found.costs),
-        ("meta-analyses", "Random-effects meta-analyses (DerSimonian-Laird)",
-         ["Analysis", "Measure", "Projects", "Pooled estimate", "95% CI lower",
-          "95% CI upper", "tau squared", "I squared", "Caveats"], meta_rows),
-        ("meta-analysis-projects", "Each project's result in each meta-analysis",
-         ["Analysis", "Project", "People", "Effect", "95% CI lower", "95% CI upper"],
-         study_rows),
+        Section("datasets", "Datasets combined (any kept out or not pooled are listed first), "
+                "each with the disclosure policy and level it was checked at",
+                ["Source", "Publisher", "Version", "Status", "Projects", "Disclosure policy",
+                 "Checked at level", "Reason kept out"],
+                sorted(found.sources, key=lambda r: r[3] == "valid")),
+        Section("ladder", "Projects by level on the ladder of participation",
+                ["Level", "Level title", "Projects"],
+                [(c, title("ladder", c), n) for c, n in found.ladder],
+                (["Level", "Projects"], [(title("ladder", c), n) for c, n in found.ladder])),
+        Section("principles", "The four principles across projects",
+                ["Principle", "Met", "Partly met", "Not evidenced"], principle_rows,
+                (["Principle", "Met", "Partly met", "Not evidenced"],
+                 [(p.capitalize(), *n) for p, *n in principle_rows])),
+        Section("outcome-domains", "Outcome domains reported",
+                ["Domain", "Domain title", "Result level", "Result level title", "Outcomes"],
+                [(d, title("domain", d), r, title("result-level", r), n)
+                 for d, r, n in found.domains],
+                (["Domain", "Result level", "Outcomes"],
+                 [(title("domain", d), title("result-level", r), n)
+                  for d, r, n in found.domains])),
+        Section("instruments", "Instruments used",
+                ["Instrument", "Instrument title", "Score", "Score title", "Projects"],
+                [(i, title("instrument", i), s, title("score-type", s), n)
+                 for i, s, n in found.instruments],
+                (["Instrument", "Score", "Projects"],
+                 [(title("instrument", i), title("score-type", s), n)
+                  for i, s, n in found.instruments])),
+        Section("cost-per-participant", "Cost per participant",
+                ["Project", "Title", "Costs (GBP)", "Participants",
+                 "Cost per participant (GBP)", "Why no cost per participant"], costs,
+                (["Project", "Costs (GBP)", "Participants", "Cost per participant (GBP)",
+                  "Why no cost per participant"], [r[1:] for r in costs])),
+        Section("meta-analyses", "Every pooled estimate",
+                ["Analysis", "Design", "Design title", "Population", "Population title",
+                 "Window", "Scale", "Measure", "Method", "Interval", "Better",
+                 "Projects", "Pooled estimate", "95% CI lower", "95% CI upper",
+                 "tau squared", "I squared", "Caveats"], meta_rows,
+                (["Analysis", "Measure", "Method", "Projects", "Pooled estimate",
+                  "95% CI lower", "95% CI upper", "tau\u00b2", "I\u00b2"], meta_shown)),
+        Section("meta-analysis-projects", "Each project's result in each pooled estimate",
+                ["Analysis", "Project", "People", "Basis", "Effect", "95% CI lower",
+                 "95% CI upper"], study_rows),
+        Section("not-pooled", "Every result not pooled, with its reason",
+                ["Dataset", "Source", "Project", "Project title", "Outcome", "Indicator",
+                 "Report", "Score type", "Score type title", "Timepoint", "Timepoint title",
+                 "Months since baseline", "Population", "Population title", "Design",
+                 "Design title", "Reason", "Reason sentence"], left,
+                (["Project", "Outcome / indicator", "Score", "Timepoint",
+                  "Months since baseline", "Population", "Why not pooled"], left_shown)),
     ]
-
-
-def _percent_i2(rows: list[tuple]) -> list[tuple]:
-    return [(*r[:7], f"{r[7]:.0%}", r[8]) for r in rows]
 
 
 Chart = tuple[str, Callable[..., tuple[bytes, bytes]], tuple]  # title, draw, arguments
@@ -155,14 +212,15 @@ def _charts(found: Findings, principle_rows: list[tuple]) -> dict[str, Chart]:
     """Every chart the report draws, by file name."""
     planned: dict[str, Chart] = {}
     if any(n for _, n in found.ladder):
-        title = "Projects by level on the ladder"
-        planned["ladder"] = (title, charts.bars, (title, [level for level, _ in found.ladder],
-                                                  [n for _, n in found.ladder], "Projects"))
+        heading = "Projects by level on the ladder"
+        planned["ladder"] = (heading, charts.bars, (
+            heading, [title("ladder", level) for level, _ in found.ladder],
+            [n for _, n in found.ladder], "Projects"))
     if any(sum(r[1:]) for r in principle_rows):
-        title = "The four principles across projects"
-        planned["principles"] = (title, charts.stacked, (
-            title, PRINCIPLES, {s: [r[i + 1] for r in principle_rows]
-                                for i, s in enumerate(STATUSES)}, "Projects"))
+        heading = "The four principles across projects"
+        planned["principles"] = (heading, charts.stacked, (
+            heading, [p.capitalize() for p in PRINCIPLES], {s: [r[i + 1] for r in principle_rows]
+                                  for i, s in enumerate(STATUSES)}, "Projects"))
     for analysis in found.analyses:
         planned[f"forest-{analysis.slug}"] = (analysis.title, charts.forest, (analysis,))
     return planned
@@ -179,26 +237,91 @@ def _draw(chart: Chart) -> tuple[bytes, bytes] | None:
         return None
 
 
-def report_files(sections: list, planned: dict[str, Chart]) -> list[str]:
+def report_files(sections: list[Section], planned: dict[str, Chart]) -> list[str]:
     """The files of a report, relative to its folder: the only ones it writes."""
-    return ["index.html", *(f"tables/{name}.csv" for name, *_ in sections),
+    return ["index.html", *(f"tables/{s.name}.csv" for s in sections),
             *(f"charts/{name}.{kind}" for name in planned for kind in ("png", "svg"))]
+
+
+def _by_design(found: Findings) -> list[tuple[str, str, list]]:
+    """(id, heading, analyses) for each design with analyses, in the order of DESIGNS;
+    analyses that do not say their design come last."""
+    groups = [(f"design-{code}", words[:1].upper() + words[1:], [
+        a for a in found.analyses if _stratum(a)[0] == code]) for code, words in DESIGNS.items()]
+    rest = [a for a in found.analyses if _stratum(a)[0] not in DESIGNS]
+    groups.append(("design-not-stated", "Design not stated", rest))
+    return [g for g in groups if g[2]]
+
+
+def _ids(found: Findings) -> dict[int, str]:
+    """A unique id on the page for each analysis."""
+    ids: dict[int, str] = {}
+    for a in found.analyses:
+        base = f"analysis-{a.slug}"
+        given, n = base, 2
+        while given in ids.values():
+            given, n = f"{base}-{n}", n + 1
+        ids[id(a)] = given
+    return ids
+
+
+def _analysis(a, anchor: str, figure: str) -> str:
+    p = a.pooled
+    notes = "".join(f"<li>{escape(n)}</li>" for n in a.notes)
+    return (f'<h4 id="{anchor}">{escape(a.title)}</h4><p>Pooled {escape(a.measure)}: '
+            f"<strong>{number(p.estimate)}</strong> (95% interval {number(p.lower)} to "
+            f"{number(p.upper)}; {escape(method(p))}) from {p.k} projects; tau\u00b2 = "
+            f"{number(p.tau2, 3)}, I\u00b2 = {percent(p.i2)}.</p>"
+            + (f'<p>Caveats:</p><ul class="note">{notes}</ul>' if notes else "") + figure)
+
+
+def _not_pooled(found: Findings, table: str) -> str:
+    counts = Counter(o.reason for o in found.left_out)
+    order = [r for r in REASONS if r in counts] + sorted(set(counts) - set(REASONS))
+    rows = "".join(f'<tr><td>{escape(title("reason", r))}</td><td class="n">{counts[r]}'
+                   "</td></tr>" for r in order)
+    summary = (f"<table><caption>Results not pooled, by reason</caption><thead><tr>"
+               f'<th scope="col">Reason</th><th scope="col">Results</th></tr></thead>'
+               f"<tbody>{rows}</tbody></table>" if counts else
+               "<p>Every result measured after baseline was pooled.</p>")
+    notes = "".join(f"<li>{escape(n)}</li>" for n in found.not_pooled)
+    return (f'<h2 id="not-pooled">Results not pooled</h2><p>Every result measured after '
+            f"baseline that no pooled estimate uses, with the reason. All of them, with "
+            f'codes and titles, are in <a href="tables/not-pooled.csv">tables/not-pooled.csv'
+            f"</a>.</p>{summary}" + (f"<ul>{notes}</ul>" if notes else "")
+            + (table if found.left_out else ""))
+
+
+def _contents(groups: list[tuple[str, str, list]], ids: dict[int, str]) -> str:
+    designs = "".join(
+        f'<li><a href="#{gid}">{escape(heading)}</a><ul>'
+        + "".join(f'<li><a href="#{ids[id(a)]}">{escape(a.title)}</a></li>' for a in items)
+        + "</ul></li>" for gid, heading, items in groups)
+    entries = [("how-to-read", "How to read this page"), ("datasets", "Datasets combined"),
+               ("ladder", "How far up the ladder projects went"),
+               ("principles", "The four principles"), ("outcomes", "Outcomes and instruments"),
+               ("costs", "Cost per participant")]
+    items = "".join(f'<li><a href="#{i}">{escape(t)}</a></li>' for i, t in entries)
+    return (f'<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>{items}'
+            f'<li><a href="#meta">What the outcomes add up to</a>'
+            + (f"<ul>{designs}</ul>" if designs else "") + "</li>"
+            '<li><a href="#not-pooled">Results not pooled</a></li>'
+            '<li><a href="#every-figure">Every pooled figure</a></li></ol></nav>')
 
 
 def write_report(found: Findings, out: Path, store: str, *, force: bool = False) -> Written:
     """Write index.html, tables/*.csv and charts/*.png|svg into OUT (through
     ``coprod_standard.output``: with FORCE, only those files are replaced; anything else in
     OUT is left as it was, and chart files of an earlier report are listed, not deleted)."""
+    if not hasattr(found, "left_out"):  # the Findings of an older compare
+        found = Findings(**vars(found))
     sections = _sections(found)
-    planned = _charts(found, sections[2][3])
-    files = report_files(sections, planned)
-    check_folder(out, files, force=force, inputs=[store])
+    planned = _charts(found, sections[2].rows)
+    check_folder(out, report_files(sections, planned), force=force, inputs=[store])
     drawn = {name: _draw(chart) for name, chart in planned.items()}
     written = Written(out / "index.html", not_drawn=[planned[n][0] for n, d in drawn.items()
                                                      if d is None])
-    html = {name: _table(caption, headings, _titled(name, rows) if name != "meta-analyses"
-                         else _percent_i2(rows), name)
-            for name, caption, headings, rows in sections}
+    html = {s.name: _table(s) for s in sections}
     svgs = {name: images[1] if images else None for name, images in drawn.items()}
     figures = {name: _figure(svgs[name], alt, name, planned[name][0])
                for name, alt in (("ladder", "Bar chart of projects by ladder level; the same "
@@ -206,27 +329,30 @@ def write_report(found: Findings, out: Path, store: str, *, force: bool = False)
                                  ("principles", "Stacked bar chart of how many projects met, "
                                   "partly met or did not evidence each principle; the same "
                                   "figures are in the table below.")) if name in planned}
-    forests = []
-    for analysis in found.analyses:
-        name = f"forest-{analysis.slug}"
-        p = analysis.pooled
-        notes = "".join(f"<li>{escape(n)}</li>" for n in analysis.notes)
-        forests.append(
-            f"<h3>{escape(analysis.title)}</h3><p>Pooled {escape(analysis.measure)}: "
-            f"<strong>{p.estimate:.2f}</strong> (95% CI {p.lower:.2f} to {p.upper:.2f}) from "
-            f"{p.k} projects; tau\u00b2 = {p.tau2:.3g}, I\u00b2 = {p.i2:.0%}.</p>"
-            + (f'<ul class="note">{notes}</ul>' if notes else "")
-            + _figure(svgs[name], f"Forest plot for {analysis.title}: each project's result "
-                      "with its 95% interval and the pooled estimate; the figures are in the "
-                      "meta-analysis tables.", name, analysis.title))
-    not_pooled = "".join(f"<li>{escape(n)}</li>" for n in found.not_pooled)
+    groups, ids = _by_design(found), _ids(found)
+    pooled = "".join(
+        f'<h3 id="{gid}">{escape(heading)}</h3>' + "".join(_analysis(
+            a, ids[id(a)], _figure(svgs[f"forest-{a.slug}"], f"Forest plot for {a.title}: "
+                                   "each project's result with its 95% interval and the "
+                                   "pooled estimate; the figures are in the tables under "
+                                   "Every pooled figure.", f"forest-{a.slug}", a.title))
+            for a in items) for gid, heading, items in groups)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    how = "".join(f"<li>{line}</li>" for line in HOW_TO_READ)
     body = f"""<h1>Co-production datasets compared</h1>
-<p>From <code>{escape(store)}</code>: {found.summary()}. Made by coprod {escape(__version__)}
-on {when}. Every figure here is also in the CSV files in <a href="tables/">tables/</a>.</p>
+<p class="lede">{escape(selection(found.selection))}</p>
+<p>{escape(settings(found.settings))}</p>
+<p>From <code>{escape(store)}</code>: {escape(found.summary())}. Made by coprod
+{escape(__version__)} on {when}. Every figure here is also in the CSV files in
+<a href="tables/">tables/</a>.</p>
+{_contents(groups, ids)}
+<h2 id="how-to-read">How to read this page</h2>
+<ul>{how}</ul>
+<h2 id="datasets">Datasets combined</h2>
 {html['datasets']}
 <h2 id="ladder">How far up the ladder projects went</h2>
-<p>The ladder runs from {escape(LADDER[0])} (lowest) to {escape(LADDER[-1])} (highest).</p>
+<p>The ladder runs from {escape(title('ladder', LADDER[0]))} (lowest) to
+{escape(title('ladder', LADDER[-1]))} (highest).</p>
 {figures.get('ladder', '')}{html['ladder']}
 <h2 id="principles">The four principles</h2>
 <p>Assessed by the principles scorecard: a principle is met when it has evidence and the
@@ -235,32 +361,29 @@ practices the standard asks for.</p>
 <h2 id="outcomes">Outcomes and instruments</h2>
 {html['outcome-domains']}{html['instruments']}
 <h2 id="costs">Cost per participant</h2>
-<p class="note">Costs are the project's costs as published; participants are the sum of its
-participant groups' counts, so someone in two groups counts twice, and groups whose size was
-withheld are left out. Read these as rough guides, not unit costs.</p>
+<p class="note">{escape(RULE)} The reason is given for every project without one.</p>
 {html['cost-per-participant']}
 <h2 id="meta">What the outcomes add up to</h2>
-<p>For each instrument measured by more than one project, and for each outcome domain measured
-on different scales, a random-effects meta-analysis (DerSimonian and Laird) of the change from
-baseline, using each project's latest whole-group result. Changes measured on different scales
-are standardised (change divided by its standard deviation, with improvement positive).
-Each dataset's figures are read under the disclosure policy it was checked under: where counts
-were rounded to the nearest 5 (nhs-digital), 1/n in a variance is the average of 1/k over
-every count k the published n may stand for (a mean change's variance is its SD squared times
-that average, not SD squared divided by n). Only datasets checked at the publish level are
-pooled.</p>
-{''.join(forests) or '<p>No instrument or outcome domain had results from two projects.</p>'}
-{f'<h3>Not pooled</h3><ul>{not_pooled}</ul>' if not_pooled else ''}
-{html['meta-analyses'] if found.analyses else ''}
+<p>Results are pooled separately by design, population measured and window of months since
+baseline, each project once, with a random-effects meta-analysis. Only datasets checked at
+the publish level are pooled. Each dataset's figures are read under the disclosure policy it
+was checked under: where counts were rounded to the nearest 5 (nhs-digital), 1/n in a variance
+is the average of 1/k over every count k the published n may stand for.</p>
+{pooled or '<p>No measure had results from two projects to pool.</p>'}
+{_not_pooled(found, html['not-pooled'])}
+<h2 id="every-figure">Every pooled figure</h2>
+<p>The caveats of each analysis are given with it above, and in the Caveats column of
+<a href="tables/meta-analyses.csv">tables/meta-analyses.csv</a>.</p>
+{html['meta-analyses'] if found.analyses else '<p>Nothing was pooled.</p>'}
 {html['meta-analysis-projects'] if found.analyses else ''}"""
     page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name='
             f'"viewport" content="width=device-width, initial-scale=1"><title>Co-production '
             f'datasets compared</title><style>{STYLE}</style></head><body><main>{body}'
             f"</main></body></html>\n")
     with folder_output(out) as staging:
-        for name, _, headings, rows in sections:
-            staging.write(f"tables/{name}.csv", _csv_bytes(headings, rows))
-            written.tables.append(out / "tables" / f"{name}.csv")
+        for s in sections:
+            staging.write(f"tables/{s.name}.csv", _csv_bytes(s.headings, s.rows))
+            written.tables.append(out / "tables" / f"{s.name}.csv")
         for name, images in drawn.items():
             for kind, data in zip(("png", "svg"), images or (), strict=False):
                 staging.write(f"charts/{name}.{kind}", data)

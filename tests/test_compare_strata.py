@@ -135,8 +135,8 @@ def test_the_command_lists_every_result_left_out(store, tmp_path):
     found = compare(store, Selection(intervention_types=("befriending",)),
                     Settings("REML", True))
     assert len(rows) == len(found.left_out)
-    assert set(REASONS[i.reason] for i in found.left_out) <= {
-        value for row in rows for value in row.values()}
+    assert sorted(row["Reason"] for row in rows) == sorted(i.reason for i in found.left_out)
+    assert all(row["Reason sentence"].startswith(REASONS[row["Reason"]]) for row in rows)
 
 
 def test_unknown_codes_and_bad_windows_are_usage_errors(store, tmp_path):

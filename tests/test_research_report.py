@@ -55,7 +55,7 @@ def _left(reason, population="co-producers", months=18.0, detail=""):
 
 @pytest.fixture
 def findings():
-    early = window_label(6.0)
+    early = window_label(24.0)
     analyses = [
         Analysis("Loneliness (UCLA 3-item): mean difference, randomised, people using the "
                  "service, " + early, "a-one", "mean difference (points)",

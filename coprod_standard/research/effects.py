@@ -174,7 +174,7 @@ def _before_after(item: dict[str, Any]) -> tuple[Effect | None, str | None]:
         return None, "no-spread"
     found = Effect(mean, variance, n=n, basis="change from baseline")
     better = _better(item)
-    if item["change_sd"] and better is not None:
+    if item["change_sd"] and better is not None and n >= 3:  # Hedges' J needs n of 3
         found.smd, found.smd_variance = standardised(mean, item["change_sd"], n, better,
                                                      _bucket(item, n))
     return found, None
@@ -204,7 +204,9 @@ def _controlled(item: dict[str, Any]) -> tuple[Effect | None, str | None]:
     if item["adj_measure"] in ("mean-difference", "standardised-mean-difference") and \
             item["adj_lower"] is not None and item["adj_upper"] is not None:
         variance = from_interval(item["adj_value"], item["adj_lower"], item["adj_upper"])
-        if item["adj_measure"] == "mean-difference":
+        if variance is None:  # an interval that is empty or leaves out the value
+            pass
+        elif item["adj_measure"] == "mean-difference":
             found.value, found.variance, found.basis = item["adj_value"], variance, "adjusted"
         elif better is not None:
             found.smd, found.smd_variance = sign * item["adj_value"], variance

@@ -1,6 +1,7 @@
 """Make broken-workbook.xlsx: the dementia club example as a workbook, with three mistakes
 that people make in spreadsheets. It is made from the example's version 1.0 form (kept in
-tests/fixtures/earlier-examples), whose workbook layout the docs and tests describe. The docs and the web validator's tests use it.
+tests/fixtures/earlier-examples), whose workbook layout the docs and tests describe. The
+docs and the web validator's tests use it.
 
     python docs/examples/make_broken_workbook.py
 """

@@ -6,6 +6,7 @@ tables/not-pooled.csv."""
 from __future__ import annotations
 
 import csv
+import math
 import re
 import shutil
 
@@ -56,6 +57,9 @@ def test_each_reason_fixture_is_left_out_with_its_reason(store):
                  if report == f"r-{case}"}
         assert set(found.values()) == {case}, (case, found)
     assert reasons[("population", "r-different-population")] == "nothing-to-pool"
+    # a project counts once: declared the same as another, or published twice
+    assert reasons[("same-as", "r-same-as")] == "project-counted"
+    assert reasons[("b", "r-republished")] == "project-counted"
 
 
 def test_the_counts_are_not_scores_and_draft_datasets_are_never_pooled(store, draft_store):
@@ -93,8 +97,8 @@ def test_designs_populations_and_windows_are_pooled_apart(store):
         # the title says the design, population and window
         assert "before and after" in analysis.title or "comparison" in analysis.title
         assert analysis.stratum.window in analysis.title
-        population = {"mixed": "Mixed sample", "wider-community": "Wider community",
-                      "service-users": "People using the co-produced service"}
+        population = {"mixed": "mixed sample", "wider-community": "wider community",
+                      "service-users": "people using the co-produced service"}
         assert population[analysis.stratum.population] in analysis.title
     controlled = next(a for t, a in by_title.items() if "non-randomised" in t)
     bases = {s.basis for s in controlled.pooled.studies}
@@ -154,3 +158,30 @@ def test_the_documented_reasons_are_the_codes_reasons():
     documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (.+?) \|$", text.split(
         "| Reason | Meaning |", 1)[1].split("\n\n", 1)[0], flags=re.M))
     assert documented == REASONS
+
+
+@pytest.mark.parametrize("change", [
+    "change_mean = 1e308, change_sd = 1e-300",
+    "change_sd = 0, change_ci95_lower = 1, change_ci95_upper = 1",
+    "change_n = 2, n = 2, comparison_group_n = 1",
+    "comparison_group_mean = -1e308, comparison_group_sd = 1e308",
+    "adjusted_effect_ci95_lower = 5, adjusted_effect_ci95_upper = -5",
+    "months_since_baseline = 1e308",
+])
+def test_a_store_with_hostile_figures_is_compared_without_crashing(store, tmp_path, change):
+    """A store is a file anyone can edit: whatever its figures, compare finishes, and
+    every result after baseline is pooled or listed with a reason."""
+    copy = tmp_path / "hostile.duckdb"
+    shutil.copy(store, copy)
+    con = duckdb.connect(str(copy))
+    con.execute(f"UPDATE indicator_reports SET {change} WHERE timepoint <> 'baseline'")
+    con.close()
+    found = compare(copy, settings=Settings("REML", True))
+    pooled = {s.key for a in found.analyses for s in a.pooled.studies}
+    con = duckdb.connect(str(copy), read_only=True)
+    total = con.execute("SELECT count(*) FROM indicator_reports WHERE timepoint <> "
+                        "'baseline'").fetchone()[0]
+    assert len(pooled) + len(found.left_out) == total
+    for analysis in found.analyses:
+        assert all(math.isfinite(v) for v in (analysis.pooled.estimate, analysis.pooled.lower,
+                                              analysis.pooled.upper))

@@ -7,6 +7,7 @@ returned with its reason."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from functools import cache
@@ -75,6 +76,11 @@ def _screen(item: dict[str, Any], below: dict[str, str], selection: Selection,
         return None, _left(item, reason or "no-effect", design)
     if design != "before-after" and found.basis.startswith("change from baseline"):
         design = "before-after"
+    figures = [v for v in (found.value, found.variance, found.smd, found.smd_variance)
+               if v is not None]
+    if not all(math.isfinite(v) for v in figures) or any(
+            v is not None and v <= 0 for v in (found.variance, found.smd_variance)):
+        return None, _left(item, "not-computable", design)
     if item["dataset"] in below:  # usable, but not fit to publish
         return None, _left(item, "draft-level", design)
     chosen = result_reason(selection, item, design)
@@ -86,6 +92,27 @@ def _screen(item: dict[str, Any], below: dict[str, str], selection: Selection,
                            f"{item['months']:g} months after baseline")
     return {**item, "design": design, "scale": scale, "effect": found,
             "stratum": Stratum(design, item["population"], window)}, None
+
+
+def identities(con) -> dict[str, str]:
+    """Each project that is the same as another (a 1.2 `relatedProjects` relation
+    `same-as`, either way round) mapped to one identifier for them all, so that it counts
+    once. Project identifiers are global (they start with the organisation's), so a
+    project published in two datasets is one project too."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+    rows = con.execute("SELECT project_id, related_project_id FROM related_projects "
+                       "WHERE relation = 'same-as' AND related_project_id IS NOT NULL"
+                       ).fetchall()
+    for a, b in rows:
+        first, second = sorted((root(a), root(b)))
+        if first != second:
+            parent[second] = first
+    return {x: root(x) for x in parent}
 
 
 def _rank(item: dict[str, Any]) -> tuple:
@@ -107,12 +134,12 @@ def _one_each(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[i
             latest[key] = item
     shared: dict[str, set] = defaultdict(set)
     for item in latest.values():
-        shared[item["scale"]].add((item["dataset"], item["project"]))
+        shared[item["scale"]].add(item["identity"])
     chosen: dict[tuple, dict[str, Any]] = {}
     for item in sorted(latest.values(), key=lambda i: (-len(shared[i["scale"]]),
                                                        -(i["effect"].n or 0), i["scale"],
                                                        i["indicator"])):
-        key = (item["dataset"], item["project"])
+        key = item["identity"]
         if key in chosen:
             why[id(item)] = "project-counted"
         else:
@@ -193,11 +220,17 @@ def _analysis(items: list[dict[str, Any]], standardised: bool, stratum: Stratum,
     populations = _titles("population.csv")
     title = f"{name}: {measure.split(' (')[0].split(',')[0]}; {stratum.describe(populations)}"
     notes = _stratum_notes(stratum, items) + caveats(pooled, mixed_scales=standardised)
+    if settings.hksj and pooled.se < pool(studies, settings.method).se:
+        notes.append("The Hartung-Knapp-Sidik-Jonkman interval is narrower here than the "
+                     "normal one, because the projects agree more closely than their own "
+                     "intervals suggest; the normal interval is the safer reading.")
     if not standardised and better is not None:
         notes.insert(0, "Higher scores are better." if better else
                      "Lower scores are better, so a fall is an improvement.")
+    window = "".join(re.findall(r"\d+", stratum.window)[-1:]) or "unknown"
     return Analysis(title, _slug(f"{stratum.design}-{scale}-{stratum.population}-"
-                                 f"{stratum.window}-{'smd' if standardised else 'md'}", taken),
+                                 f"to-{window}-months-{'smd' if standardised else 'md'}",
+                                 taken),
                     measure, pooled, notes, stratum, scale, better)
 
 
@@ -218,7 +251,9 @@ def meta_analyses(con, recorded: bool, selection: Selection, settings: Settings
                      "the store with 'coprod combine --level publish'.")
     left: list[LeftOut] = []
     ready: list[dict[str, Any]] = []
+    same = identities(con)
     for item in fx.results(con, recorded):
+        item["identity"] = same.get(item["project"], item["project"])
         usable, out = _screen(item, below, selection, settings)
         if out:
             left.append(out)
@@ -247,8 +282,19 @@ def meta_analyses(con, recorded: bool, selection: Selection, settings: Settings
                     why.setdefault(k, v)
             if not made:
                 continue  # one project; or one scale, pooled on its own scale
-            analyses.append(_analysis(chosen, standardised, chosen[0]["stratum"], settings,
-                                      taken))
+            try:
+                made_now = _analysis(chosen, standardised, chosen[0]["stratum"], settings,
+                                     taken)
+            except (ValueError, ArithmeticError):  # figures too extreme to pool
+                for i in chosen:
+                    why.setdefault(id(i), "not-computable")
+                continue
+            p = made_now.pooled
+            if not all(math.isfinite(v) for v in (p.estimate, p.lower, p.upper, p.tau2)):
+                for i in chosen:
+                    why.setdefault(id(i), "not-computable")
+                continue
+            analyses.append(made_now)
             pooled_ids.update(id(i) for i in chosen)
     for item in ready:
         if id(item) not in pooled_ids:

@@ -43,7 +43,10 @@ REASONS = {
     "outside-window": "measured later than the last window of months since baseline",
     "superseded": "superseded by a later timepoint of the same project in the same window",
     "project-counted": "the project is already counted in this analysis (the result from "
-                       "the most people is used)",
+                       "the most people is used; a project published twice, or declared "
+                       "the same as another, counts once)",
+    "not-computable": "its figures are too extreme to compute with (a spread of zero, or "
+                      "numbers too large), so the analysis could not be made",
     "nothing-to-pool": "the only project with this measure, design, population and window: "
                        "nothing to pool it with",
 }
@@ -60,6 +63,8 @@ class Stratum:
         months after baseline' (population codes shown by their titles)."""
         population = (POPULATION_NOT_STATED if self.population == NOT_STATED
                       else (titles or {}).get(self.population, self.population))
+        if population[1:2].islower():  # 'Mixed sample' reads 'mixed sample' mid-sentence
+            population = population[0].lower() + population[1:]
         window = WINDOW_NOT_STATED if self.window == NOT_STATED else self.window
         return f"{DESIGNS[self.design]}; {population}; {window}"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .findings import DESIGNS, REASONS, Selection, Settings, window_label
+from .findings import DESIGNS, NOT_STATED, REASONS, Selection, Settings, window_label
 
 METHODS = {"DL": "DerSimonian-Laird", "REML": "restricted maximum likelihood (REML)"}
 INTERVALS = {"normal": "normal 95% interval",
@@ -74,6 +74,8 @@ def title(kind: str, code) -> str:
         return DESIGNS.get(code, code)
     if kind == "reason":
         return REASONS.get(code, code)
+    if kind == "population" and code == NOT_STATED:
+        return "Not stated"
     found = _codelist(kind)
     entry = found.get(code) if found else None
     return entry.title if entry else code

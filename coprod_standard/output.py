@@ -141,28 +141,62 @@ def check_folder(folder: str | os.PathLike, members: Iterable[str], *, force: bo
 
 # -- writing -----------------------------------------------------------------------------
 
+_STOP: dict[str, object] = {"hold": False, "pending": None}
+
+
+def _exit(signum: int):
+    # A library stopped mid-write (openpyxl's row generator) complains when it is
+    # finalised after its files are gone: noise, not news, for someone who stopped it.
+    sys.unraisablehook = lambda _unraisable: None
+    raise SystemExit(128 + signum)
+
+
+def _stop(signum, _frame):
+    if _STOP["hold"]:  # making or removing a temporary folder: stop right after
+        _STOP["pending"] = signum
+        return
+    _exit(signum)
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    """A stop that arrives in here takes effect only when it ends, so that a temporary
+    folder is never made without being removed, nor left half removed."""
+    _STOP["hold"] = True
+    try:
+        yield
+    finally:
+        _STOP["hold"] = False
+        pending, _STOP["pending"] = _STOP["pending"], None
+        if pending is not None:
+            _exit(int(pending))  # type: ignore[arg-type]
+
+
 @contextmanager
 def stopping_cleanly() -> Iterator[None]:
     """While temporary files exist, SIGTERM (a polite stop) ends the process by raising
-    SystemExit, so the temporaries are removed on the way out (ours by the blocks that made
-    them, a library's, such as openpyxl's spooled rows, by its exit handlers). Only in the
-    main thread, and only when nothing else has claimed SIGTERM (the web server handles
-    its own)."""
+    SystemExit, so the temporaries are removed on the way out. A library's temporary
+    files (openpyxl spools a workbook's rows, which hold people's data) go into a private
+    folder of ours, removed whatever happens: a stop that lands between the library making
+    a file and registering it for removal leaves nothing behind. Only in the main thread,
+    and only when nothing else has claimed SIGTERM (the web server handles its own)."""
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
         yield
         return
-
-    def stop(signum, _frame):
-        # A library stopped mid-write (openpyxl's row generator) complains when it is
-        # finalised after its files are gone: noise, not news, for someone who stopped it.
-        sys.unraisablehook = lambda _unraisable: None
-        raise SystemExit(128 + signum)
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, _stop)
+    before, folder = tempfile.tempdir, None
     try:
+        with _held():
+            folder = tempfile.mkdtemp(prefix="coprod-")
+            tempfile.tempdir = folder
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        with _held():
+            tempfile.tempdir = before
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _make_folder(folder: Path) -> None:

@@ -129,7 +129,7 @@ STRUCTURE = [
        "The dataset does not say which version of the standard it follows.",
        "The dataset does not say which version of the standard it follows, so it was "
        "checked against version {latest}.",
-       "Add \"version\": \"{latest}\" at the top of the dataset."),
+       "Add {setting}."),
     _t("unsupported-version", "Unknown version", E, "structure",
        "The dataset names a version of the standard that this toolkit does not know.",
        "{problem} Supported versions: {versions}.",

@@ -40,7 +40,8 @@ class Part:
 
 
 def _work(k: int) -> Part:
-    from .validate import check_records, named
+    from .tabular.naming import named
+    from .validate import check_records
 
     job = _JOB
     report = Report(source=job["report"].source, level=job["report"].level,
@@ -52,7 +53,7 @@ def _work(k: int) -> Part:
     try:
         result = read(job["source"], job["limits"], job["name"], stream=True)
         order: list[int] = []
-        with named(result, job["version"]):
+        with named(result.tabular, job["version"]):
             envelope, ids = check_records(result, job["version"], report, job["settings"],
                                           progress if k == 0 else None,
                                           shard=(k, job["jobs"]), order=order)

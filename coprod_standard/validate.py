@@ -14,7 +14,7 @@ from datetime import date
 from .checks import LEVELS, POLICIES, Context, Settings, flag_personal, run
 from .checks.privacy import personal_key, personal_values
 from .extensions import ExtensionError, compile_set
-from .issues import NAMING, Issue, Pending, Unlisted, issue_type, place
+from .issues import Issue, Pending, Unlisted, issue_type, place
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Disclosure, Report
@@ -22,7 +22,7 @@ from .schema_engine import engine
 from .schemas import latest_version, schema_sets_in_use, version_names, versions
 from .scorecard import assess
 from .tabular.grid import attach
-from .tabular.naming import namer, said_once
+from .tabular.naming import named, said_once
 from .withhold import Withheld, neutral_label
 
 Progress = Callable[[int, int, int], None]
@@ -32,9 +32,11 @@ def _choose_version(result: ReadResult, report: Report) -> str | None:
     """The version to check against, or None when the dataset cannot be checked at all."""
     latest = latest_version()
     if not result.has_version:
+        setting = (f"'Standard version' on the Dataset sheet, with {latest} in it"
+                   if result.tabular else f'"version": "{latest}" at the top of the dataset')
         report.issues.append(issue_type("missing-version").make(
             path="/version", field="version", title="Standard version", latest=latest,
-            record="the dataset's own details"))
+            setting=setting, record="the dataset's own details"))
         return latest
     declared = result.version
     if isinstance(declared, str) and declared in version_names():
@@ -162,17 +164,6 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
         report.withheld.update(flag_personal("dataset", ctx) if settings.level == "schema"
                                else ctx.withheld)
     return read_issues
-
-
-@contextmanager
-def named(result: ReadResult, version: str | None):
-    """While tables are checked, messages name fields by their headings."""
-    token = NAMING.set(namer(version)) if result.tabular and version else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            NAMING.reset(token)
 
 
 @contextmanager
@@ -358,7 +349,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     version = _with_extensions(version, result, report, extension_dirs)
     settings = _policy(result, version, settings, report, late)
     try:
-        with _settled_memory(), named(result, version):
+        with _settled_memory(), named(result.tabular, version):
             read_issues, read_unlisted = _check_all(source, result, version, report,
                                                     settings, limits, progress, jobs, name)
     except Unreadable as exc:  # a streaming reader met a problem part of the way through

@@ -125,3 +125,17 @@ def test_an_empty_evidence_cell_is_one_message():
     text = render([report])
     assert "principle-evidence-thin" not in text and "(at /projects" not in text
     assert "Equality: partly met; no evidence is given." in text  # summarised, not repeated
+
+
+def test_csv_tables_speak_the_same_language(tmp_path):
+    from coprod_standard.writers.csv_out import csv_texts
+
+    data = json.loads((FIXTURES / "1.0/checks/access-needs-not-recorded/fail/input.json")
+                      .read_text())
+    for name, text in csv_texts(data, "1.0").items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    report = validate(tmp_path)
+    issue = next(i for i in report.issues if i.code == "access-needs-not-recorded")
+    assert "'accessNeeds'" not in issue.fix and "the 'Access needs' columns" in issue.fix
+    assert issue.location.sheet == "projects.csv" and issue.location.row == 2
+    assert issue.location.column_title.startswith("Access needs")

@@ -5,12 +5,24 @@ spread over), never by a JSON field name; and one problem said once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from ..fields import Path, fields, path_of_pointer
-from ..issues import Issue
+from ..issues import NAMING, Issue
 from .rules import tables
+
+
+@contextmanager
+def named(tabular: bool, version: str | None) -> Iterator[None]:
+    """While tables (TABULAR) of VERSION are checked, messages name fields by headings."""
+    token = NAMING.set(namer(version)) if tabular and version else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            NAMING.reset(token)
 
 
 def namer(version: str) -> Callable[[str, str], str]:

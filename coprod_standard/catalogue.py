@@ -129,7 +129,7 @@ STRUCTURE = [
        "The dataset does not say which version of the standard it follows.",
        "The dataset does not say which version of the standard it follows, so it was "
        "checked against version {latest}.",
-       "Add \"version\": \"{latest}\" at the top of the dataset."),
+       "Add {setting}."),
     _t("unsupported-version", "Unknown version", E, "structure",
        "The dataset names a version of the standard that this toolkit does not know.",
        "{problem} Supported versions: {versions}.",
@@ -140,7 +140,7 @@ STRUCTURE = [
        "the toolkit and from folders named when checking. The dataset was checked without "
        "it.",
        "{detail}",
-       "Name the extension by its plain name in 'extensions' (no path or web address). For "
+       "Name the extension by its plain name in {f[extensions]} (no path or web address). For "
        "an extension of your own, check with 'coprod validate --extension-dir FOLDER', "
        "where FOLDER holds the extension's folder."),
     _t("extension-failed", "Extension could not be applied", E, "structure",
@@ -148,7 +148,7 @@ STRUCTURE = [
        "checked without it.",
        "{detail}",
        "Fix the extension (its extension.json, patches or codelist files), or remove it "
-       "from 'extensions'."),
+       "from {f[extensions]}."),
     _t("missing-required-field", "Required field missing", E, "structure",
        "A field that the standard requires is missing.",
        "{title} ('{field}') is missing.",

@@ -9,9 +9,11 @@ templates for the message and the fix. Code that finds a problem calls
 from __future__ import annotations
 
 import heapq
+import re
 import string
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -52,6 +54,9 @@ class Location:
             parts.append(f"{cell} ({self.column_title})" if self.column_title else cell)
         elif self.row:
             parts.append(f"row {self.row}")
+        elif self.column_title:  # a sheet with no row for it yet: the column to fill in
+            column = f"column {self.column_letter}" if self.column_letter else "column"
+            parts.append(f"{column} ({self.column_title})")
         if self.line:
             parts.append(f"line {self.line}, column {self.column}" if self.column else
                          f"line {self.line}")
@@ -184,7 +189,57 @@ class Listing:
 
 
 def _template_fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {name.split("[")[0] for _, name, _, _ in string.Formatter().parse(template)
+            if name}
+
+
+# How messages name a field. None (the default): by its JSON name, quoted ('accessNeeds').
+# For a workbook or CSV tables, a function (name, JSON Pointer near it) -> its heading,
+# quoted, or the sheet or columns that hold it; set while such a file is checked.
+NAMING: ContextVar[Callable[[str, str], str] | None] = ContextVar("naming", default=None)
+
+
+def name_field(name: str, near: str = "") -> str:
+    """A field (``accessNeeds``, or ``demographics/ethnicity`` to say which) named for
+    the reader: quoted as in the JSON (its last name), or by its heading in tables. NEAR,
+    the issue's JSON Pointer, tells apart fields of one name in several places."""
+    naming = NAMING.get()
+    return naming(name, near) if naming else f"'{name.split('/')[-1]}'"
+
+
+class _Names:
+    """``{f[accessNeeds]}`` in a template: the field named by ``name_field``."""
+
+    def __init__(self, near: str) -> None:
+        self.near = near
+
+    def __getitem__(self, name: str) -> str:
+        return name_field(name, self.near)
+
+
+# The generic templates name a field by its title and, in brackets, its JSON name; in
+# tables the heading is both, and is given once (quoted by name_field).
+_FIELD_IN_TABLES = re.compile(
+    r"\{title\} \('\{field\}'\)|'\{field\}' \(\{title\}\)|'\{field\}'")
+
+
+def _tabular(template: str) -> str:
+    return _FIELD_IN_TABLES.sub("{field}", template)
+
+
+_NAMED = re.compile(r"\{f\[(?:[^\]/]*/)*([^\]/]*)\]\}")
+
+
+def as_written(template: str) -> str:
+    """A template as the docs show it: a field it names, as in the JSON ('accessNeeds')."""
+    return _NAMED.sub(r"'\1'", template)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_INDEX = re.compile(r"/\d+(?=/|$)")
 
 
 @dataclass(frozen=True)
@@ -197,26 +252,34 @@ class IssueType:
     message: str  # a template: "{title} ('{field}') is missing."
     fix: str  # a template too
     unreadable: bool = False  # True when the input could not be read at all
+    # In tables, the column to point at when the issue's path is a list of objects or an
+    # object (``category`` for a project's costs): where a spreadsheet user fixes it.
+    cell: str = ""
     params: frozenset[str] = field(default=frozenset(), init=False)
 
     def __post_init__(self) -> None:
         fields = _template_fields(self.message) | _template_fields(self.fix)
-        object.__setattr__(self, "params", frozenset(fields))
+        object.__setattr__(self, "params", frozenset(fields - {"f"}))  # f: always given
 
     def make(self, *, path: str = "", field: str = "", title: str = "",
              value: Any = None, show_value: bool = False, record: str | None = None,
              location: Location | None = None, severity: Severity | None = None,
              **params: Any) -> Issue:
-        values = {"field": field, "title": title or field, "value": value, **params}
+        values = {"field": field, "title": title or field, "value": value, "f": _Names(path),
+                  **params}
         missing = self.params - values.keys()
         if missing:
             raise KeyError(f"{self.code}: missing parameters {sorted(missing)}")
+        message, fix, tidy = self.message, self.fix, str
+        if NAMING.get() and field and "field" in self.params:  # the heading, not the name
+            values["field"] = name_field(_INDEX.sub("/*", path).lstrip("/") or field, path)
+            message, fix, tidy = _tabular(message), _tabular(fix), _capital
         return Issue(
             code=self.code,
             severity=severity or self.severity,
             category=self.category,
-            message=self.message.format_map(values),
-            fix=self.fix.format_map(values),
+            message=tidy(message.format_map(values)),
+            fix=tidy(fix.format_map(values)),
             path=path,
             field=field,
             title=title,
@@ -248,6 +311,13 @@ def register(*types: IssueType) -> None:
 def issue_type(code: str) -> IssueType:
     _load()
     return _CATALOGUE[code]
+
+
+def place(issue: Issue) -> str:
+    """The JSON path at which to look for an issue's cell in tables: its path, and within
+    it the column its type names (``cell``), if any."""
+    hint = _CATALOGUE[issue.code].cell if issue.code in _CATALOGUE else ""
+    return f"{issue.path}/{hint}" if hint else issue.path
 
 
 def catalogue() -> list[IssueType]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .issues import Issue, Unlisted, issue_type
+from .issues import Issue, Unlisted, issue_type, place
 from .readers import Record, Unreadable, read
 from .report import Report
 
@@ -40,6 +40,7 @@ class Part:
 
 
 def _work(k: int) -> Part:
+    from .tabular.naming import named
     from .validate import check_records
 
     job = _JOB
@@ -52,9 +53,10 @@ def _work(k: int) -> Part:
     try:
         result = read(job["source"], job["limits"], job["name"], stream=True)
         order: list[int] = []
-        envelope, ids = check_records(result, job["version"], report, job["settings"],
-                                      progress if k == 0 else None, shard=(k, job["jobs"]),
-                                      order=order)
+        with named(result.tabular, job["version"]):
+            envelope, ids = check_records(result, job["version"], report, job["settings"],
+                                          progress if k == 0 else None,
+                                          shard=(k, job["jobs"]), order=order)
     except Unreadable as exc:
         return Part(unreadable=exc.issue)
     except OSError as exc:
@@ -63,7 +65,7 @@ def _work(k: int) -> Part:
     if result.locate:  # lines of JSON Lines: only this worker's reader knows them
         for issue in report.issues + result.issues:
             if issue.location is None:
-                issue.location = result.locate(issue.path)
+                issue.location = result.locate(place(issue))
     if envelope is not None:
         envelope.locate = None  # used already; a table's locator cannot cross processes
     withheld = report.withheld.hand_over()

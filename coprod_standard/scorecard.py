@@ -69,7 +69,7 @@ def assess(project: Any, version: str) -> list[PrincipleResult]:
         evidence = text(block, "evidence")
         real = len(evidence) >= MIN_EVIDENCE and not PLACEHOLDER.match(evidence)
         practices = strings(block, "practices")
-        gaps = [] if real else ["the evidence is too thin"]
+        gaps = [] if real else ["the evidence is too thin" if evidence else "no evidence is given"]
         if not practices:
             gaps.append("no practice is coded")
         extra = _extra_gap(project, name, block)

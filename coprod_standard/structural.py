@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .codelists import find_codelist
 from .fields import Field, field_at, fields
-from .issues import Issue, IssueType, Pending, issue_type
+from .issues import Issue, IssueType, Pending, issue_type, name_field
 from .schemas import load_schema, per_schema_set
 from .suggest import closest, did_you_mean
 
@@ -296,7 +296,8 @@ def _closest_branch(errors: list[ValidationError]) -> ValidationError | None:
 def on_alternatives(ctx: Ctx) -> Iterator[Pending]:
     options = ctx.error.validator_value
     if all(_only_required(option) for option in options):
-        names = [" and ".join(f"'{n}'" for n in option["required"]) for option in options]
+        names = [" and ".join(name_field(n, f"{ctx.pointer}/{n}") for n in option["required"])
+                 for option in options]
         yield _make("missing-alternatives", ctx, has_value=False, options=" or ".join(names),
                     words=lambda: {"where": _describe(ctx.version, ctx.pointer)[1] or
                                    "The dataset"})

@@ -14,7 +14,7 @@ from datetime import date
 from .checks import LEVELS, POLICIES, Context, Settings, flag_personal, run
 from .checks.privacy import personal_key, personal_values
 from .extensions import ExtensionError, compile_set
-from .issues import Issue, Pending, Unlisted, issue_type
+from .issues import Issue, Pending, Unlisted, issue_type, place
 from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Disclosure, Report
@@ -22,6 +22,7 @@ from .schema_engine import engine
 from .schemas import latest_version, schema_sets_in_use, version_names, versions
 from .scorecard import assess
 from .tabular.grid import attach
+from .tabular.naming import named, said_once
 from .withhold import Withheld, neutral_label
 
 Progress = Callable[[int, int, int], None]
@@ -31,9 +32,11 @@ def _choose_version(result: ReadResult, report: Report) -> str | None:
     """The version to check against, or None when the dataset cannot be checked at all."""
     latest = latest_version()
     if not result.has_version:
+        setting = (f"'Standard version' on the Dataset sheet, with {latest} in it"
+                   if result.tabular else f'"version": "{latest}" at the top of the dataset')
         report.issues.append(issue_type("missing-version").make(
             path="/version", field="version", title="Standard version", latest=latest,
-            record="the dataset's own details"))
+            setting=setting, record="the dataset's own details"))
         return latest
     declared = result.version
     if isinstance(declared, str) and declared in version_names():
@@ -130,7 +133,7 @@ def check_records(result: ReadResult, version: str | None, report: Report,
         if record.locate:  # a table's rows: placed while the project is in hand
             for issue in report.issues[start:]:
                 if issue.location is None:
-                    issue.location = record.locate(issue.path)
+                    issue.location = record.locate(place(issue))
         if ctx is not None and ctx.withheld:
             _withhold_record(report, record, ctx.withheld, start)
     return envelope, project_ids
@@ -346,7 +349,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     version = _with_extensions(version, result, report, extension_dirs)
     settings = _policy(result, version, settings, report, late)
     try:
-        with _settled_memory():
+        with _settled_memory(), named(result.tabular, version):
             read_issues, read_unlisted = _check_all(source, result, version, report,
                                                     settings, limits, progress, jobs, name)
     except Unreadable as exc:  # a streaming reader met a problem part of the way through
@@ -354,6 +357,8 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     except OSError as exc:
         return _unreadable(report, issue_type("cannot-open").make(
             file=report.source, reason=exc.strerror or str(exc)))
+    if result.tabular:
+        report.issues[:] = said_once(report.issues)
     labels = {f"/projects/{i - 1}": label for i, label in enumerate(report.records) if i}
     for issue in read_issues:
         issue.record = _record_of(issue.path, labels)
@@ -367,7 +372,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
     if result.locate:
         for issue in report.issues:
             if issue.location is None:
-                issue.location = result.locate(issue.path)
+                issue.location = result.locate(place(issue))
     _withhold(report, read_issues[:limits.max_issues])  # those after cannot be kept
     if result.fetch:
         attach(report.issues, result.fetch, _hidden(report.withheld))

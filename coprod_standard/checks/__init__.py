@@ -95,12 +95,14 @@ register(IssueType(
 
 def check(code: str, *, title: str, severity: Severity, category: str, serves: str,
           message: str, fix: str, explanation: str, scope: str = "project",
-          levels: tuple[str, ...] = ("draft", "publish")):
-    """Register a check function and the issue type it reports."""
+          levels: tuple[str, ...] = ("draft", "publish"), cell: str = ""):
+    """Register a check function and the issue type it reports. CELL: in tables, the
+    column to point at within the list or object its findings' paths name."""
     assert category in CATEGORIES, category
 
     def register_check(func: Callable[[Context], Iterator[Finding]]):
-        register(IssueType(code, title, severity, category, explanation, message, fix))
+        register(IssueType(code, title, severity, category, explanation, message, fix,
+                           cell=cell))
         CHECKS.append(Check(code, title, severity, category, serves, explanation, scope,
                             levels, func))
         return func

@@ -5,7 +5,7 @@ these fields."""
 
 from __future__ import annotations
 
-from ..issues import Severity
+from ..issues import Severity, name_field
 from . import Context, Finding, check
 from .data import items, number, obj, reports
 
@@ -32,14 +32,15 @@ def _results(ctx: Context, name: str):
 @check("population-missing", title="Result does not say whose outcome it is", severity=W,
        category="evidence", serves=SERVES, levels=("publish",),
        message="This result does not say whose outcome it describes.",
-       fix="Add 'population': co-producers, service-users, unpaid-carers, staff, "
-           "wider-community, or mixed (then give its 'composition').",
+       fix="Add {f[population]}: co-producers, service-users, unpaid-carers, staff, "
+           "wider-community, or mixed (then fill in {f[composition]}).",
        explanation="From version 1.2 every result says whose outcome it measures: the people "
                    "who co-produced, the people using the service, carers, staff or a wider "
                    "community. Results for different populations are never pooled together, "
                    "so a result without one cannot be compared. A warning, not an error: the "
                    "result is still true and safe to publish, and results upgraded from 1.1 "
-                   "cannot know their population until the publisher adds it.")
+                   "cannot know their population until the publisher adds it.",
+       cell="population")
 def population_missing(ctx: Context):
     for where, report in _results(ctx, "population"):
         if "population" not in report:
@@ -50,8 +51,9 @@ def population_missing(ctx: Context):
        category="evidence", serves=SERVES,
        message="This result is for a mixed sample, but it does not say how many people of "
                "each role it includes.",
-       fix="Add 'composition': one entry for each role in the sample, with its 'role' and "
-           "number of people 'n' (or 'suppressed': true for a number too small to publish).",
+       fix="Add {f[composition]}: one entry for each role in the sample, with its {f[role]} "
+           "and number of people {f[n]} (or {f[suppressed]}: true for a number too small to "
+           "publish).",
        explanation="A mean that mixes, say, people who draw on care and their carers can only "
                    "be judged, or compared, if readers know the mix.")
 def composition_missing(ctx: Context):
@@ -71,10 +73,11 @@ def _tolerance(values: list[float]) -> float:
        message="The numbers in the sample's make-up add up to {total}, but the result is for "
                "{n} people.",
        fix="Check the numbers: each person in the result is counted once, under one role, so "
-           "the numbers add up to 'n' (allowing for rounding to the nearest 5).",
+           "the numbers add up to {f[n]} (allowing for rounding to the nearest 5).",
        explanation="The make-up of a mixed sample counts each person once by role, so its "
                    "numbers add up to the result's number of people. Rounding to the nearest "
-                   "5 is allowed for, and withheld numbers may only make the total smaller.")
+                   "5 is allowed for, and withheld numbers may only make the total smaller.",
+       cell="n")
 def composition_does_not_add_up(ctx: Context):
     for where, report in _results(ctx, "composition"):
         n, cells = number(report, "n"), list(items(report, "composition"))
@@ -91,11 +94,12 @@ def composition_does_not_add_up(ctx: Context):
        severity=W, category="evidence", serves=SERVES,
        message="This {timepoint} result gives a change since baseline but not how many months "
                "after the baseline it was measured.",
-       fix="Add 'monthsSinceBaseline': the number of months from the baseline to this "
+       fix="Add {f[monthsSinceBaseline]}: the number of months from the baseline to this "
            "measurement (the typical time, if people were measured at different times).",
        explanation="A change after 3 months and a change after 24 months are not the same "
                    "finding; without the time since baseline they cannot be told apart or "
-                   "compared.")
+                   "compared.",
+       cell="monthsSinceBaseline")
 def months_since_baseline_missing(ctx: Context):
     for where, report in _results(ctx, "monthsSinceBaseline"):
         timepoint = report.get("timepoint")
@@ -111,7 +115,8 @@ def _spread(block: dict) -> bool:
 def _thin(group: dict) -> str | None:
     """What is missing for a between-group effect, or None if nothing is."""
     if number(group, "n") is None:
-        return "The comparison group has no number of people ('n')"
+        return ("The comparison group has no number of people "
+                f"({name_field('comparisonGroup/n')})")
     change = obj(group.get("change"))
     if not ((number(group, "mean") is not None and _spread(group))
             or (number(change, "mean") is not None and _spread(change))):
@@ -123,9 +128,11 @@ def _thin(group: dict) -> str | None:
 @check("comparison-group-too-thin", title="Comparison group too thin to compare",
        severity=W, category="evidence", serves=SERVES,
        message="{what}, so a reader cannot work out the difference between the groups.",
-       fix="Under 'comparisonGroup', give the group's number of people ('n') and its mean "
-           "with a standard deviation ('sd') or 95% confidence interval ('ci95'), for its "
-           "score at this timepoint or for its 'change' since baseline.",
+       fix="Under {f[comparisonGroup]}, give the group's number of people "
+           "({f[comparisonGroup/n]}) and its mean with a standard deviation "
+           "({f[comparisonGroup/sd]}) or 95% confidence interval ({f[comparisonGroup/ci95]}), "
+           "for its score at this timepoint or for its change since baseline "
+           "({f[comparisonGroup/change]}).",
        explanation="A between-group mean difference and a standardised mean difference need, "
                    "for each group, the number of people, the mean and its spread (or the "
                    "mean change and its spread). A comparison group given as a single value "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..issues import Severity
+from ..issues import Severity, name_field
 from . import Context, Finding, check
 from .data import (
     SAMPLE,
@@ -91,7 +91,7 @@ EXEMPT = ("Only a result about a nation's population (from version 1.2: its 'pop
 @check("small-number-not-suppressed", title="Small number not suppressed", severity=E,
        category="disclosure", serves=SERVES,
        message="A count of people below {threshold} is published; it must be suppressed.",
-       fix="Leave the number out and set 'suppressed' to true (or combine it with another "
+       fix="Leave the number out and set {f[suppressed]} to true (or combine it with another "
            "group so the count is {threshold} or more).",
        explanation="A count of a few people can identify them, wherever the project works: "
                    "a national panel of co-producers may have a dozen members, often named "
@@ -126,8 +126,8 @@ def number_not_rounded(ctx: Context):
 @check("statistic-for-small-number", title="Result shown for too few people", severity=E,
        category="disclosure", serves=SERVES,
        message="{statistic} is shown for fewer than {threshold} people.",
-       fix="Remove the result, and 'n' and 'nExcluded' with it, and set 'suppressed' to true "
-           "for this report.",
+       fix="Remove the result, and {f[n]} and {f[nExcluded]} with it, and set {f[suppressed]} "
+           "to true for this report.",
        explanation="An average or other result for a handful of people can reveal their "
                    "answers. No result is shown when fewer than the threshold answered, "
                    "nor for a comparison group that small. " + EXEMPT)
@@ -152,8 +152,8 @@ def statistic_for_small_number(ctx: Context):
 
 @check("suppressed-but-shown", title="Suppressed, but the number is shown", severity=E,
        category="disclosure", serves=SERVES, scope="project",
-       message="This is marked as suppressed, but '{key}' is still given.",
-       fix="Remove '{key}': a suppressed number or result must be left out.",
+       message="This is marked as suppressed, but {key} is still given.",
+       fix="Remove {key}: a suppressed number or result must be left out.",
        explanation="Setting 'suppressed' to true says a number is withheld; the number itself "
                    "(and any result based on it) must then be left out.")
 def suppressed_but_shown(ctx: Context):
@@ -172,7 +172,8 @@ def suppressed_but_shown(ctx: Context):
         if block.get("suppressed") is True:
             for key in keys:
                 if key in block:
-                    yield Finding(f"{where}/{key}", {"key": key})
+                    yield Finding(f"{where}/{key}", {"key": name_field(
+                        key, f"{ctx.pointer}{where}/{key}")})
 
 
 def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]):
@@ -197,7 +198,8 @@ def _cells_revealed(total_suppressed: bool, total, cells: list[tuple[str, dict]]
                    "evaluated sample, the total is its smallest breakdown that publishes every "
                    "cell. Result subgroups are often partial breakdowns, so they are not "
                    "checked this way. Breakdowns of people are checked however national the "
-                   "project.")
+                   "project.",
+       cell="suppressed")
 def secondary_suppression_needed(ctx: Context):
     breakdowns = every_demographic_count(ctx.data)
     sample = sample_size(breakdowns)

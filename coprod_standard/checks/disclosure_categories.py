@@ -122,7 +122,7 @@ def _everyone(block: dict, total: float | None) -> tuple[int, dict] | None:
        severity=W, category="disclosure", serves=SERVES,
        message="Everyone counted in this group's {dimension} breakdown is in one category, "
                "so it tells anyone who knows a member {what}.",
-       fix="Leave this breakdown out (set its askedStatus to 'not-published'), publish it "
+       fix="Leave this breakdown out (set its {f[askedStatus]} to 'not-published'), publish it "
            "only for a larger group, or, if the group is openly for people in this "
            "category, say so in the group's description.",
        explanation="Ethnicity, religion, sexual orientation, gender identity and disability "
@@ -136,7 +136,8 @@ def _everyone(block: dict, total: float | None) -> tuple[int, dict] | None:
                    "answer a reader would assume of anyone (White British, straight, the "
                    "same gender as registered at birth, not disabled) or one that says "
                    "nothing (not stated, not known). Sex is not checked: it is not special "
-                   "category data and is seldom a secret in a group that meets.")
+                   "category data and is seldom a secret in a group that meets.",
+       cell="count")
 def one_category_holds_everyone(ctx: Context):
     breakdowns = every_demographic_count(ctx.data)
     sample = sample_size(breakdowns)

@@ -39,7 +39,7 @@ def _has_figures(ctx: Context) -> bool:
        message="The dataset gives counts of people or results but does not say which "
                "disclosure policy was applied to them, so no one using it can tell how its "
                "figures were protected.",
-       fix="Add 'disclosureControl' to the dataset's own details: the policy applied "
+       fix="Add {f[disclosureControl]} to the dataset's own details: the policy applied "
            "(nhs-digital or threshold-10), the organisation or role that applied it (never "
            "a person's name) and the date. 'coprod aggregate --into' writes it for you.",
        explanation="From version 1.2 a dataset records the disclosure control applied to "

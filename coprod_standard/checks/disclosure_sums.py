@@ -83,7 +83,7 @@ def _indicator_figures(ctx: Context, score_type: str
 @check("count-indicator-small", title="Count indicator gives a small number of people",
        severity=E, category="disclosure", serves=SERVES,
        message="This count of people is below {threshold}; a small count must be suppressed.",
-       fix="Leave the value out and set 'suppressed' to true for this result, or report the "
+       fix="Leave the value out and set {f[suppressed]} to true for this result, or report the "
            "count for a longer period or a larger area so that it is {threshold} or more.",
        explanation="An indicator of the 'count' score type whose value (or mean) counts "
                    "people, such as people admitted to hospital, is a count of people like "
@@ -120,7 +120,7 @@ def count_indicator_not_rounded(ctx: Context):
        severity=E, category="disclosure", serves=SERVES,
        message="This percentage of the {n} people gives about {count} {who}, fewer than "
                "{threshold}.",
-       fix="Suppress the percentage (leave the value out and set 'suppressed' to true), or "
+       fix="Suppress the percentage (leave the value out and set {f[suppressed]} to true), or "
            "report it for a larger group.",
        explanation="A percentage and the number of people it is of give a count: 2.5% of 40 "
                    "people is one person. If that count, or the count of the others, is "
@@ -241,7 +241,8 @@ def _leftovers(ctx: Context) -> Iterator[tuple[str, dict, int, bool]]:
                    "results (a mean, a spread) are shown for both, the published difference "
                    "decides, because the left-over people's result follows by subtraction "
                    "too. A difference that rounding alone could explain (it may be nobody) "
-                   "is not flagged.")
+                   "is not flagged.",
+       cell="n")
 def complement_reveals_small_group(ctx: Context):
     for where, params, hidden, _ in _leftovers(ctx):
         if not hidden:
@@ -261,7 +262,8 @@ def complement_reveals_small_group(ctx: Context):
                    "sample's demographics and results' make-up by role with two or more "
                    "suppressed cells (one alone is 'secondary-suppression-needed'), and "
                    "results for subgroups beside the whole group's result with one or more. "
-                   "Rounding is allowed for as in 'complement-reveals-small-group'.")
+                   "Rounding is allowed for as in 'complement-reveals-small-group'.",
+       cell="n")
 def suppressed_cells_add_up(ctx: Context):
     for where, params, hidden, subgroups in _leftovers(ctx):
         if hidden >= 2 or (hidden == 1 and subgroups):

@@ -40,7 +40,8 @@ def savings_without_costs(ctx: Context):
        fix="Estimate how much would have happened anyway (deadweight) and how much is due "
            "to others (attribution), and take it off; say where the figures come from.",
        explanation="Almost every change would partly have happened anyway, or is partly due "
-                   "to others. An estimate with neither taken off claims too much.")
+                   "to others. An estimate with neither taken off claims too much.",
+       cell="deadweight")
 def estimate_not_adjusted(ctx: Context):
     for index, estimate in _estimates(ctx):
         if number(estimate, "deadweight") == 0 and number(estimate, "attribution") == 0:
@@ -57,7 +58,8 @@ def estimate_not_adjusted(ctx: Context):
                    "unusual; the reasoning should be on the record. From version 1.2 an "
                    "estimate that gives the period of the work it values is set against the "
                    "costs of that period only (a cost spanning more counts for the days it "
-                   "shares); an estimate without a period is set against all the costs.")
+                   "shares); an estimate without a period is set against all the costs.",
+       cell="valueGBP")
 def savings_exceed_costs(ctx: Context):
     estimates = [(i, e) for i, e in _estimates(ctx) if code(e, "type") in SAVINGS]
     groups: dict = {}
@@ -89,7 +91,8 @@ def savings_exceed_costs(ctx: Context):
            "themselves; check the licence's terms for your organisation.",
        explanation="The HACT Social Value Bank and the National TOMs are licensed CC BY-NC-ND: "
                    "their values may not be redistributed or adapted. Say so, and publish "
-                   "only your results.")
+                   "only your results.",
+       cell="valuesLicence")
 def values_licence_restricts_sharing(ctx: Context):
     for index, estimate in _estimates(ctx):
         licence = text(estimate, "valuesLicence")
@@ -100,7 +103,7 @@ def values_licence_restricts_sharing(ctx: Context):
 @check("unknown-outcome-reference", title="Reference to an outcome that does not exist",
        severity=E, category="integrity", serves="Referential integrity",
        message="'{ident}' is not the identifier of any outcome in this project.",
-       fix="Use the 'id' of one of the project's outcomes.",
+       fix="Use the {f[outcomes/id]} of one of the project's outcomes.",
        explanation="Economic estimates and impact risks refer to outcomes by identifier; "
                    "each must exist in the same project.")
 def unknown_outcome_reference(ctx: Context):
@@ -116,7 +119,7 @@ def unknown_outcome_reference(ctx: Context):
        category="outcomes",
        serves="Impact Management Project: the risk dimension of impact",
        message="The project records outcomes but no impact risks.",
-       fix="Add 'impactRisks': at least the risk that the people affected were not involved "
+       fix="Add {f[impactRisks]}: at least the risk that the people affected were not involved "
            "enough (stakeholder-participation), with its likelihood and what was done.",
        explanation="Impact has five dimensions; the fifth is the risk that it is different "
                    "from expected. From version 1.1 a project can record its impact risks.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..issues import Severity
+from ..issues import Severity, name_field
 from . import Context, Finding, check
 from .data import code, day, indicators, items, number, obj, text
 
@@ -55,21 +55,22 @@ def costs_within(ctx: Context, span: tuple[date, date]) -> float:
 @check("estimate-basis-missing", title="Estimate without price year or perspective",
        severity=W, category="evaluation", serves=SERVES, levels=("publish",),
        message="This estimate does not say {missing}.",
-       fix="Add 'priceYear' (the year whose prices the values are in, for example \"2024-25\") "
-           "and 'perspective' (whose costs and savings it counts, for example 'nhs' or "
+       fix="Add {f[priceYear]} (the year whose prices the values are in, for example \"2024-25\") "
+           "and {f[perspective]} (whose costs and savings it counts, for example 'nhs' or "
            "'local-authority-social-care').",
        explanation="A figure in pounds can only be compared with another in real terms, from "
                    "the same point of view: £1,000 in 2016 prices is not £1,000 today, and a "
                    "saving to the NHS is not a saving to the council. Version 1.2 asks every "
                    "published estimate for its price year and perspective. It is a warning, "
                    "not an error: an estimate upgraded from 1.1 cannot have them until its "
-                   "publisher adds them.")
+                   "publisher adds them.",
+       cell="priceYear")
 def estimate_basis_missing(ctx: Context):
     for index, estimate in estimates(ctx):
-        missing = [words for key, words in (("priceYear", "the year of its prices (priceYear)"),
-                                            ("perspective", "whose costs and savings it counts "
-                                                            "(perspective)"))
-                   if not text(estimate, key)]
+        near = f"{ctx.pointer}/economicEstimates/{index}"
+        missing = [f"{words} ({name_field(key, near)})" for key, words in (
+            ("priceYear", "the year of its prices"),
+            ("perspective", "whose costs and savings it counts")) if not text(estimate, key)]
         if missing:
             yield Finding(f"/economicEstimates/{index}", {"missing": " or ".join(missing)})
 
@@ -81,7 +82,8 @@ def estimate_basis_missing(ctx: Context):
        fix="Check the three figures: the low value must be no more than the value, and the "
            "high value no less.",
        explanation="The low and high values show how uncertain an estimate is, for example "
-                   "from a sensitivity analysis. The estimate itself must lie between them.")
+                   "from a sensitivity analysis. The estimate itself must lie between them.",
+       cell="lowValueGBP")
 def estimate_range_excludes_value(ctx: Context):
     for index, estimate in estimates(ctx):
         value = number(estimate, "valueGBP")
@@ -98,12 +100,14 @@ def estimate_range_excludes_value(ctx: Context):
        severity=E, category="evaluation", serves=SERVES,
        message="This estimate is valued in WELLBYs but none of the outcomes it values has a "
                "life satisfaction indicator (ONS4 life satisfaction).",
-       fix="List in 'outcomes' the outcome whose indicator measures life satisfaction with the "
-           "ONS4 question (score type 'ons4-life-satisfaction'), or choose another method.",
+       fix="List in {f[economicEstimates/outcomes]} the outcome whose indicator measures life "
+           "satisfaction with the ONS4 question (score type 'ons4-life-satisfaction'), or "
+           "choose another method.",
        explanation="A WELLBY is a one-point change in life satisfaction (0 to 10) for one "
                    "person for one year, as in the HM Treasury Green Book's wellbeing "
                    "guidance. A WELLBY value must rest on a measured change in life "
-                   "satisfaction.")
+                   "satisfaction.",
+       cell="outcomes")
 def wellby_without_life_satisfaction(ctx: Context):
     measured = {code(outcome, "id") for _, outcome, indicator in indicators(ctx.data)
                 if code(indicator, "scoreType") == LIFE_SATISFACTION}
@@ -123,7 +127,8 @@ def wellby_without_life_satisfaction(ctx: Context):
            "the savings.",
        explanation="Co-production may lower some costs and raise others. Showing extra costs "
                    "and savings apart, each as a positive amount, lets a reader see both "
-                   "sides instead of a figure netted inside another.")
+                   "sides instead of a figure netted inside another.",
+       cell="valueGBP")
 def saving_below_zero(ctx: Context):
     for index, estimate in estimates(ctx):
         value = number(estimate, "valueGBP")
@@ -142,7 +147,8 @@ def saving_below_zero(ctx: Context):
            "values; or correct the estimate's period.",
        explanation="Savings mean something only next to what it cost to make them. Set "
                    "against the costs of a different year, a saving can look far larger or "
-                   "smaller than it is.")
+                   "smaller than it is.",
+       cell="period")
 def savings_costs_different_period(ctx: Context):
     if not list(items(ctx.data, "costs")):
         return  # savings-without-costs says so
@@ -161,7 +167,8 @@ def savings_costs_different_period(ctx: Context):
        fix="Restate the costs or the estimate in the same year's prices (for example with HM "
            "Treasury's GDP deflators), or give the same price year to both.",
        explanation="Pounds of different years are worth different amounts. Set side by side, "
-                   "costs and savings should be in the same year's prices.")
+                   "costs and savings should be in the same year's prices.",
+       cell="priceYear")
 def price_years_differ(ctx: Context):
     years = sorted({text(c, "priceYear") for _, c in items(ctx.data, "costs")} - {""})
     if not years:

@@ -25,7 +25,7 @@ def _evaluation(ctx: Context) -> dict | None:
        serves="SCIE recommendation 1: evaluate the impact of co-production as standard",
        levels=PUBLISH,
        message="The project {state}.",
-       fix="Add 'evaluation' with its design and who evaluated. If there was none, saying so "
+       fix="Add {f[evaluation]} with its design and who evaluated. If there was none, saying so "
            "(design 'none') is honest, but this warning stays until one is done and recorded.",
        explanation="SCIE recommends that the impact of co-production is evaluated as standard. "
                    "A project without an evaluation cannot show the difference it made. From "
@@ -43,7 +43,7 @@ def evaluation_missing(ctx: Context):
        serves="SCIE recommendations 1 and 2: evaluate the impact of co-production as standard",
        levels=PUBLISH,
        message="The project has {ended}, but it {state}.",
-       fix="Add 'evaluation' with its design (for example pre-post, qualitative or "
+       fix="Add {f[evaluation]} with its design (for example pre-post, qualitative or "
            "mixed-methods) and who evaluated. A finished project must have been evaluated, "
            "even simply, before it is published.",
        explanation="From version 1.2, a project that has completed or ended early must record "
@@ -75,19 +75,20 @@ def _recorded(name: str, key: str, title: str, serves: str, fix: str, explanatio
 
 _recorded("facilitation-not-recorded", "facilitation", "Facilitation not recorded",
           "SCIE recommendation 7: skilled facilitators lead co-production, including evaluation",
-          "Add 'facilitation': whether a skilled facilitator led the process, and who.",
+          "Add {f[evaluation/facilitation]}: whether a skilled facilitator led the process, and "
+          "who.",
           "Skilled facilitators build relationships and communication between groups. Record "
           "whether one led the process, even if the answer is no.")
 _recorded("leadership-support-not-recorded", "leadershipSupport",
           "Leadership support not recorded",
           "SCIE recommendation 8: managers and leaders support measuring impact",
-          "Add 'leadershipSupport': whether managers and leaders were involved and supported "
+          "Add {f[leadershipSupport]}: whether managers and leaders were involved and supported "
           "the evaluation.",
           "Managers' and leaders' involvement enables impact to be measured. Record whether "
           "they were involved.")
 _recorded("access-needs-not-recorded", "accessNeeds", "Access needs not recorded",
           "SCIE on co-produced evaluation: address and manage access needs",
-          "Add 'accessNeeds': whether access needs were asked about and met, and how.",
+          "Add {f[accessNeeds]}: whether access needs were asked about and met, and how.",
           "Evaluations must be accessible to the people with lived experience who take part. "
           "Record whether access needs were addressed.")
 
@@ -97,8 +98,8 @@ _recorded("access-needs-not-recorded", "accessNeeds", "Access needs not recorded
        serves="SCIE on co-produced evaluation: a safe space, training and aftercare",
        levels=PUBLISH,
        message="The evaluation does not record {missing}.",
-       fix="Under 'support', record whether there was training, a safe space and aftercare "
-           "(true or false).",
+       fix="In {f[evaluation/support]}, record whether there was training, a safe space and "
+           "aftercare (true or false).",
        explanation="Co-produced evaluation needs a safe space that protects everyone, training "
                    "for all involved, and aftercare for anyone who finds it difficult.")
 def evaluation_support_not_recorded(ctx: Context):
@@ -137,7 +138,8 @@ def costs_missing(ctx: Context):
            "that readers know it was not forgotten.",
        explanation="The costs of co-production include staff time, training and payment for "
                    "people with lived experience. Each should appear, with 0 where it is "
-                   "really nothing.")
+                   "really nothing.",
+       cell="category")
 def costs_incomplete(ctx: Context):
     costs = list(items(ctx.data, "costs"))
     if not costs:
@@ -157,7 +159,7 @@ GRIPP2 = {"aim": "the aim (item 1)", "methods": "the methods (item 2)",
        category="evaluation", serves="GRIPP2 short form for reporting involvement",
        levels=PUBLISH,
        message="The GRIPP2 report of involvement leaves out {missing}.",
-       fix="Fill in every item of 'reporting': aim, methods, results, influence and critical "
+       fix="Fill in every item of {f[reporting]}: aim, methods, results, influence and critical "
            "reflection.",
        explanation="The GRIPP2 short form asks for five items. Each helps a reader judge how "
                    "people were involved and what difference it made.")

@@ -133,8 +133,8 @@ def score_type_instrument_mismatch(ctx: Context):
 
 @check("direction-contradicts-scale", title="Direction contradicts the scale", severity=W,
        category="evidence", serves=SERVES,
-       message="'higherIsBetter' is {given}, but for '{score}' {truth}.",
-       fix="Set 'higherIsBetter' to match the instrument: false for PHQ-9, GAD-7, UCLA-3 and "
+       message="{f[higherIsBetter]} is {given}, but for '{score}' {truth}.",
+       fix="Set {f[higherIsBetter]} to match the instrument: false for PHQ-9, GAD-7, UCLA-3 and "
            "ONS4 anxiety; true for wellbeing and quality-of-life scores.",
        explanation="Whether a higher score is better is fixed by the instrument. Getting it "
                    "wrong turns improvements into deteriorations in any comparison.")
@@ -192,7 +192,7 @@ def change_without_baseline(ctx: Context):
        severity=W, category="evidence", serves=SERVES,
        message="The proportion improved is given, but the indicator does not say what counts "
                "as a meaningful change.",
-       fix="Add 'meaningfulChange' to the indicator, with its source.",
+       fix="Add {f[meaningfulChange]} to the indicator, with its source.",
        explanation="'Proportion improved' means improved by at least the meaningful change, so "
                    "the threshold must be stated.")
 def improvement_without_threshold(ctx: Context):
@@ -209,7 +209,8 @@ def improvement_without_threshold(ctx: Context):
        fix="Report it with care, say how uncertain it is, and combine with qualitative "
            "evidence.",
        explanation="With fewer than 30 people measured twice, a change in average score is "
-                   "easily due to chance.")
+                   "easily due to chance.",
+       cell="n")
 def small_sample_change(ctx: Context):
     for where, _, _, report in reports(ctx.data):
         change = obj(report.get("change"))
@@ -225,7 +226,8 @@ def small_sample_change(ctx: Context):
        message="This report gives no result: no mean, median, value, proportion improved or "
                "change.",
        fix="Add the result, or mark the report as suppressed if it is withheld.",
-       explanation="A report that is not withheld should give at least one result.")
+       explanation="A report that is not withheld should give at least one result.",
+       cell="mean")
 def result_missing(ctx: Context):
     keys = (*ESTIMATES, "proportionImproved", "change")
     for where, _, _, report in reports(ctx.data):

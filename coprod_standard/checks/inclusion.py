@@ -34,9 +34,10 @@ def _reason(project: dict) -> str:
        message="No participant group is of people who draw on care and support, and no reason "
                "is given.",
        fix="Add the group of people who draw on care and support who took part, or say why "
-           "they did not in 'rolesNotIncludedReason' under diversity.",
+           "they did not in {f[rolesNotIncludedReason]} under diversity.",
        explanation="Co-production is done with the people who draw on care and support. A "
-                   "project without them should say why.")
+                   "project without them should say why.",
+       cell="role")
 def people_drawing_on_care_missing(ctx: Context):
     if "person-drawing-on-care" not in _roles(ctx.data) and not _reason(ctx.data):
         yield Finding("/participantGroups")
@@ -46,9 +47,10 @@ def people_drawing_on_care_missing(ctx: Context):
        serves=REC1,
        message="No participant group is of unpaid carers, and no reason is given.",
        fix="Add the group of unpaid carers who took part, or say why carers were not involved "
-           "in 'rolesNotIncludedReason' under diversity.",
+           "in {f[rolesNotIncludedReason]} under diversity.",
        explanation="SCIE names unpaid carers as under-represented in the evidence. Include "
-                   "them, or say why they were not part of this project.")
+                   "them, or say why they were not part of this project.",
+       cell="role")
 def unpaid_carers_missing(ctx: Context):
     if "unpaid-carer" not in _roles(ctx.data) and not _reason(ctx.data):
         yield Finding("/participantGroups")
@@ -57,12 +59,14 @@ def unpaid_carers_missing(ctx: Context):
 @check("ethnicity-not-reported", title="Ethnicity not reported", severity=W,
        category="inclusion", serves=REC1,
        message="Ethnicity is not reported for {whom}, not even that people were not asked.",
-       fix="Add 'ethnicity' to each group's demographics (and the evaluated sample's, if "
-           "given): the counts if people were asked, or askedStatus 'not-asked'.",
+       fix="Add {f[demographics/ethnicity]} to each group's demographics (and the evaluated "
+           "sample's, if given): the counts if people were asked, or "
+           "set {f[ethnicity/askedStatus]} to 'not-asked'.",
        explanation="Evidence from Black, Asian and minority ethnic communities is scarce. Each "
                    "group, and the evaluated sample when its demographics are given, should "
                    "report ethnicity, or honestly say people were not asked, so that missing "
-                   "data is never read as 'none'.")
+                   "data is never read as 'none'.",
+       cell="demographics/ethnicity")
 def ethnicity_not_reported(ctx: Context):
     reason = text(obj(obj(ctx.data.get("principles")).get("diversity")),
                   "demographicsNotCollectedReason")
@@ -94,7 +98,8 @@ def _ethnicity_counts(ctx: Context):
        fix="Ask people again, explaining why it matters and that answers are only published "
            "as counts; record 'not-stated' only for people who chose not to say.",
        explanation="When 'not stated' and 'not known' make up more than half of a group (or "
-                   "of the evaluated sample), the breakdown cannot show who was included.")
+                   "of the evaluated sample), the breakdown cannot show who was included.",
+       cell="count")
 def ethnicity_mostly_not_stated(ctx: Context):
     for where, _, counts, total in _ethnicity_counts(ctx):
         unknown = sum(n for code, n in counts if n and code in NOT_STATED)
@@ -112,7 +117,8 @@ def ethnicity_mostly_not_stated(ctx: Context):
                    "seldom-heard communities were not reached. White Irish, Gypsy or Irish "
                    "Traveller and Roma people are seldom-heard, so a group with any of them is "
                    "not flagged, nor (from version 1.2) a group that names the seldom-heard "
-                   "groups it reached. This is advice, not a fault.")
+                   "groups it reached. This is advice, not a fault.",
+       cell="count")
 def ethnicity_all_white(ctx: Context):
     for where, group, counts, _ in _ethnicity_counts(ctx):
         if group.get("seldomHeardGroups"):
@@ -129,9 +135,9 @@ def _groups_since_1_2(ctx: Context):
 
 @check("seldom-heard-contradiction", title="Seldom-heard groups named, but not seldom-heard",
        severity=W, category="inclusion", serves=REC1,
-       message="This group names the seldom-heard groups it reached, but 'isUnderserved' is "
+       message="This group names the seldom-heard groups it reached, but {f[isUnderserved]} is "
                "false.",
-       fix="Set 'isUnderserved' to true, or remove 'seldomHeardGroups' if the group did not "
+       fix="Set {f[isUnderserved]} to true, or remove {f[seldomHeardGroups]} if the group did not "
            "reach them.",
        explanation="'isUnderserved' says whether a group is seldom-heard; 'seldomHeardGroups' "
                    "says which seldom-heard groups it reached. Naming groups while saying the "
@@ -146,11 +152,12 @@ def seldom_heard_contradiction(ctx: Context):
        severity=A, category="inclusion", serves=REC1,
        message="This group is marked as seldom-heard, but does not say which seldom-heard "
                "groups it reached.",
-       fix="List them in 'seldomHeardGroups', for example 'gypsy-roma-traveller' or "
+       fix="List them in {f[seldomHeardGroups]}, for example 'gypsy-roma-traveller' or "
            "'refugees-asylum-seekers'.",
        explanation="A yes or no cannot show which communities were reached. From version 1.2 "
                    "a group can name them from the seldom-heard group list, so that evidence "
-                   "from each can be found across projects. This is advice, not a fault.")
+                   "from each can be found across projects. This is advice, not a fault.",
+       cell="seldomHeardGroups")
 def seldom_heard_not_named(ctx: Context):
     for g, group in _groups_since_1_2(ctx):
         if group.get("isUnderserved") is True and not group.get("seldomHeardGroups"):

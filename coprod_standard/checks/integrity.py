@@ -88,7 +88,8 @@ def duplicate_project_id(ctx: Context):
 @check("unknown-group-reference", title="Reference to a group that does not exist",
        severity=E, category="integrity", serves=SERVES,
        message="'{ident}' is not the identifier of any participant group in this project.",
-       fix="Use the 'id' of one of the project's participant groups, or add the group.",
+       fix="Use the {f[participantGroups/id]} of one of the project's participant groups, or "
+           "add the group.",
        explanation="Activities, outputs and (from version 1.2) the results that name the "
                    "groups they measured refer to participant groups by their identifiers, "
                    "which must exist in the same project.")
@@ -267,7 +268,8 @@ def published_in_future(ctx: Context):
        fix="Check the counts: each person should be counted once in each breakdown.",
        explanation="A breakdown of a group cannot hold more people than the group, allowing "
                    "for rounding to the nearest 5. The evaluated sample's size is taken from "
-                   "its smallest breakdown that publishes every cell.")
+                   "its smallest breakdown that publishes every cell.",
+       cell="count")
 def demographic_counts_exceed_group(ctx: Context):
     breakdowns = every_demographic_count(ctx.data)
     size = sample_size(breakdowns)

@@ -57,7 +57,8 @@ def outcomes_missing(ctx: Context):
        explanation="Once a project has completed or ended early, at least one outcome or "
                    "impact should have a result: an indicator report that is not withheld, or "
                    "qualitative evidence. Versions 1.0 and 1.1 only; from 1.2 this is the "
-                   "error finished-without-outcome-result.")
+                   "error finished-without-outcome-result.",
+       cell="qualitativeEvidence")
 def outcome_results_missing(ctx: Context):
     if ctx.data.get("status") not in FINISHED or outcomes_first(ctx):
         return
@@ -98,7 +99,8 @@ def _has_result(outcome: dict) -> bool:
                    "is an outcome or impact (not an output) with either qualitative evidence "
                    "or an indicator report after baseline that gives a figure (a value, mean, "
                    "median, proportion improved or change) and is not withheld. In 1.0 and "
-                   "1.1 the warnings outcomes-missing and outcome-results-missing say this.")
+                   "1.1 the warnings outcomes-missing and outcome-results-missing say this.",
+       cell="qualitativeEvidence")
 def finished_without_outcome_result(ctx: Context):
     if finished_from_1_2(ctx) and not any(_has_result(o) for _, o in _changes(ctx.data)):
         yield Finding("/outcomes", {"ended": ENDED[ctx.data["status"]]})
@@ -111,7 +113,8 @@ def finished_without_outcome_result(ctx: Context):
        fix="Measure what changed for people as well as what was produced: add outcome- or "
            "impact-level indicators.",
        explanation="When more than half of the indicators sit under output-level results, "
-                   "the evaluation is still mostly about process and products.")
+                   "the evaluation is still mostly about process and products.",
+       cell="resultLevel")
 def mostly_outputs(ctx: Context):
     levels = [outcome.get("resultLevel") for _, outcome, _ in indicators(ctx.data)]
     outputs = levels.count("output")
@@ -123,11 +126,12 @@ def mostly_outputs(ctx: Context):
        "experience", severity=W, category="outcomes", serves=REC6,
        message="None of the project's outcomes was chosen with people with lived experience.",
        fix="Involve people with lived experience in choosing what to measure, and record how in "
-           "'chosenBy'.",
+           "{f[chosenBy]}.",
        explanation="SCIE recommends that people with lived experience help identify the "
                    "outcomes and measures. At least one outcome should record that they did. "
                    "From version 1.2 being consulted does not count: the method must be "
-                   "'co-selected', 'led-by-lived-experience' or 'voted'.")
+                   "'co-selected', 'led-by-lived-experience' or 'voted'.",
+       cell="chosenBy")
 def measures_not_chosen_with_lived_experience(ctx: Context):
     outcomes = list(items(ctx.data, "outcomes"))
 
@@ -144,12 +148,14 @@ def measures_not_chosen_with_lived_experience(ctx: Context):
        severity=E, category="integrity", serves=REC6,
        message="The outcome says lived experience was {said} in choosing it, but the method is "
                "'{method}'.",
-       fix="Make 'livedExperienceInvolved' and 'method' agree. From version 1.2, being "
-           "consulted while professionals chose is not choosing: 'consulted' goes with false.",
+       fix="Make {f[chosenBy/livedExperienceInvolved]} and {f[chosenBy/method]} agree. From "
+           "version 1.2, being consulted while professionals chose is not choosing: "
+           "'consulted' goes with false.",
        explanation="'livedExperienceInvolved' and the method must tell the same story: a "
                    "method of 'not-involved' cannot go with true, and 'co-selected', "
                    "'led-by-lived-experience' or 'voted' cannot go with false. From version "
-                   "1.2, 'consulted' cannot go with true either.")
+                   "1.2, 'consulted' cannot go with true either.",
+       cell="livedExperienceInvolved")
 def chosen_by_contradiction(ctx: Context):
     not_choosing = {"not-involved", "consulted"} if outcomes_first(ctx) else {"not-involved"}
     for index, outcome in items(ctx.data, "outcomes"):

@@ -35,7 +35,7 @@ def principle_evidence_thin(ctx: Context):
 @check("principle-practice-missing", title="No practice coded for a principle", severity=W,
        category="principles", serves=SERVES_PRINCIPLES,
        message="No {principle} practice is chosen from the list.",
-       fix="Add at least one code to 'practices' for {principle}; use 'other' and describe it "
+       fix="Add at least one code to {f[practices]} for {principle}; use 'other' and describe it "
            "in the evidence if none fits.",
        explanation="Coded practices make projects comparable: each principle should name at "
                    "least one practice from its codelist (for accessibility, the measures "
@@ -52,7 +52,7 @@ def principle_practice_missing(ctx: Context):
        serves="SCIE's principle of reciprocity; SCIE recommendation 5 (remuneration)",
        message="The project does not say whether people with lived experience were paid or "
                "rewarded.",
-       fix="Add 'remuneration' under reciprocity: whether people were paid, the hourly rate, "
+       fix="Add {f[remuneration]} under reciprocity: whether people were paid, the hourly rate, "
            "expenses, and whether benefits advice was offered.",
        explanation="Reciprocity means people get something back. SCIE recommends resources "
                    "for remuneration of people with lived experience; the dataset should say "
@@ -68,10 +68,11 @@ def reciprocity_payment_missing(ctx: Context):
        message="No participant group says who took part (ethnicity, age, sex or disability), "
                "and no reason is given.",
        fix="Add demographics to the participant groups (saying 'not-asked' where people were "
-           "not asked), or give 'demographicsNotCollectedReason' under diversity.",
+           "not asked), or give {f[demographicsNotCollectedReason]} under diversity.",
        explanation="Diversity can only be shown if the make-up of the groups is known. Missing "
                    "information must never be read as 'no diversity', so either describe the "
-                   "groups or say why not.")
+                   "groups or say why not.",
+       cell="demographics")
 def diversity_demographics_missing(ctx: Context):
     diversity = obj(obj(ctx.data.get("principles")).get("diversity"))
     if text(diversity, "demographicsNotCollectedReason"):
@@ -88,8 +89,9 @@ SERVES_LADDER = ("Honest ladder claim: consultation alone is not co-production (
        category="principles", serves=SERVES_LADDER,
        message="The project claims {level}, but no activity at that level says what changed "
                "as a result.",
-       fix="Add the activities where people designed or decided together, with 'whatChanged', "
-           "or set the participation level to the rung the activities show.",
+       fix="Add the activities where people designed or decided together, with "
+           "{f[activities/whatChanged]}, or set the participation level to the rung the "
+           "activities show.",
        explanation="A claim of co-design or co-production must be backed by at least one "
                    "activity at that level saying what was decided or done differently "
                    "because of it ('we said, we did').")
@@ -111,7 +113,8 @@ def ladder_change_not_shown(ctx: Context):
            "to the rung the decision rights show.",
        explanation="Sharing power and joint decision-making are at the heart of co-production. "
                    "A project at co-design or co-production needs at least one group with "
-                   "lived experience whose decision rights were shared or delegated.")
+                   "lived experience whose decision rights were shared or delegated.",
+       cell="decisionRights")
 def ladder_power_not_shared(ctx: Context):
     level = ctx.data.get("participationLevel")
     if rung(level) < rung("co-design"):

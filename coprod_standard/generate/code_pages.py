@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from ..checks import catalogue as checks_catalogue
-from ..issues import IssueType, catalogue
+from ..issues import IssueType, as_written, catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -115,10 +115,10 @@ def code_page(kind: IssueType) -> str:
                else "The standard is only useful if every file says things the same way: "
                "the JSON Schema is that shared definition, and a value that breaks it "
                "cannot be compared, combined or trusted."), ""]
-    lines += ["## The message", "", f"> {_cell(kind.message)}", ""]
+    lines += ["## The message", "", f"> {_cell(as_written(kind.message))}", ""]
     if kind.params:
         lines += ["Words in braces are filled in with the field, value or place concerned.", ""]
-    lines += ["## How to fix it", "", _cell(kind.fix), "", *[f"- {p}" for p in
+    lines += ["## How to fix it", "", _cell(as_written(kind.fix)), "", *[f"- {p}" for p in
                                                               _how_to_fix(kind)], ""]
     in_json, in_sheet = _examples(kind.code)
     if in_json or in_sheet:

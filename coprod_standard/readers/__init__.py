@@ -61,6 +61,7 @@ class ReadResult:
     details: dict | None = None  # the dataset's own details, when data is not kept whole
     position: Callable[[], tuple[int, int]] | None = None  # (bytes read, bytes in all)
     size: int = 0  # bytes in all, for streamed tables (which do not say their position)
+    tabular: bool = False  # read from a workbook or CSV tables: messages name headings
 
     def found(self, limits: Limits) -> Listing:
         """Where a reader puts what it finds: listed up to ``limits.max_issues``, the rest

@@ -60,7 +60,7 @@ def _result(sheets: dict[str, Sheet], file: str, issues: list[Issue], epoch=None
     return ReadResult(name=file, records=records(dataset), version=dataset.get("version"),
                       has_version="version" in dataset, is_object=True,
                       issues=issues + assembler.issues, locate=assembler.locate,
-                      data=dataset, fetch=fetch)
+                      data=dataset, fetch=fetch, tabular=True)
 
 
 def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Issue], epoch,
@@ -82,7 +82,8 @@ def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Is
 
     return ReadResult(name=file, records=records(), version=details.get("version"),
                       has_version="version" in details, is_object=True, issues=issues,
-                      locate=tables.locate, details=details, fetch=fetch, size=size)
+                      locate=tables.locate, details=details, fetch=fetch, size=size,
+                      tabular=True)
 
 
 def _xlsx_fetch(data: bytes | Path, file: str):

@@ -82,15 +82,17 @@ def _scorecard(report: Report) -> list[str]:
 
 
 def _example(issue: Issue, with_fix: bool) -> list[str]:
-    where = issue.record or ""
-    if issue.location and issue.location.describe():
-        where = issue.location.describe()
+    where, place = issue.record or "", issue.location
+    if place and place.describe():
+        where = place.describe()
+        if place.sheet and not place.row and issue.record:  # a sheet with no row for it yet
+            where += f", for {issue.record}"
     lines = [_wrap(f"- {where}: {issue.message}" if where else f"- {issue.message}", "    ")]
     if with_fix:
         lines.append(_wrap(f"Fix: {issue.fix}", "      "))
     if issue.context:
         lines += ["    " + line for line in render_grid(issue.context)]
-    if issue.path:
+    if issue.path and not (place and place.sheet):  # in tables, the cell says where
         lines.append(f"      (at {issue.path})")
     return lines
 

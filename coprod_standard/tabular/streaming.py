@@ -128,7 +128,7 @@ class TableStream:
             project = sub.dataset["projects"][0]
             own = project.get("id")
             if isinstance(own, str) and own in seen:
-                self.base._issue("duplicate-row", self.projects_layout.sheet, row[0], key=own)
+                self.base.duplicate(self.projects_layout, row[0], own)
             elif isinstance(own, str):
                 seen.add(own)
                 for feed in feeds:

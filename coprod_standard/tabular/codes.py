@@ -5,9 +5,9 @@ A dropdown lets ``Befriending`` through for ``befriending``, and people type a c
 column, a value that is not a code but matches exactly one code of the column's codelists,
 ignoring case, spaces, hyphens, underscores and a final full stop, is read as that code:
 silently when only the case differs, with a ``title-used-for-code`` advisory otherwise. A
-value that matches several codes (``White: Irish`` is a title in both ethnicity lists) is
-kept as typed, with a ``code-title-ambiguous`` error that lists the choices. JSON input is
-never changed.
+value that matches several codes (``Not stated`` is a title in both ethnicity lists) is
+kept as typed: the schema's error for it names the list that applies and its codes, one
+message for one problem. JSON input is never changed.
 """
 
 from __future__ import annotations
@@ -43,15 +43,13 @@ class Matcher:
                 for form in (code.code, code.title):
                     self.loose.setdefault(loose(form), {})[code.code] = codelist.title
 
-    def match(self, value: str) -> tuple[str, list[str]]:
-        """The code VALUE means (VALUE itself when none or several match), and the codes
-        it could mean (empty when it is a code or matches nothing)."""
+    def match(self, value: str) -> str:
+        """The code VALUE means: VALUE itself when it is a code, or when no code or several
+        codes match it."""
         if value in self.codes:
-            return value, []
+            return value
         found = self.loose.get(loose(value), {})
-        if len(found) == 1:
-            return next(iter(found)), list(found)
-        return value, list(found)
+        return next(iter(found)) if len(found) == 1 else value
 
 
 @lru_cache(maxsize=512)
@@ -61,16 +59,16 @@ def matcher(version: str, names: tuple[str, ...]) -> Matcher:
 
 def matching(conv: Callable[[Any], Any], version: str, names: tuple[str, ...],
              found: list, position: int) -> Callable[[Any], Any]:
-    """CONV followed by code matching; each value changed or left ambiguous is noted in
-    FOUND as (position, typed, code, choices), for the row's reader to report."""
+    """CONV followed by code matching; each value changed (beyond its capitals) is noted in
+    FOUND as (position, typed, code), for the row's reader to report."""
     codes = matcher(version, names)
 
     def one(value: Any) -> Any:
         if value.__class__ is not str or value in codes.codes:
             return value
-        code, choices = codes.match(value)
-        if len(choices) > 1 or (code != value and code.casefold() != value.casefold()):
-            found.append((position, value, code, choices))
+        code = codes.match(value)
+        if code.casefold() != value.casefold():
+            found.append((position, value, code))
         return code
 
     def read(raw: Any) -> Any:
@@ -81,13 +79,7 @@ def matching(conv: Callable[[Any], Any], version: str, names: tuple[str, ...],
     return read
 
 
-def choices_text(version: str, names: tuple[str, ...], choices: list[str]) -> str:
-    lists = matcher(version, names).loose
-    titles = {code: title for entry in lists.values() for code, title in entry.items()}
-    return "; ".join(f"'{code}' ({titles.get(code, '')} list)" for code in choices)
-
-
-A, E = Severity.ADVISORY, Severity.ERROR
+A = Severity.ADVISORY
 
 
 def _t(code, title, severity, description, message, fix):
@@ -102,10 +94,4 @@ register(
        "The cell {cell} holds '{typed}', which was read as the code '{as_code}'.",
        "Nothing needs fixing. To keep the file exactly as it is read, choose '{as_code}' from "
        "the cell's dropdown (the Codes sheet lists every code with its title)."),
-    _t("code-title-ambiguous", "Title could mean several codes", E,
-       "A code column holds a title that belongs to more than one code of the lists the "
-       "column may use, so it cannot be read as a code.",
-       "The cell {cell} holds '{typed}', which could be any of these codes: {choices}.",
-       "Type the code you mean instead of its title; the Codes sheet lists every code "
-       "with its title."),
 )

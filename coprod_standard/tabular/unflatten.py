@@ -18,7 +18,7 @@ from typing import Any
 
 from ..issues import Issue, Location, issue_type
 from .cells import converter, restore
-from .codes import choices_text, matching
+from .codes import matching
 from .letters import column_letter
 from .rules import Column, Table, column_lookup, normalise
 from .rules import tables as table_rules
@@ -130,18 +130,12 @@ class Assembler:
         return conv
 
     def _codes_found(self, layout: SheetLayout, row_number: int) -> None:
-        """Report the codes read from titles (or left ambiguous) in one row."""
+        """Report the codes read from titles or other spellings in one row."""
         columns = {position: column for column, position in layout.positions.items()}
-        for position, typed, code, choices in layout.found:
-            column = columns[position]
-            cell = f"{column_letter(position)}{row_number}"
-            if len(choices) > 1:
-                self._issue("code-title-ambiguous", layout.sheet, row_number, position,
-                            column.heading, cell=cell, typed=typed, choices=choices_text(
-                                self.version, column.field.codelists, choices))
-            else:
-                self._issue("title-used-for-code", layout.sheet, row_number, position,
-                            column.heading, cell=cell, typed=typed, as_code=code)
+        for position, typed, code in layout.found:
+            self._issue("title-used-for-code", layout.sheet, row_number, position,
+                        columns[position].heading, cell=f"{column_letter(position)}{row_number}",
+                        typed=typed, as_code=code)
         layout.found.clear()
 
     def add_rows(self, layout: SheetLayout, rows: Iterable[tuple[int, list]], epoch) -> None:

@@ -72,6 +72,8 @@ def assess(project: Any, version: str) -> list[PrincipleResult]:
         gaps = [] if real else ["the evidence is too thin" if evidence else "no evidence is given"]
         if not practices:
             gaps.append("no practice is coded")
+        elif set(practices) == {"other"}:  # says nothing about what was done
+            gaps.append("only 'other' is coded, no practice from the list")
         extra = _extra_gap(project, name, block)
         if extra:
             gaps.append(extra)

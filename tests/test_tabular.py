@@ -207,7 +207,7 @@ def test_the_template_has_notes_dropdowns_formats_and_a_read_me(tmp_path, coprod
     result = coprod("template", tmp_path / "template.xlsx")
     assert result.returncode == 0
     book = openpyxl.load_workbook(tmp_path / "template.xlsx")
-    assert book.sheetnames[0] == "Read me" and book["Codelists"].sheet_state == "hidden"
+    assert book.sheetnames[0] == "Read me" and book["Codes"].sheet_state == "visible"
     assert {t.name for t in tables("1.0")} <= set(book.sheetnames)
     projects = book["Projects"]
     headings = [c.value for c in projects[1]]
@@ -217,8 +217,9 @@ def test_the_template_has_notes_dropdowns_formats_and_a_read_me(tmp_path, coprod
     dropdowns = [dv for dv in projects.data_validations.dataValidation
                  if f"{letter}2" in str(dv.sqref).split(":")[0]]
     assert dropdowns and dropdowns[0].type == "list"
-    assert dropdowns[0].formula1.startswith("='Codelists'!")
-    codes = [c.value for c in book["Codelists"][dropdowns[0].formula1.split("$")[1]]]
+    assert dropdowns[0].formula1.startswith("'Codes'!$B$")
+    first, last = (int(n.rstrip(":")) for n in dropdowns[0].formula1.split("$")[2::2])
+    codes = [book["Codes"].cell(n, 2).value for n in range(first, last + 1)]
     assert {"planned", "active", "completed"} <= set(codes)
     id_letter = openpyxl.utils.get_column_letter(headings.index("Project identifier") + 1)
     date_letter = openpyxl.utils.get_column_letter(headings.index("Start date") + 1)

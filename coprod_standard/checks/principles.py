@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ..codelists import find_codelist
 from ..issues import Severity
 from . import Context, Finding, check
 from .data import demographic_counts, items, obj, rung, strings, text
@@ -35,8 +37,7 @@ def principle_evidence_thin(ctx: Context):
 @check("principle-practice-missing", title="No practice coded for a principle", severity=W,
        category="principles", serves=SERVES_PRINCIPLES,
        message="No {principle} practice is chosen from the list.",
-       fix="Add at least one code to {f[practices]} for {principle}; use 'other' and describe it "
-           "in the evidence if none fits.",
+       fix="Choose each {principle} practice the project used from its list: {codes}.",
        explanation="Coded practices make projects comparable: each principle should name at "
                    "least one practice from its codelist (for accessibility, the measures "
                    "taken, such as Easy Read or hybrid meetings).")
@@ -44,7 +45,17 @@ def principle_practice_missing(ctx: Context):
     for name in PRINCIPLES:
         principle = obj(obj(ctx.data.get("principles")).get(name))
         if principle and not strings(principle, "practices"):
-            yield Finding(f"/principles/{name}/practices", {"principle": name})
+            yield Finding(f"/principles/{name}/practices",
+                          {"principle": name, "codes": _choices(ctx.version, name)})
+
+
+@lru_cache(maxsize=64)
+def _choices(version: str, principle: str) -> str:
+    """A principle's practices as people read them: 'Easy Read (easy-read)', ... ('other'
+    is left out: alone, it says nothing about what was done)."""
+    codelist = find_codelist(version, f"{principle}-practice")
+    codes = [c for c in (codelist.codes if codelist else ()) if c.code != "other"]
+    return "; ".join(f"{c.title} ({c.code})" for c in codes)
 
 
 @check("reciprocity-payment-missing", title="Payment for lived experience not stated",

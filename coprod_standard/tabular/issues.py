@@ -98,3 +98,5 @@ register(
        "make the zip file again.",
        unreadable=True),
 )
+
+from . import codes as _codes  # noqa: E402, F401 - registers title-used-for-code

@@ -18,12 +18,13 @@ from typing import Any
 
 from ..issues import Issue, Location, issue_type
 from .cells import converter, restore
+from .codes import matching
 from .letters import column_letter
 from .rules import Column, Table, column_lookup, normalise
 from .rules import tables as table_rules
 from .sheets import Sheet
 
-IGNORED_SHEETS = {"read me", "readme", "codelists", "notes"}
+IGNORED_SHEETS = {"read me", "readme", "codelists", "codes", "notes"}
 TEXT_KINDS = ("string", "date", "datetime")
 
 
@@ -38,6 +39,7 @@ class SheetLayout:
     said: set[int] = field(default_factory=set)  # columns past the headings already reported
     number: int = 0  # its place in Assembler.layouts (the source map refers to it)
     plan: Any = None  # how to read its rows, worked out once (see Assembler._plan)
+    found: list = field(default_factory=list)  # codes read from titles, for the row's issues
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -92,11 +94,11 @@ class Assembler:
         self.layouts.append(layout)
         return layout
 
-    @staticmethod
-    def _plan(layout: SheetLayout, epoch) -> tuple:
-        """How to read a sheet's cells into objects: worked out once for each sheet."""
+    def _plan(self, layout: SheetLayout, epoch) -> tuple:
+        """How to read a sheet's cells into objects: worked out once for each sheet. Code
+        columns also match titles and other spellings to codes (see ``codes``)."""
         table = layout.table
-        plan = [(position - 1, converter(column, epoch), column)
+        plan = [(position - 1, self._converter(layout, column, position, epoch), column)
                 for column, position in layout.positions.items()]
 
         # One entry per position in the row: how to read the cell there, or None to skip it.
@@ -104,7 +106,7 @@ class Assembler:
         for i, conv, column in plan:
             if column.link is None:
                 key = column.path[0] if len(column.path) == 1 else column.path
-                specs[i] = (conv, key, column.kind in TEXT_KINDS,
+                specs[i] = (conv, key, column.kind in TEXT_KINDS and not column.field.codelists,
                             column.kind in ("integer", "number"))
         links = sorted(((column.link, i, conv) for i, conv, column in plan
                         if column.link is not None), key=lambda link: link[0])
@@ -119,6 +121,22 @@ class Assembler:
         link_positions = [i for _, i, _ in links] if layout.all_text else None
         layout.plan = (specs, links, needed, text_keys, nested, other, link_positions)
         return layout.plan
+
+    def _converter(self, layout: SheetLayout, column: Column, position: int, epoch):
+        conv = converter(column, epoch)
+        if column.link is None and column.field.codelists:
+            return matching(conv, self.version, column.field.codelists, layout.found,
+                            position)
+        return conv
+
+    def _codes_found(self, layout: SheetLayout, row_number: int) -> None:
+        """Report the codes read from titles or other spellings in one row."""
+        columns = {position: column for column, position in layout.positions.items()}
+        for position, typed, code in layout.found:
+            self._issue("title-used-for-code", layout.sheet, row_number, position,
+                        columns[position].heading, cell=f"{column_letter(position)}{row_number}",
+                        typed=typed, as_code=code)
+        layout.found.clear()
 
     def add_rows(self, layout: SheetLayout, rows: Iterable[tuple[int, list]], epoch) -> None:
         table = layout.table
@@ -150,6 +168,8 @@ class Assembler:
                                 _set(item, key, value)
             else:
                 item = self._general(specs, cells)
+            if layout.found:
+                self._codes_found(layout, row_number)
             if not table.path:
                 self._dataset_row(layout, row_number, item)
                 continue

@@ -2,9 +2,15 @@
 
 Every workbook is a template: a "Read me" sheet in plain English; one sheet per table
 with a frozen heading row; a note on each heading with the field's description; a
-dropdown for every closed codelist; identifier and code columns formatted as text so
-leading zeros survive; date columns formatted as dates. Text that a spreadsheet could run
-as a formula is neutralised.
+dropdown in every code column; a visible "Codes" sheet with the code, title and
+description of every codelist the workbook uses (the dropdowns refer to its ranges);
+identifier and code columns formatted as text so leading zeros survive; date columns
+formatted as dates. Text that a spreadsheet could run as a formula is neutralised.
+
+Dropdowns: a closed codelist's refuses other values; an open codelist's (licence, output
+type), a list of codes (one cell, codes separated by semicolons: the dropdown offers one,
+the others are typed) and the areas (examples of ONS codes) only offer, never refuse.
+Tested with LibreOffice, which keeps them when it saves the workbook.
 """
 
 from __future__ import annotations
@@ -19,16 +25,22 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..codelists import Codelist, find_codelist
 from ..schemas import latest_version
-from ..tabular.cells import to_excel
+from ..tabular.cells import excel_text, neutralise, to_excel
 from ..tabular.flatten import flatten
 from ..tabular.rules import Column, Table
-from .csv_out import closed_codes, column_required
+from .csv_out import column_required
 
 HEADING_FILL = PatternFill("solid", fgColor="1F3864")
 HEADING_FONT = Font(bold=True, color="FFFFFF")
 DATE_FORMAT = "yyyy-mm-dd"
 ROWS_WITH_DROPDOWNS = 5000
+CODES_SHEET = "Codes"
+# The schema's examples of ONS area codes (common.schema.json, gssCode), with their names.
+AREA_EXAMPLES = (("E08000025", "Birmingham", "A metropolitan district in England."),
+                 ("W06000015", "Cardiff", "A unitary authority in Wales."),
+                 ("E92000001", "England", "The whole of England."))
 READ_ME = [
     "Co-production Data Standard: workbook",
     "",
@@ -41,8 +53,11 @@ READ_ME = [
     "2. On the other sheets, the first columns say which project (and which group, outcome "
     "or indicator) each row belongs to. Copy the identifiers exactly.",
     "3. Hover over a heading to read what it means. Red headings must be filled in.",
-    "4. Where a cell has a dropdown, choose from it. Where several codes are allowed, "
-    "separate them with semicolons, for example: define; design; deliver.",
+    "4. Where a cell has a dropdown, choose from it. The Codes sheet lists every code with "
+    "its title and what it means. Where several codes are allowed, choose one from the "
+    "dropdown and type the others after it, separated by semicolons, for example: "
+    "define; design; deliver. A title typed instead of its code (Service design for "
+    "service-design) is read as the code.",
     "5. Write dates as year-month-day, for example 2025-03-31.",
     "6. Do not rename the headings or the sheets.",
     "",
@@ -63,32 +78,82 @@ def _note(table: Table, column: Column, version: str) -> str:
     elif column.field.required_when:
         parts.append(f"Required when: {column.field.required_when}")
     if column.field.codelists:
-        names = ", ".join(n.removesuffix(".csv") for n in column.field.codelists)
-        parts.append(f"Codes from the list: {names}.")
+        names = "' and '".join(n.removesuffix(".csv") for n in column.field.codelists)
+        parts.append(f"Codes from the list '{names}' on the {CODES_SHEET} sheet"
+                     + ("; other values are allowed." if column.field.open_codelist
+                        else "."))
+    elif column.path == ("areas",):
+        parts.append(f"ONS area codes; examples on the {CODES_SHEET} sheet.")
     if column.kind == "list":
         parts.append("Several values: separate them with semicolons.")
     parts.append(f"(JSON: {column.json_heading})")
     return "\n".join(p for p in parts if p)
 
 
-class _Codelists:
-    """A hidden sheet holding each closed codelist once, for dropdowns to refer to."""
+class _Codes:
+    """The visible Codes sheet: each codelist once (list, code, title, description), in
+    the order the workbook first uses them; dropdowns refer to its ranges of codes."""
 
     def __init__(self) -> None:
-        self.columns: list[list[str]] = []
-        self.ranges: dict[tuple, str] = {}
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.ranges: dict[tuple[str, ...], str] = {}
 
-    def range_for(self, codes: list[str]) -> str:
-        key = tuple(codes)
+    def range_for(self, key: tuple[str, ...], lists: list[tuple[str, list]]) -> str:
+        """The cells of the codes of LISTS (name, [(code, title, description)]), kept
+        together so that one range covers a column that may use several lists."""
         if key not in self.ranges:
-            self.columns.append(codes)
-            letter = get_column_letter(len(self.columns))
-            self.ranges[key] = (f"{quote_sheetname('Codelists')}!${letter}$1:"
-                                f"${letter}${len(codes)}")
+            first = len(self.rows) + 2
+            for name, codes in lists:
+                self.rows += [(name, *code) for code in codes]
+            self.ranges[key] = (f"{quote_sheetname(CODES_SHEET)}!$B${first}:"
+                                f"$B${len(self.rows) + 1}")
         return self.ranges[key]
 
+    def write(self, book) -> None:
+        sheet = book.create_sheet(CODES_SHEET)
+        sheet.freeze_panes = "A2"
+        headings = []
+        for heading in ("List", "Code", "Title", "Description"):
+            cell = WriteOnlyCell(sheet, value=heading)
+            cell.font, cell.fill = HEADING_FONT, HEADING_FILL
+            headings.append(cell)
+        sheet.append(headings)
+        for row in self.rows:
+            sheet.append([excel_text(neutralise(v)) for v in row])
+        for letter, width in zip("ABCD", (26, 30, 40, 100), strict=True):
+            sheet.column_dimensions[letter].width = width
 
-def _sheet(book, table: Table, rows, version: str, codelists: _Codelists) -> None:
+
+def _lists(column: Column, version: str) -> list[tuple[str, list]] | None:
+    """The codelists of a code column, as (name, [(code, title, description)])."""
+    if column.path == ("areas",):
+        return [("area (examples)", list(AREA_EXAMPLES))]
+    found = [find_codelist(version, name) for name in column.field.codelists]
+    lists: list[Codelist] = [c for c in found if c is not None]
+    return [(c.name, [(k.code, k.title, (f"No longer used: {k.deprecated}. " if k.deprecated
+                                          else "") + k.description) for k in c.codes])
+            for c in lists] or None
+
+
+def _dropdown(column: Column, version: str, codes: _Codes) -> DataValidation | None:
+    if column.kind == "boolean":
+        return DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=True,
+                              showErrorMessage=True, errorTitle=column.heading[:32],
+                              error="Choose TRUE or FALSE.")
+    lists = _lists(column, version) if column.link is None else None
+    if not lists:
+        return None
+    formula = codes.range_for(tuple(name for name, _ in lists), lists)
+    if column.field.codelists and not column.field.open_codelist and column.kind != "list":
+        return DataValidation(type="list", formula1=formula, allow_blank=True,
+                              showErrorMessage=True, errorTitle=column.heading[:32],
+                              error=f"Choose a code from the list (see the {CODES_SHEET} "
+                                    "sheet).")
+    return DataValidation(type="list", formula1=formula, allow_blank=True,
+                          showErrorMessage=False)  # offers the codes, refuses nothing
+
+
+def _sheet(book, table: Table, rows, version: str, codes: _Codes) -> None:
     ws = book.create_sheet(table.name)
     ws.freeze_panes = "A2"
     headings = []
@@ -107,13 +172,8 @@ def _sheet(book, table: Table, rows, version: str, codelists: _Codelists) -> Non
         cell.comment = Comment(_note(table, column, version), "Co-production Data Standard",
                                width=320, height=180)
         headings.append(cell)
-        codes = closed_codes(column, version)
-        if codes or column.kind == "boolean":
-            formula = '"TRUE,FALSE"' if column.kind == "boolean" else \
-                f"={codelists.range_for(codes)}"
-            check = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                   showErrorMessage=True, errorTitle=column.heading,
-                                   error="Choose a value from the list.")
+        check = _dropdown(column, version, codes)
+        if check is not None:
             check.add(f"{letter}2:{letter}{ROWS_WITH_DROPDOWNS}")
             ws.data_validations.append(check)
     ws.append(headings)
@@ -139,17 +199,13 @@ def workbook_bytes(dataset: dict | None, version: str | None = None) -> bytes:
     for line in READ_ME:
         read_me.append([line.format(version=version)])
     read_me.column_dimensions["A"].width = 110
-    codelists = _Codelists()
+    codes = _Codes()
     for table, rows in flatten(dataset or {"version": version}, version):
         if dataset is None:
             rows = iter([[version if c.json_heading == "version" else None
                           for c in table.columns]] if not table.path else [])
-        _sheet(book, table, rows, version, codelists)
-    hidden = book.create_sheet("Codelists")
-    hidden.sheet_state = "hidden"
-    longest = max((len(c) for c in codelists.columns), default=0)
-    for index in range(longest):
-        hidden.append([c[index] if index < len(c) else None for c in codelists.columns])
+        _sheet(book, table, rows, version, codes)
+    codes.write(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

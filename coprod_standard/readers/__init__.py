@@ -16,6 +16,7 @@ from typing import Any
 
 from ..issues import Issue, Listing, Location, Unlisted, issue_type
 from ..limits import Limits
+from ..lockfiles import lock_file
 from .surrogates import mended
 
 
@@ -137,6 +138,9 @@ def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult
         return read_json(source, name, limits, parsed=True)
     if not isinstance(source, bytes):
         path = Path(source)
+        if lock_file(path):  # Excel's ~$name.xlsx, LibreOffice's .~lock.name.xlsx#
+            program, workbook = lock_file(path)
+            raise unreadable("lock-file", name, program=program, workbook=workbook)
         if path.is_dir():
             return tabular.read_folder(path, name, limits, stream)
         if path.name == "datapackage.json" and path.is_file():

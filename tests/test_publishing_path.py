@@ -158,6 +158,9 @@ def test_lock_files_are_skipped_with_a_note(tmp_path):
     assert combined.returncode == 0, combined.stdout + combined.stderr
     assert "Combined 1 of 1 datasets" in combined.stdout
     assert "Skipped" in combined.stderr and "~$minimal.xlsx" in combined.stderr
+    alone = run("combine", folder / "~$minimal.xlsx", "--out", tmp_path / "t.duckdb")
+    assert alone.returncode == 3 and "Skipped" not in alone.stderr
+    assert "is not a workbook but a lock file" in alone.stdout
 
     tables = tmp_path / "tables"
     assert run("convert", EXAMPLES / "minimal.json", tables).returncode == 0

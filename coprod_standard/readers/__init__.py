@@ -136,11 +136,11 @@ def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult
 
     if isinstance(source, (dict, list)):
         return read_json(source, name, limits, parsed=True)
+    locked = lock_file(name)  # Excel's ~$name.xlsx, LibreOffice's .~lock.name.xlsx#
+    if locked:
+        raise unreadable("lock-file", name, program=locked[0], workbook=locked[1])
     if not isinstance(source, bytes):
         path = Path(source)
-        if lock_file(path):  # Excel's ~$name.xlsx, LibreOffice's .~lock.name.xlsx#
-            program, workbook = lock_file(path)
-            raise unreadable("lock-file", name, program=program, workbook=workbook)
         if path.is_dir():
             return tabular.read_folder(path, name, limits, stream)
         if path.name == "datapackage.json" and path.is_file():

@@ -142,7 +142,11 @@ def expand(arguments: list[str], registries: list[str], notes: list[str] | None 
     entries of registries. Spreadsheet lock files (``~$name.xlsx``) are left out, with a
     sentence for each added to NOTES, unless one is all that was named."""
     sources: list[Source] = []
-    named = without_locks(arguments, notes) or arguments
+    skipped: list[str] = []
+    named = without_locks(arguments, skipped)
+    if named and notes is not None:
+        notes.extend(skipped)
+    named = named or arguments  # a lock file alone: read, and said to be one
     for argument in named:
         if _is_web(argument):
             sources.append(Source(argument))

@@ -214,3 +214,19 @@ def test_every_command_writes_files_with_normal_permissions(tmp_path, mask):
             assert stat.S_IMODE(path.stat().st_mode) == expected, (name, oct(expected))
     folder = tmp_path / "csv"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~mask
+
+
+def test_a_mixed_population_is_given_to_the_whole_group_with_its_make_up(tmp_path):
+    """--population mixed: the whole group gets its make-up from the role breakdown and
+    each role's result is not called mixed (it would lack a make-up of its own)."""
+    out = tmp_path / "mixed.json"
+    result = run("aggregate", RESPONSES, "--by", "role", "--into",
+                 EXAMPLES / "dementia-club.json", "--project",
+                 "GB-CHC-9990201-running-the-club", "--population", "mixed", "--out", out)
+    assert result.returncode == 0, result.stderr
+    check = run("validate", "--level", "publish", out)
+    assert check.returncode == 0 and "warning" not in check.stdout.lower(), check.stdout
+    reports = json.loads(out.read_text())["projects"][0]["outcomes"][0]["indicators"][0][
+        "reports"]
+    assert all(r["population"] != "mixed" for r in reports if "subgroup" in r)
+    assert all(r["composition"] for r in reports if "subgroup" not in r)

@@ -196,7 +196,11 @@ def _populations(target: dict, reports: list[dict], population: str | None,
             if r.get("population")}
     missing = 0
     for report in reports:
-        chosen = population or said.get(json_key(report.get("subgroup")))
+        earlier_said = said.get(json_key(report.get("subgroup")))
+        chosen = population or earlier_said
+        if chosen == "mixed" and (report.get("subgroup") or {}).get(
+                "dimension") == "participant-role":
+            chosen = earlier_said if earlier_said != "mixed" else None  # one role: not mixed
         if chosen == "mixed" and "subgroup" not in report:
             roles = [r for r in reports if r["timepoint"] == report["timepoint"]
                      and (r.get("subgroup") or {}).get("dimension") == "participant-role"]

@@ -31,6 +31,9 @@ class Conversion:
     projects: int = 0
     issues: list[Issue] = field(default_factory=list)
     unreadable: bool = False
+    level: str = "publish"
+    status: str = ""  # what 'coprod validate' says of the input: valid or invalid
+    found: dict[str, int] = field(default_factory=dict)  # issues by severity
 
     @property
     def errors(self) -> list[Issue]:
@@ -74,9 +77,12 @@ def write_output(dataset: dict, version: str, fmt: str, target: Path, source: So
 
 
 def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
-            force: bool = False, limits: Limits | None = None) -> Conversion:
+            force: bool = False, limits: Limits | None = None,
+            level: str = "publish") -> Conversion:
     """Convert SOURCE to OUT. Only the output's own files are written: with FORCE, files of
-    the same names are replaced, and every other file in a folder output is left alone."""
+    the same names are replaced, and every other file in a folder output is left alone.
+    The data is also checked at LEVEL (``status`` and ``found``): an invalid dataset is
+    still converted, so that it can be fixed in the form the user prefers."""
     fmt, target = output_target(source, out, to, force)
     name = source_name(source)
     conversion = Conversion(name, str(target), fmt)
@@ -98,6 +104,11 @@ def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
     version = dataset.get("version")
     write_output(dataset, version if version in version_names() else latest_version(), fmt,
                  target, source, force)
+    from .validate import validate
+
+    report = validate(source, limits=limits, level=level)
+    conversion.level, conversion.status = level, report.status
+    conversion.found = dict(report.counts())
     return conversion
 
 

@@ -428,7 +428,8 @@ def test_aggregate_cli_errors(tmp_path, coprod):
     assert result.returncode == 1 and "has no project 'nope'" in result.stderr
     result = coprod("aggregate", source, "--into", ROOT / "examples" / "minimal.json",
                     "--project", "GB-CHC-9990001-listening-group", "--out", tmp_path / "o.json")
-    assert result.returncode == 1 and "no indicator for any of" in result.stderr
+    # no outcome to make the indicator under: the outcome's facts are the publisher's
+    assert result.returncode == 1 and "has no outcome to put the swemwbs" in result.stderr
     assert coprod("aggregate", tmp_path / "missing.csv").returncode == 3
     assert coprod("score", tmp_path).returncode == 3
     assert "Traceback" not in result.stderr

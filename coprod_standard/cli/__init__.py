@@ -10,6 +10,7 @@ import sys
 import click
 
 from .. import __version__
+from ..schemas import versions
 from .catalogue_cmd import checks
 from .codelists_cmd import codelists
 from .compile_cmd import compile_schema
@@ -25,8 +26,15 @@ from .validate_cmd import validate
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
 
+def version_line() -> str:
+    """The toolkit's version, then the standard's versions it knows, with their status:
+    'coprod, version 0.9.0; standard 1.0 (supported), 1.1 (current), 1.2 (draft)'."""
+    known = ", ".join(f"{v.version} ({v.status})" for v in versions())
+    return f"%(prog)s, version %(version)s; standard {known}"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="coprod")
+@click.version_option(__version__, prog_name="coprod", message=version_line())
 def cli() -> None:
     """Check, explore and publish data in the Co-production Data Standard."""
 

@@ -21,6 +21,8 @@ from ..suggest import printable
 from ..tabular.cells import neutralise
 from ..writers import json_bytes
 
+POPULATIONS = ["co-producers", "service-users", "unpaid-carers", "staff", "wider-community",
+               "mixed"]
 BY = ["role", "ethnicity", "ageBand", "sex", "disability"]
 PRIVATE = ("These scores are for each person (under pseudonymous references): keep them "
            "private. Publish only aggregates, made with 'coprod aggregate'.")
@@ -121,18 +123,27 @@ def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool
                    "of participants, even one that works nationally.")
 @click.option("--into", "into", type=click.Path(), help="A dataset to merge the results into.")
 @click.option("--project", help="With --into: the identifier of the project to merge into.")
+@click.option("--outcome", help="With --into: the outcome a new indicator goes under, when "
+                                "the project measures the instrument nowhere yet and has "
+                                "more than one outcome.")
+@click.option("--population", type=click.Choice(POPULATIONS),
+              help="With --into: whose outcome the results describe (version 1.2 on). "
+                   "Default: what the indicator's earlier results said.")
 @click.option("--applied-by", help="The organisation or role applying the disclosure policy, "
                                    "recorded with it (never a person's name). Default: with "
                                    "--into, the dataset's publisher.")
 @click.option("--out", type=click.Path(), help="Write the results (or merged dataset) here.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosure: str,
-              national: bool, into: str | None, project: str | None, applied_by: str | None,
-              out: str | None, force: bool) -> None:
+              national: bool, into: str | None, project: str | None, outcome: str | None,
+              population: str | None, applied_by: str | None, out: str | None,
+              force: bool) -> None:
     """Turn RESPONSES into indicator reports per instrument and timepoint, with the paired
     change since baseline, after disclosure control. The output records the policy
     applied (disclosureControl); a dataset of version 1.2 or later given with --into
-    records it too, and one that records another policy is refused.
+    records it too, and one that records another policy is refused. With --into, an
+    instrument the project does not measure yet gets a new indicator (instrument, score
+    type, unit, direction, meaningful change and licence from the registry).
 
     Exit status: 0 done, 1 done but some responses have errors (they are counted and
     left out) or the results could not be merged, 2 usage error, 3 unreadable input.
@@ -148,7 +159,8 @@ def aggregate(responses: str, bespoke: tuple[str, ...], by: str | None, disclosu
                          tool=f"coprod aggregate {__version__}")
         if into:
             dataset = read(into).data
-            document, notes = merge(dataset, project, run, record)
+            document, notes = merge(dataset, project, run, record, outcome=outcome,
+                                   population=population)
         else:
             document = standalone(run, record)
     except (Unreadable, InstrumentError) as exc:

@@ -66,7 +66,10 @@ def combine(sources: tuple[str, ...], out: str, registry: tuple[str, ...], allow
         raise click.UsageError("--fetch needs at least one --allow-host")
     target = Path(out)
     try:
-        found = expand(list(sources), list(registry))
+        skipped: list[str] = []
+        found = expand(list(sources), list(registry), skipped)
+        for line in skipped:
+            click.echo(printable(line), err=True)
         check_outputs(target, Path(csv_dir) if csv_dir else None,
                       Path(parquet_dir) if parquet_dir else None, force=force,
                       inputs=[*registry, *(s.location for s in found)])

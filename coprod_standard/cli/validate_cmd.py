@@ -9,6 +9,7 @@ import click
 
 from ..checks import LEVELS, POLICIES
 from ..limits import MB, Limits
+from ..lockfiles import without_locks
 from ..reporters import REPORTERS, render
 from ..validate import validate as validate_source
 from .progress import progress_for
@@ -60,7 +61,15 @@ def validate(files: tuple[str, ...], fmt: str, level: str, disclosure: str | Non
     """Check one or more dataset FILES against the standard.
 
     Exit status: 0 all valid, 1 some data invalid, 3 some file could not be read.
+    Lock files that Excel or LibreOffice make beside an open workbook (~$name.xlsx,
+    .~lock.name.xlsx#) are skipped with a note.
     """
+    notes: list[str] = []
+    kept = without_locks(list(files), notes)
+    if kept:  # a lock file given alone is reported as unreadable, with the reason
+        files = tuple(kept)
+        for line in notes:
+            click.echo(line, err=True)
     limits = Limits(max_bytes=max_size * MB)
     jobs = jobs or min(os.cpu_count() or 1, 4)
     reports = []

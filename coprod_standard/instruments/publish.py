@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from typing import Any
 
@@ -134,12 +135,104 @@ def _record_control(dataset: dict[str, Any], record: dict[str, Any]) -> list[str
             "'coprod validate' checks all its figures under it."]
 
 
+def _sources(run: Run, code: str) -> set[str]:
+    """The scores of CODE in the run that another score is converted from (SWEMWBS raw,
+    beside its metric score): a new indicator is made for the converted one only."""
+    instrument = run.instruments[code]
+    made = {s for c, s in run.reports if c == code}
+    return {score.source for score in instrument.scores
+            if score.source and score.score_type in made}
+
+
+def _outcome_for(project: dict, code: str, outcome_id: str | None) -> dict:
+    """The outcome a new indicator for CODE goes under: the one named, else the one that
+    already measures CODE, else the project's only outcome."""
+    outcomes = [o for o in project.get("outcomes", []) if isinstance(o, dict)]
+    if outcome_id:
+        found = next((o for o in outcomes if o.get("id") == outcome_id), None)
+        if found is None:
+            ids = ", ".join(str(o.get("id")) for o in outcomes) or "none"
+            raise MergeError(f"Project '{project.get('id')}' has no outcome '{outcome_id}'. "
+                             f"Its outcomes: {ids}.")
+        return found
+    measuring = [o for o in outcomes
+                 if any(i.get("instrument") == code for i in o.get("indicators", []))]
+    if measuring or len(outcomes) == 1:
+        return (measuring or outcomes)[0]
+    if not outcomes:
+        raise MergeError(f"Project '{project.get('id')}' has no outcome to put the {code} "
+                         "results under. Add an outcome (its title, domain, who it is for "
+                         "and who chose it are yours to write), then aggregate again.")
+    ids = ", ".join(str(o.get("id")) for o in outcomes)
+    raise MergeError(f"Project '{project.get('id')}' has several outcomes ({ids}) and none "
+                     f"measures {code} yet: say which one the results belong to with "
+                     "--outcome, then aggregate again.")
+
+
+def _new_indicator(outcome: dict, run: Run, code: str, score_type: str) -> dict:
+    """An indicator for the results, made from the registry (instrument, score type, unit,
+    direction, meaningful change and licence), added to OUTCOME with no reports yet."""
+    made = indicator(run.instruments[code], score_type, [])
+    made.pop("reports")
+    score = run.instruments[code].score(score_type)
+    if score is not None:
+        made["unit"] = f"points ({score.minimum:g} to {score.maximum:g})"
+    taken = {i.get("id") for o in [outcome] for i in o.get("indicators", [])}
+    base, number = f"ind-{score_type}", 2
+    made["id"] = base
+    while made["id"] in taken:
+        made["id"], number = f"{base}-{number}", number + 1
+    outcome.setdefault("indicators", []).append(made)
+    return made
+
+
+def _populations(target: dict, reports: list[dict], population: str | None,
+                 earlier: list[dict]) -> int:
+    """Say whose outcome each new report describes (version 1.2 on): POPULATION if given,
+    else what the earlier report for the same subgroup said. A mixed sample gets its
+    make-up from the role breakdown at the same timepoint. Returns how many are left
+    without one."""
+    said = {json_key(r.get("subgroup")): r.get("population") for r in earlier
+            if r.get("population")}
+    missing = 0
+    for report in reports:
+        earlier_said = said.get(json_key(report.get("subgroup")))
+        chosen = population or earlier_said
+        if chosen == "mixed" and (report.get("subgroup") or {}).get(
+                "dimension") == "participant-role":
+            chosen = earlier_said if earlier_said != "mixed" else None  # one role: not mixed
+        if chosen == "mixed" and "subgroup" not in report:
+            roles = [r for r in reports if r["timepoint"] == report["timepoint"]
+                     and (r.get("subgroup") or {}).get("dimension") == "participant-role"]
+            if roles:
+                report["composition"] = [
+                    {"role": r["subgroup"]["code"], **({"n": r["n"]} if "n" in r
+                                                       else {"suppressed": True})}
+                    for r in roles]
+            else:
+                chosen = None
+        if chosen:
+            report["population"] = chosen
+        else:
+            missing += 1
+    return missing
+
+
+def json_key(value: object) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
 def merge(dataset: dict[str, Any], project_id: str, run: Run,
-          record: dict[str, Any] | None = None) -> tuple[dict, list[str]]:
+          record: dict[str, Any] | None = None, *, outcome: str | None = None,
+          population: str | None = None) -> tuple[dict, list[str]]:
     """A copy of the dataset with the results placed under the project's matching
-    indicators (same instrument and score type), and a sentence for each change. With
-    RECORD (see ``control``), the dataset also records the disclosure control applied
-    (version 1.2 on); a dataset that records another policy is refused (``MergeError``)."""
+    indicators (same instrument and score type), and a sentence for each change. An
+    instrument the project does not measure yet gets a new indicator (from the registry)
+    under OUTCOME, or under the outcome that measures it, or the project's only outcome.
+    With RECORD (see ``control``), the dataset also records the disclosure control applied
+    (version 1.2 on); a dataset that records another policy is refused (``MergeError``).
+    From version 1.2 each result says whose outcome it is: POPULATION, or what the earlier
+    result for the same group said."""
     merged = copy.deepcopy(dataset)
     control_notes = _record_control(merged, dict(record)) if record else []
     projects = [p for p in merged.get("projects", []) if isinstance(p, dict)]
@@ -147,22 +240,41 @@ def merge(dataset: dict[str, Any], project_id: str, run: Run,
     if project is None:
         ids = ", ".join(str(p.get("id")) for p in projects) or "none"
         raise MergeError(f"The dataset has no project '{project_id}'. Its projects: {ids}.")
-    notes, placed = [], 0
+    version = merged.get("version")
+    with_population = version in version_names() and "population" in load_schema(
+        version, "indicator-report.schema.json")["properties"]
+    notes, unsaid, placed = [], 0, 0
     for (code, score_type), reports in run.reports.items():
-        matches = [ind for outcome in project.get("outcomes", [])
-                   for ind in outcome.get("indicators", [])
+        matches = [ind for outcome_ in project.get("outcomes", [])
+                   for ind in outcome_.get("indicators", [])
                    if ind.get("instrument") == code and ind.get("scoreType") == score_type]
-        if not matches:
+        if matches:
+            target = matches[0]
+        elif code not in _codes("instrument"):
             notes.append(f"{score_type}: not merged, because the project has no indicator "
-                         f"for {code} {score_type}.")
+                         f"for {code} {score_type} (a bespoke instrument's is yours to write).")
             continue
-        target = matches[0]
+        elif score_type in _sources(run, code):
+            notes.append(f"{score_type}: not merged; the score converted from it is "
+                         "published instead.")
+            continue
+        else:
+            home = _outcome_for(project, code, outcome)
+            target = _new_indicator(home, run, code, score_type)
+            notes.append(f"{score_type}: a new indicator '{target['id']}' was added under "
+                         f"outcome '{home.get('id')}', with the instrument's licence "
+                         f"({target['instrumentLicence']['type']}, "
+                         f"{target['instrumentLicence']['licensor']}); check its title.")
         # New results replace every old one for the same timepoints, subgroups included:
         # an old subgroup beside a new whole group would not add up to it, and the
         # difference could single out a few people (complement-reveals-small-group).
         replaced = {r["timepoint"] for r in reports}
-        kept = [r for r in target.get("reports", []) if r.get("timepoint") not in replaced]
-        dropped = len(target.get("reports", [])) - len(kept)
+        earlier = target.get("reports", [])
+        kept = [r for r in earlier if r.get("timepoint") not in replaced]
+        dropped = len(earlier) - len(kept)
+        reports = copy.deepcopy(reports)
+        if with_population:
+            unsaid += _populations(target, reports, population, earlier)
         target["reports"] = kept + reports
         placed += 1
         notes.append(f"{score_type}: {len(reports)} results placed under indicator "
@@ -171,8 +283,11 @@ def merge(dataset: dict[str, Any], project_id: str, run: Run,
         notes += _same_threshold(target, run.instruments[code], score_type)
     if not placed and run.reports:
         wanted = ", ".join(f"{c} {s}" for c, s in run.reports)
-        raise MergeError(f"Project '{project_id}' has no indicator for any of: {wanted}. Add "
-                         "an outcome with an indicator for the instrument and score type "
-                         "(its title, domain and who chose it are yours to write), then "
-                         "aggregate again.")
+        raise MergeError(f"Project '{project_id}' has no indicator for any of: {wanted}, and "
+                         "a bespoke instrument's indicator is yours to write: add it under an "
+                         "outcome, then aggregate again.")
+    if unsaid:
+        notes.append(f"{unsaid} results do not say whose outcome they describe: aggregate "
+                     "again with --population (co-producers, service-users, unpaid-carers, "
+                     "staff, wider-community or mixed).")
     return merged, notes + control_notes

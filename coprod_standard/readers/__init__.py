@@ -16,6 +16,7 @@ from typing import Any
 
 from ..issues import Issue, Listing, Location, Unlisted, issue_type
 from ..limits import Limits
+from ..lockfiles import lock_file
 from .surrogates import mended
 
 
@@ -136,6 +137,9 @@ def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult
 
     if isinstance(source, (dict, list)):
         return read_json(source, name, limits, parsed=True)
+    locked = lock_file(name)  # Excel's ~$name.xlsx, LibreOffice's .~lock.name.xlsx#
+    if locked:
+        raise unreadable("lock-file", name, program=locked[0], workbook=locked[1])
     if not isinstance(source, bytes):
         path = Path(source)
         if path.is_dir():

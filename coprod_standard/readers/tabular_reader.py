@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..issues import Issue
 from ..limits import Limits
+from ..lockfiles import lock_file
 from ..schemas import latest_version, version_names
 from ..tabular import issues as _  # noqa: F401 - registers the spreadsheet issues
 from ..tabular.rules import normalise
@@ -214,7 +215,8 @@ def read_folder(folder: Path, file: str, limits: Limits, stream: bool = False
         with _opener(descriptor, limits)() as stream:
             files = package_resources(stream.read(), member, file)
     else:
-        files = {p.name: _opener(p, limits) for p in sorted(folder.glob("*.csv"))}
+        files = {p.name: _opener(p, limits) for p in sorted(folder.glob("*.csv"))
+                 if not lock_file(p)}  # Excel's ~$name.csv beside an open file
     if not files:
         raise unreadable("is-a-folder", file)
     size = sum(p.stat().st_size for p in folder.rglob("*.csv") if p.is_file())

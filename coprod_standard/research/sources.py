@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..lockfiles import without_locks
 from ..suggest import printable
 from .download import DownloadFailed, download, url_problem
 
@@ -126,26 +127,34 @@ def registry_entries(path: Path) -> list[Source]:
     return sources
 
 
-def _in_folder(path: Path) -> list[Source]:
+def _in_folder(path: Path, notes: list[str] | None = None) -> list[Source]:
     found = sorted(p for p in path.iterdir() if p.suffix.lower() in DATASET_SUFFIXES
                    and p.is_file() and not p.name.startswith("."))
+    found = without_locks(found, notes)  # Excel's ~$name.xlsx beside an open workbook
     found += sorted(p for p in path.iterdir()
                     if p.is_dir() and (p / "datapackage.json").is_file())
     return [Source(str(p)) for p in found]
 
 
-def expand(arguments: list[str], registries: list[str]) -> list[Source]:
+def expand(arguments: list[str], registries: list[str], notes: list[str] | None = None
+           ) -> list[Source]:
     """Every dataset named by the arguments: files, the datasets in folders, and the
-    entries of registries."""
+    entries of registries. Spreadsheet lock files (``~$name.xlsx``) are left out, with a
+    sentence for each added to NOTES, unless one is all that was named."""
     sources: list[Source] = []
-    for argument in arguments:
+    skipped: list[str] = []
+    named = without_locks(arguments, skipped)
+    if named and notes is not None:
+        notes.extend(skipped)
+    named = named or arguments  # a lock file alone: read, and said to be one
+    for argument in named:
         if _is_web(argument):
             sources.append(Source(argument))
             continue
         path = Path(argument)
         try:
             if path.is_dir() and not (path / "datapackage.json").is_file():
-                sources += _in_folder(path)
+                sources += _in_folder(path, notes)
             elif path.exists():
                 sources.append(Source(str(path)))
             else:

@@ -272,8 +272,8 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
                 b"\xef\xbb\xbf \t\r\n").startswith(b"["):
             def open_path():  # a CSV file is read as a stream, never held whole
                 return path.open("rb")
-            encoding = detect_encoding(open_path, name, path.name)
-            sheet = csv_sheet(path.name, open_path, encoding, limits, [0], name)
+            encoding = detect_encoding(open_path, name, Path(name).name)
+            sheet = csv_sheet(Path(name).name, open_path, encoding, limits, [0], name)
             return reader, reader.from_sheet(sheet)
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
     if data.startswith(b"PK\x03\x04"):

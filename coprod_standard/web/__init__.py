@@ -114,6 +114,8 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/check", pages.check, methods=["POST"]),
         Route("/results/{token}", pages.kept_result),
         Route("/results/{token}/{kind}", pages.kept_result),
+        Route("/questionnaires", pages.questionnaires),
+        Route("/questionnaires/aggregate", pages.aggregated, methods=["POST"]),
         Route("/template", pages.templates),
         Route("/template/{name}", pages.template_file),
         Route("/checks", pages.checks),

@@ -285,7 +285,7 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
         return reader, from_workbook()
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"["):
-        return reader, _from_json(reader, data, name)
+        return reader, _from_json(reader, data, name, limits)
     def opener():
         return io.BytesIO(data)
     sheet = csv_sheet(Path(name).name, opener, detect_encoding(opener, name, Path(name).name),
@@ -293,9 +293,12 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
     return reader, reader.from_sheet(sheet)
 
 
-def _from_json(reader: ResponseReader, data: bytes, name: str) -> Iterator[Response]:
+def _from_json(reader: ResponseReader, data: bytes, name: str, limits: Limits
+               ) -> Iterator[Response]:
     try:
         rows = mend_all(json.loads(data.decode("utf-8-sig")))  # valid Unicode text
+    except RecursionError:  # nested past what Python can decode
+        raise unreadable("too-deeply-nested", name, limit=limits.max_depth) from None
     except ValueError as exc:
         raise unreadable("malformed-json", name, line=1, column=1, problem=str(exc),
                          hint="") from None

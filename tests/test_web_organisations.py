@@ -239,3 +239,18 @@ def test_bad_questionnaire_requests_are_explained(site):
     big = _aggregate(site, "big.csv", b"x" * (3 * 1024 * 1024))
     assert big.status == 413
     assert request(f"{site}/questionnaires/aggregate").status == 405
+
+
+def test_every_documentation_link_is_a_page_of_the_docs():
+    from coprod_standard.web import advice
+
+    pages = {href for _, href in [*advice.BROWSER.values(), *advice.WITH_OPTIONS.values(),
+                                  advice._FALLBACK] if href.startswith(DOCS)}
+    templates = ROOT / "coprod_standard" / "web" / "templates"
+    for template in templates.glob("*.html"):
+        pages |= {DOCS + found for found in re.findall(r'\{\{ docs \}\}([a-z/-]+)',
+                                                       template.read_text())}
+    assert len(pages) >= 6
+    for href in pages:
+        page = href.removeprefix(DOCS).strip("/")
+        assert (ROOT / "docs" / f"{page}.md").is_file(), href

@@ -93,7 +93,7 @@ async def _server_error(request, exc):
     if _api(request):
         return JSONResponse({"error": "server-fault", "message": FAULT}, status_code=500)
     return problem(request, 500, "Sorry, something went wrong", FAULT,
-                   "Try again later, or use the 'coprod validate' command on your computer.")
+                   "Try again later, or use 'coprod validate FILE' on your computer.")
 
 
 def create_app(config: WebConfig | None = None) -> Starlette:

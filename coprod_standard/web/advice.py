@@ -27,11 +27,11 @@ BROWSER = {
 }
 # Commands with options the web page does not offer: the guide that explains them.
 WITH_OPTIONS = {
-    "validate": ("the validator on your computer (see the guide to validating)",
+    "validate": ("the toolkit's validator (see the guide to validating)",
                  DOCS + "validating/"),
     "aggregate": ("the aggregate tool (see the guide to publishing)", DOCS + "publishing/"),
 }
-_FALLBACK = ("the toolkit on your computer (see the command reference)",
+_FALLBACK = ("the toolkit (see the command reference)",
              DOCS + "reference/cli/")
 
 

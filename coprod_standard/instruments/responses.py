@@ -272,8 +272,8 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
                 b"\xef\xbb\xbf \t\r\n").startswith(b"["):
             def open_path():  # a CSV file is read as a stream, never held whole
                 return path.open("rb")
-            encoding = detect_encoding(open_path, name, path.name)
-            sheet = csv_sheet(path.name, open_path, encoding, limits, [0], name)
+            encoding = detect_encoding(open_path, name, Path(name).name)
+            sheet = csv_sheet(Path(name).name, open_path, encoding, limits, [0], name)
             return reader, reader.from_sheet(sheet)
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
     if data.startswith(b"PK\x03\x04"):
@@ -285,7 +285,7 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
         return reader, from_workbook()
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"["):
-        return reader, _from_json(reader, data, name)
+        return reader, _from_json(reader, data, name, limits)
     def opener():
         return io.BytesIO(data)
     sheet = csv_sheet(Path(name).name, opener, detect_encoding(opener, name, Path(name).name),
@@ -293,9 +293,12 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
     return reader, reader.from_sheet(sheet)
 
 
-def _from_json(reader: ResponseReader, data: bytes, name: str) -> Iterator[Response]:
+def _from_json(reader: ResponseReader, data: bytes, name: str, limits: Limits
+               ) -> Iterator[Response]:
     try:
         rows = mend_all(json.loads(data.decode("utf-8-sig")))  # valid Unicode text
+    except RecursionError:  # nested past what Python can decode
+        raise unreadable("too-deeply-nested", name, limit=limits.max_depth) from None
     except ValueError as exc:
         raise unreadable("malformed-json", name, line=1, column=1, problem=str(exc),
                          hint="") from None

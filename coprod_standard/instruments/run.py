@@ -62,8 +62,9 @@ def _known(bespoke: Sequence[str | Path]) -> dict[str, Instrument]:
     return known
 
 
-def _scored(source, limits, run: Run, aggregator: Aggregator | None) -> Iterator[Scored]:
-    reader, responses = read_responses(source, limits, max_examples=MAX_EXAMPLES)
+def _scored(source, limits, run: Run, aggregator: Aggregator | None,
+            name: str | None = None) -> Iterator[Scored]:
+    reader, responses = read_responses(source, limits, name=name, max_examples=MAX_EXAMPLES)
     run.issues, run.counts = reader.issues, reader.counts
     collector = reader
     scales: dict[str, Counter] = defaultdict(Counter)
@@ -111,12 +112,13 @@ def score_responses(source: str | Path | bytes, *, bespoke: Sequence[str | Path]
 
 def aggregate_responses(source: str | Path | bytes, *, bespoke: Sequence[str | Path] = (),
                         by: str | None = None, policy: Policy | None = None,
-                        limits: Limits | None = None) -> Run:
-    """Disclosure-safe indicator reports for every instrument's scores in a file."""
+                        limits: Limits | None = None, name: str | None = None) -> Run:
+    """Disclosure-safe indicator reports for every instrument's scores in a file (NAME,
+    if given, is the file's name in messages, as when SOURCE is an upload)."""
     run = Run(str(source) if not isinstance(source, bytes) else "<data>",
               instruments=_known(bespoke))
     aggregator = Aggregator(run.instruments, by)
-    for scored in _scored(source, limits, run, aggregator):
+    for scored in _scored(source, limits, run, aggregator, name):
         aggregator.add(scored)
     run.reports = aggregator.reports(policy or Policy(), run.refused)
     return run

@@ -93,7 +93,7 @@ async def _server_error(request, exc):
     if _api(request):
         return JSONResponse({"error": "server-fault", "message": FAULT}, status_code=500)
     return problem(request, 500, "Sorry, something went wrong", FAULT,
-                   "Try again later, or use the 'coprod validate' command on your computer.")
+                   "Try again later, or use 'coprod validate FILE' on your computer.")
 
 
 def create_app(config: WebConfig | None = None) -> Starlette:
@@ -114,6 +114,8 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/check", pages.check, methods=["POST"]),
         Route("/results/{token}", pages.kept_result),
         Route("/results/{token}/{kind}", pages.kept_result),
+        Route("/questionnaires", pages.questionnaires),
+        Route("/questionnaires/aggregate", pages.aggregated, methods=["POST"]),
         Route("/template", pages.templates),
         Route("/template/{name}", pages.template_file),
         Route("/checks", pages.checks),

@@ -96,15 +96,20 @@ def _say(what: str, exc: BaseException) -> None:
     sys.stderr.flush()
 
 
-def _check(folder: str, upload: str, filename: str, level: str, max_bytes: int,
-           memory_bytes: int, seconds: float) -> None:
-    """The check process: the outcome into FOLDER/outcome.pickle, or an exit code."""
+def _check(folder: str, upload: str, filename: str, level: str, max_bytes: int) -> Outcome:
+    outcome = check_upload(Path(upload), filename, level=level, max_bytes=max_bytes)
+    outcome.report.data = None  # not needed any more, and never sent back
+    return outcome
+
+
+def _run(folder: str, job, args: tuple, memory_bytes: int, seconds: float) -> None:
+    """The check process: JOB(*ARGS)'s result into FOLDER/outcome.pickle, or an exit
+    code."""
     try:
         _confine(folder, memory_bytes, seconds)
-        outcome = check_upload(Path(upload), filename, level=level, max_bytes=max_bytes)
-        outcome.report.data = None  # not needed any more, and never sent back
+        result = job(*args)
         with open(os.path.join(folder, RESULT + ".part"), "wb") as out:
-            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(os.path.join(folder, RESULT + ".part"), os.path.join(folder, RESULT))
     except MemoryError:
         os._exit(OUT_OF_MEMORY)
@@ -180,10 +185,17 @@ async def check_in_child(folder: Path, upload: Path, filename: str, level: str,
                          config: WebConfig) -> Outcome:
     """Check UPLOAD (in FOLDER, the request's own) in a process of its own, within the
     config's deadline and memory. Raises CheckFailed if the check did not finish."""
+    return await run_in_child(folder, _check, (str(folder), str(upload), filename, level,
+                                               config.max_upload_bytes), config)
+
+
+async def run_in_child(folder: Path, job, args: tuple, config: WebConfig):
+    """JOB(*ARGS) (a module-level function of the toolkit returning its own dataclasses)
+    in a process of its own, confined to FOLDER, within the config's deadline and
+    memory. Raises CheckFailed if it did not finish."""
     process = _context().Process(
-        target=_check, name="coprod-check", daemon=True,
-        args=(str(folder), str(upload), filename, level, config.max_upload_bytes,
-              config.check_memory_bytes, config.check_seconds))
+        target=_run, name="coprod-check", daemon=True,
+        args=(str(folder), job, args, config.check_memory_bytes, config.check_seconds))
     _running.add(process)
     try:
         await run_in_threadpool(process.start)

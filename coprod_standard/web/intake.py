@@ -10,9 +10,11 @@ import asyncio
 import shutil
 from contextlib import asynccontextmanager
 
-from .checker import check_in_child
+from ..checks import POLICIES
+from .checker import check_in_child, run_in_child
 from .config import WebConfig
 from .outcome import Outcome
+from .questionnaires import BY, Aggregated, aggregate_upload, applied_by_words
 from .refusals import BadUpload, Busy, Stopping, TooLarge
 from .uploads import UPLOAD_NAME, receive_body, receive_form
 from .work import request_folder
@@ -20,7 +22,7 @@ from .work import request_folder
 LEVELS = ("publish", "draft")
 PASTED = "pasted JSON"
 
-__all__ = ["BadUpload", "Gate", "TooLarge", "check_request"]
+__all__ = ["BadUpload", "Gate", "TooLarge", "aggregate_request", "check_request"]
 
 
 class Gate:
@@ -57,8 +59,19 @@ class Gate:
 async def check_request(request, config: WebConfig, *, form: bool) -> Outcome:
     """Receive and check one upload (a form with 'file' or 'json', or a raw body).
     Raises a Refused; nothing of the upload outlives this call."""
+    return await _stoppable(_check_request(request, config, form=form))
+
+
+async def aggregate_request(request, config: WebConfig) -> Aggregated:
+    """Receive a questionnaire responses file (a form with 'file', 'disclosure', 'by' and
+    'applied_by') and aggregate it. Raises a Refused; nothing of the upload outlives
+    this call."""
+    return await _stoppable(_aggregate_request(request, config))
+
+
+async def _stoppable(work):
     try:
-        return await _check_request(request, config, form=form)
+        return await work
     except asyncio.CancelledError:  # the server is stopping, its only reason to cancel
         asyncio.current_task().uncancel()
         raise Stopping() from None
@@ -87,5 +100,34 @@ async def _check_request(request, config: WebConfig, *, form: bool) -> Outcome:
             async with gate.check():
                 return await check_in_child(folder, upload.path, upload.filename, level,
                                             config)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _aggregate_request(request, config: WebConfig) -> Aggregated:
+    gate: Gate = request.app.state.gate
+    async with gate.upload():
+        folder = request_folder(config.work_dir)
+        try:
+            upload = await receive_form(request, folder, config)
+            if upload.path is None:
+                raise BadUpload("no responses file was chosen")
+            policy = upload.fields.get("disclosure", "nhs-digital")
+            by = upload.fields.get("by", "")
+            if policy not in POLICIES:
+                raise BadUpload(f"the disclosure policy must be one of "
+                                f"{', '.join(sorted(POLICIES))}, not '{policy[:40]}'")
+            if by not in BY:
+                raise BadUpload(f"the breakdown must be one of {', '.join(b for b in BY if b)}"
+                                f", not '{by[:40]}'")
+            args = (str(upload.path), upload.filename, policy, by,
+                    applied_by_words(upload.fields.get("applied_by", "")),
+                    config.max_upload_bytes)
+            async with gate.check():
+                return await run_in_child(folder, aggregate_upload, args, config)
+        except BadUpload as exc:
+            exc.fix = ("Go back, choose a questionnaire responses file and press 'Score and "
+                       "aggregate'.")
+            raise
         finally:
             shutil.rmtree(folder, ignore_errors=True)

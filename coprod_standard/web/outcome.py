@@ -16,8 +16,11 @@ from ..reporters.json_report import render as json_report
 from ..scorecard import MET, NOT_EVIDENCED, PARTLY, summarise
 from ..validate import validate
 
-SEVERITIES = [("error", "Errors", "must be fixed"), ("warning", "Warnings", "should be fixed"),
+SEVERITIES = [("error", "Errors", "must be fixed before publishing"),
+              ("warning", "Warnings", "do not stop publishing, but look at each one"),
               ("advisory", "Advice", "worth a look")]
+WARNINGS_MEAN = ("Warnings do not stop it being published, but look at each one: it may point "
+                 "to data that is wrong or missing.")
 EXAMPLES = 3  # examples shown for each kind of issue
 DOWNLOAD_LIMIT = 15 * 1024 * 1024  # above this, downloads are not put in the page
 STATUS_WORDS = {MET: "met", PARTLY: "partly met", NOT_EVIDENCED: "not evidenced yet"}
@@ -44,18 +47,43 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def status_word(self) -> str:
+        """The verdict in a word or two, saying what the sentence says."""
+        report = self.report
+        if report.status == UNREADABLE:
+            return "Could not read"
+        if report.status == INVALID:
+            return "Not valid yet"
+        if report.level != "publish":
+            return "Valid as a draft"
+        return "Valid, with warnings" if report.counts().get("warning") else "Valid"
+
+    @property
     def verdict(self) -> str:
-        """The verdict in one sentence."""
+        """The verdict in one sentence (two, when there are warnings to look at)."""
         report, name = self.report, self.filename
         if report.status == UNREADABLE:
             return f"We could not read {name}, so it has not been checked."
         counts = report.counts()
         if report.status == INVALID:
-            return (f"{name} does not meet the standard yet: {_phrase(counts)} to fix "
-                    f"before it can be published.")
+            errors = {"error": counts.get("error", 0)}
+            others = {k: v for k, v in counts.items() if k != "error"}
+            also = f" It also has {_phrase(others)} to look at." if others else ""
+            return (f"{name} does not meet the standard yet: {_phrase(errors)} to fix "
+                    f"before it can be published.{also}")
+        if report.level != "publish":
+            said = f", with {_phrase(counts)}" if report.issues else ""
+            return (f"{name} is valid as a draft: it meets the standard at the draft "
+                    f"level{said}. Check it at the “ready to publish” level before you "
+                    f"publish it.")
+        if counts.get("warning"):
+            return (f"{name} is valid: it meets the standard, so it can be published. It has "
+                    f"{_phrase(counts)}. {WARNINGS_MEAN}")
         if report.issues:
-            return f"{name} is valid: it meets the standard, with {_phrase(counts)}."
-        return f"{name} is valid: it meets the standard, and no problems were found."
+            return (f"{name} is valid: it meets the standard and is ready to publish, with "
+                    f"{_phrase(counts)}.")
+        return (f"{name} is valid: it meets the standard and is ready to publish. No "
+                f"problems were found.")
 
     @property
     def groups(self) -> list[dict[str, Any]]:
@@ -82,6 +110,8 @@ class Outcome:
     def principles(self) -> list[dict[str, Any]]:
         """The scorecard: one project's sentences, or counts across projects."""
         cards = self.report.scorecards
+        if not cards:  # nothing was read, or no project: nothing to say about principles
+            return []
         if len(cards) == 1:
             return [{"principle": r.principle, "status": r.status, "text": r.summary}
                     for r in cards[0][1]]
@@ -100,9 +130,13 @@ class Outcome:
             return lines + ["We could not open it.", "The box below says why.",
                             "Please fix it and try again."]
         counts = report.counts()
-        lines.append("Your file is ready to publish." if report.valid else
-                     "Your file is not ready to publish yet.")
-        for key, words in (("error", "must fix"), ("warning", "should fix")):
+        if not report.valid:
+            lines.append("Your file is not ready to publish yet.")
+        elif report.level != "publish":
+            lines.append("Your file is fine as a draft. Check it again before you publish it.")
+        else:
+            lines.append("Your file can be published.")
+        for key, words in (("error", "must fix"), ("warning", "should look at")):
             if counts.get(key):
                 n = counts[key]
                 lines.append(f"There {'is' if n == 1 else 'are'} {n} "
@@ -114,7 +148,7 @@ class Outcome:
                 lines.append(f"{result.principle.capitalize()}: "
                              f"{STATUS_WORDS[result.status]}.")
         if report.issues:
-            lines.append("The list below says what to change.")
+            lines.append("The list above says what to change.")
         return lines
 
 
@@ -129,7 +163,7 @@ def _phrase(counts) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
-def _stem(filename: str) -> str:
+def file_stem(filename: str) -> str:
     stem = filename.rsplit(".", 1)[0] if "." in filename else filename
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
     return safe[:60] or "dataset"
@@ -139,7 +173,7 @@ def _downloads(report: Report, filename: str) -> tuple[list[Download], list[str]
     from ..schemas import base_version
     from ..writers import json_bytes, render
 
-    stem = _stem(filename)
+    stem = file_stem(filename)
     out = [Download("report", "The report (JSON)", f"{stem}-report.json", "application/json",
                     json_report([report]).encode("utf-8"))]
     data = report.data

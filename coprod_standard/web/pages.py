@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+
 from starlette.responses import RedirectResponse, Response
 
 from ..checks.listing import catalogue_rows
 from ..schemas import latest_version, version_names
-from .intake import check_request
+from .intake import aggregate_request, check_request
+from .outcome import file_stem
+from .questionnaires import BY, EXAMPLES, POLICY_WORDS
 from .render import page, page_html, problem
 
 TEMPLATE_FILES = {  # name in the address: (label, media type)
@@ -43,6 +47,23 @@ async def check(request):
                      kept={"token": token, "expires": expires.strftime("%d %B %Y, %H:%M UTC")})
     store.put(token, "page", html.encode("utf-8"))
     return RedirectResponse(f"/results/{token}", status_code=303)  # reloading is safe
+
+
+async def questionnaires(request):
+    return page("questionnaires.html", request, config=request.app.state.config,
+                policies=POLICY_WORDS, by=BY)
+
+
+async def aggregated(request):
+    """The aggregate of a questionnaire file: never kept, even when results are (the page
+    names problems by respondent reference), its download inside the page."""
+    result = await aggregate_request(request, request.app.state.config)
+    stem = file_stem(result.filename)
+    link = "data:application/json;base64," + base64.b64encode(result.document).decode()
+    return page("aggregated.html", request, result=result, policies=POLICY_WORDS, by=BY,
+                examples=EXAMPLES,
+                download={"href": link, "name": f"{stem}-aggregate.json",
+                          "size": len(result.document)})
 
 
 async def kept_result(request):

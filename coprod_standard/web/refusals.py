@@ -6,8 +6,8 @@ been read to its end."""
 from __future__ import annotations
 
 NOTHING_KEPT = "Nothing you sent has been kept."
-ON_YOUR_COMPUTER = ("use the 'coprod validate' command on your own computer: its limits are "
-                    "higher and your file never leaves your machine")
+ON_YOUR_COMPUTER = ("use 'coprod validate FILE' on your own computer: its limits are higher "
+                    "and your file never leaves your machine")  # a link on the page
 RETRY_AFTER = 30  # seconds, said to a client the service is too busy for
 
 

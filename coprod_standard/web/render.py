@@ -7,10 +7,12 @@ from functools import cache
 from starlette.responses import HTMLResponse
 
 from .. import __version__
+from .advice import DOCS, for_browser
+from .config import KB, MB
 
-NAV = [("/", "Check a file"), ("/template", "Templates"), ("/checks", "The checks"),
-       ("/api", "For developers"), ("/about", "About"),
-       ("/accessibility", "Accessibility")]
+NAV = [("/", "Check a file"), ("/questionnaires", "Questionnaires"),
+       ("/template", "Templates"), ("/checks", "The checks"), ("/api", "For developers"),
+       ("/about", "About"), ("/accessibility", "Accessibility")]
 
 
 @cache
@@ -20,8 +22,16 @@ def environment():
     env = Environment(loader=PackageLoader("coprod_standard.web", "templates"),
                       autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(nav=NAV, tool_version=__version__)
+    env.globals.update(nav=NAV, tool_version=__version__, docs=DOCS)
+    env.filters.update(browser=for_browser, size=file_size)
     return env
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: KB below a megabyte, else MB."""
+    if size < MB:
+        return f"{max(1, round(size / KB)):,} KB"
+    return f"{size / MB:,.1f} MB"
 
 
 def page_html(template: str, path: str = "/", **context) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from ..dates import more_cells
 from ..issues import Issue, Location, issue_type
 from .cells import converter, restore
 from .letters import column_letter
@@ -24,7 +25,7 @@ from .rules import tables as table_rules
 from .sheets import Sheet
 
 IGNORED_SHEETS = {"read me", "readme", "codelists", "notes"}
-TEXT_KINDS = ("string", "date", "datetime")
+TEXT_KINDS = ("string",)  # read as they are (dates go through their converter)
 
 
 @dataclass
@@ -38,6 +39,8 @@ class SheetLayout:
     said: set[int] = field(default_factory=set)  # columns past the headings already reported
     number: int = 0  # its place in Assembler.layouts (the source map refers to it)
     plan: Any = None  # how to read its rows, worked out once (see Assembler._plan)
+    dates: list = field(default_factory=list)  # dates read from other forms, in this row
+    dated: dict = field(default_factory=dict)  # column -> [its advisory, cells so read]
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -96,7 +99,7 @@ class Assembler:
     def _plan(layout: SheetLayout, epoch) -> tuple:
         """How to read a sheet's cells into objects: worked out once for each sheet."""
         table = layout.table
-        plan = [(position - 1, converter(column, epoch), column)
+        plan = [(position - 1, converter(column, epoch, layout.dates), column)
                 for column, position in layout.positions.items()]
 
         # One entry per position in the row: how to read the cell there, or None to skip it.
@@ -150,6 +153,8 @@ class Assembler:
                                 _set(item, key, value)
             else:
                 item = self._general(specs, cells)
+            if layout.dates:
+                self._dates_read(layout, row_number)
             if not table.path:
                 self._dataset_row(layout, row_number, item)
                 continue
@@ -181,6 +186,23 @@ class Assembler:
                 else:
                     _set(item, key, value)
         return item
+
+    def _dates_read(self, layout: SheetLayout, row_number: int) -> None:
+        """One advisory for each column with dates read from another form: its first such
+        cell, and how many more."""
+        kind = issue_type("date-in-another-form")
+        for column, typed, value, form in layout.dates:
+            seen = layout.dated.get(column)
+            if seen is None:
+                words = {"title": column.heading, "typed": typed, "form": form,
+                         "read_as": value}
+                self._issue(kind.code, layout.sheet, row_number, layout.positions[column],
+                            column.heading, value=typed, show_value=True, more="", **words)
+                layout.dated[column] = seen = [self.issues[-1], 0, words]
+                continue
+            seen[1] += 1
+            seen[0].message = kind.message.format(**seen[2], more=more_cells(seen[1]))
+        layout.dates.clear()
 
     def _blank_cells(self, layout: SheetLayout, row_number: int, cells: list) -> None:
         """Data in a column without a heading, reported once a column (the data rows keep

@@ -267,3 +267,19 @@ def test_dates_typed_into_libreoffice_in_the_uk_are_read(tmp_path):
     report = validate(saved, level="schema")
     assert not [i for i in report.issues if i.category == "dates"]
     assert date.fromisoformat(data["publishedDate"]).month == 4
+
+
+def test_questionnaire_responses_take_uk_dates_and_explain_the_rest(tmp_path):
+    from coprod_standard.instruments.responses import read_responses
+
+    source = tmp_path / "responses.csv"
+    source.write_text("respondent,instrument,timepoint,date,item1,item2,item3,item4,item5,"
+                      "item6,item7\nR1,swemwbs,baseline,31/03/2025,3,3,3,3,3,3,3\n"
+                      "R2,swemwbs,baseline,03/04/2025,3,3,3,3,3,3,3\n", encoding="utf-8")
+    reader, responses = read_responses(source)
+    assert [r.day for r in responses] == [date(2025, 3, 31)]
+    issue = _only(reader, "response-bad-value")
+    assert issue.location.describe() == "file responses.csv, cell D3 (date)"
+    assert "could be 3 April 2025 (day/month/year, as in the UK)" in issue.message
+    assert issue.fix.endswith("year-month-day: 2025-04-03 if it means 3 April 2025, or "
+                              "2025-03-04 if it means 4 March 2025.")

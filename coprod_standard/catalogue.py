@@ -190,15 +190,25 @@ STRUCTURE = [
        "{title} ('{field}') must be {allowed}; it is {shown}.",
        "Change it to {allowed}."),
     _t("invalid-date", "Not a valid date", E, "dates",
-       "A date is not a real date written as year-month-day.",
-       "{title} ('{field}') is {shown}, which is not a valid date.",
-       "Write a real date as year-month-day, for example 2025-03-31, and check that the day "
-       "exists in that month."),
+       "A date is not a real date written as year-month-day. The message says what the "
+       "value looks like (a UK or US date, one that could be read two ways, a day that "
+       "does not exist, a date with a time) and the exact text to type.",
+       "{title} ('{field}') is {shown}, which {reason}.",
+       "Type the date as year-month-day{advice}"),
     _t("invalid-date-time", "Not a valid date and time", E, "dates",
-       "A date and time is not written in the standard form.",
-       "{title} ('{field}') is {shown}, which is not a valid date and time.",
-       "Write it as year-month-day, the letter T, the time and a time zone, for example "
-       "2025-03-31T14:30:00Z."),
+       "A date and time is not written in the standard form: year-month-day, the letter "
+       "T, the time to the second and a time zone. The message says what the value looks "
+       "like and the exact text to type.",
+       "{title} ('{field}') is {shown}, which {reason}.",
+       "Type it as year-month-day, the letter T, the time and the time zone{advice}"),
+    _t("date-in-another-form", "Date read from another form", A, "dates",
+       "In a spreadsheet or CSV file, a date (or a date and time) was typed in a form only "
+       "one date fits, such as 31/03/2025 or 31 March 2025, and was read as that date. "
+       "Other programs may not read it that way. (A date and time without a time zone is "
+       "read as UK time.)",
+       "{title} is '{typed}', {form}; it was read as {read_as}.{more}",
+       "Nothing has to change, but to be sure that every program reads it the same way, "
+       "type it as {read_as}, the standard's form."),
     _t("invalid-uri", "Not a web address", E, "structure",
        "A web address is not a full address starting with https:// or http://.",
        "{title} ('{field}') is {shown}, which is not a full web address.",

@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from .codelists import find_codelist
+from .dates import words as date_words
 from .fields import Field, field_at, fields
 from .issues import Issue, IssueType, Pending, issue_type, name_field
 from .schemas import load_schema, per_schema_set
@@ -29,6 +30,7 @@ FORMAT_CODES = {"date": "invalid-date", "date-time": "invalid-date-time",
 DEF_CODES = {"date": "invalid-date", "uri": "invalid-uri", "orgId": "invalid-organisation-id",
              "projectId": "invalid-project-id", "localId": "invalid-identifier",
              "gssCode": "invalid-area-code"}
+DATE_WANTED = {"invalid-date": "date", "invalid-date-time": "date-time"}
 TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
               "boolean": "true or false", "array": "a list in square brackets [ ]",
               "object": "a group of fields in braces { }", "null": "empty (null)"}
@@ -103,6 +105,9 @@ def _build(kind: IssueType, ctx: Ctx, pointer: str, value: Any, has_value: bool,
         if isinstance(value, bool) else str(value)
     out = {"description": fld.description if fld else "see the standard's reference.",
            **params, **(words() if words else {})}
+    if kind.code in DATE_WANTED:  # what the date looks like, and the exact text to type
+        out.update(date_words(value if show and isinstance(value, str) else "",
+                              DATE_WANTED[kind.code]))
     return kind.make(
         path=pointer, field=name, title=title, value=value if show else None, show_value=show,
         record=ctx.record, shown=shown if show else "a value (not repeated here)",

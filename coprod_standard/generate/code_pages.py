@@ -19,7 +19,8 @@ SEVERITY_WORDS = {"error": "an **error**: it must be fixed before the file is va
 SPREADSHEET_ONLY = {"blank-column-heading", "duplicate-column", "duplicate-row",
                     "empty-workbook", "extra-dataset-row", "legacy-encoding", "malformed-csv",
                     "missing-link", "orphan-row", "unknown-column", "unknown-sheet",
-                    "unsafe-workbook", "cell-too-long", "formula-cell"}
+                    "unsafe-workbook", "cell-too-long", "formula-cell",
+                    "date-in-another-form"}
 
 
 def _cell(text: str) -> str:

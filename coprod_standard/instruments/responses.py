@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..dates import from_table
+from ..dates import words as date_words
 from ..issues import Issue, IssueType, Location, Severity, issue_type, register
 from ..limits import Limits
 from ..readers import read_bytes, source_name, unreadable
@@ -203,9 +205,11 @@ class ResponseReader:
             if values.get("date") in (None, ""):
                 self.issue("response-missing-value", row, "date", what="date")
             else:
+                said = date_words(str(values.get("date")).strip(), "date")
                 self.issue("response-bad-value", row, "date", what="The date",
-                           shown=repr(str(values.get("date"))), expected="a date",
-                           hint="write dates as year-month-day, for example 2025-03-31.")
+                           shown=repr(str(values.get("date"))),
+                           expected=f"a date written year-month-day: it {said['reason']}",
+                           hint=f"type the date as year-month-day{said['advice']}")
             return None
         demographics = {}
         for key in DEMOGRAPHIC_KEYS:
@@ -250,8 +254,9 @@ def _day(value: Any) -> date | None:
         return value
     try:
         return date.fromisoformat(str(value).strip()[:10]) if value else None
-    except ValueError:
-        return None
+    except ValueError:  # a form only one date fits (31/03/2025), as in a dataset's tables
+        typed = from_table(str(value), "date")[0]
+        return date.fromisoformat(typed) if typed != value and len(typed) == 10 else None
 
 
 def read_responses(source: str | Path | bytes, limits: Limits | None = None,

@@ -1,9 +1,11 @@
 """Cell values to JSON values and back, with Excel's habits handled.
 
 Reading: numbers stored as text and "5.0" for 5 become numbers where the schema wants
-one; Excel dates and date serials (1900 or 1904 system) become year-month-day; codes
-and identifiers stay text, so leading zeros are kept; a value that cannot be converted
-is kept exactly as it was, so that validation can point at its cell.
+one; Excel dates and date serials (1900 or 1904 system) become year-month-day, and dates
+and times the standard's form with the UK's offset; dates typed as text in a form only one
+date fits (31/03/2025) are read as that date (see ``dates``); codes and identifiers stay
+text, so leading zeros are kept; a value that cannot be converted is kept exactly as it
+was, so that validation can point at its cell.
 
 Writing: strings that start with = + - @ tab CR or LF, or with a full-width or other
 compatibility form of = + - @ (which spreadsheets with an East Asian input method take as
@@ -17,10 +19,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from sys import intern
 from typing import Any
 
+from ..dates import from_table, stamp
 from .letters import excel_date
 from .rules import LIST_SEPARATOR, Column
 
@@ -81,15 +84,8 @@ def from_cell(value: Any, column: Column, epoch: datetime | None = None) -> Any:
     if kind == "list":
         items = [part.strip() for part in _as_text(value).split(LIST_SEPARATOR)]
         return [restore(item) for item in items if item] or None
-    if kind == "date":
-        if isinstance(value, (datetime, date)):
-            return (value.date() if isinstance(value, datetime) else value).isoformat()
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and epoch:
-            try:
-                return excel_date(value, epoch).date().isoformat()
-            except (ValueError, OverflowError):
-                return value
-        return _as_text(value)
+    if kind in ("date", "datetime"):
+        return _dated(value, kind, epoch)
     if kind in ("integer", "number"):
         if isinstance(value, bool):
             return value
@@ -108,21 +104,58 @@ def from_cell(value: Any, column: Column, epoch: datetime | None = None) -> Any:
     return _as_text(value)
 
 
+def _dated(value: Any, kind: str, epoch: datetime | None) -> Any:
+    """A date cell: a real date (or date and time at midnight) is the date, and a date and
+    time keeps its time, for validation to explain; a date and time cell has the UK's
+    offset. Either to the nearest second, as a spreadsheet shows it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and epoch:
+        try:
+            value = excel_date(value, epoch)
+        except (ValueError, OverflowError):
+            return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if isinstance(value, datetime) and value.tzinfo is None:
+        if value.microsecond:
+            value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+        if kind == "datetime":
+            return stamp(value)
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, str):
+        return from_table(restore(value), "date" if kind == "date" else "date-time")[0]
+    return _as_text(value)
+
+
 def _short(text: str) -> str:
     """Share one copy of short repeated text (codes, identifiers, dates) to save memory."""
     return intern(text) if len(text) <= 64 else text
 
 
-def converter(column: Column, epoch: datetime | None = None) -> Callable[[Any], Any]:
+def converter(column: Column, epoch: datetime | None = None,
+              noted: list | None = None) -> Callable[[Any], Any]:
     """A fast ``from_cell`` for one column: text (all a CSV file holds) takes a short path;
-    anything else goes through ``from_cell``."""
+    anything else goes through ``from_cell``. A date typed in another form that only one
+    date fits is added to NOTED as (column, text, value, form), for an advisory."""
     kind = column.kind
 
     def slow(value: Any) -> Any:
         result = from_cell(value, column, epoch)
         return _short(result) if isinstance(result, str) else result
 
-    if kind in ("string", "date", "datetime"):
+    if kind in ("date", "datetime"):
+        wanted = "date" if kind == "date" else "date-time"
+
+        def dated(value: Any) -> Any:
+            if value.__class__ is not str:
+                return None if value is None else slow(value)
+            if not value or value.isspace():
+                return None
+            result, form = from_table(restore(value), wanted)
+            if form is not None and noted is not None:
+                noted.append((column, value, result, form))
+            return _short(result)
+        return dated
+    if kind == "string":
         def text(value: Any, _str=str, _intern=intern) -> Any:
             if value.__class__ is not _str:
                 return None if value is None else slow(value)

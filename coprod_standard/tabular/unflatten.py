@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from ..dates import more_cells
 from ..issues import Issue, Location, issue_type
 from .cells import converter, restore
 from .codes import matching
@@ -25,7 +26,7 @@ from .rules import tables as table_rules
 from .sheets import Sheet
 
 IGNORED_SHEETS = {"read me", "readme", "codelists", "codes", "notes"}
-TEXT_KINDS = ("string", "date", "datetime")
+TEXT_KINDS = ("string",)  # read as they are (dates go through their converter)
 
 
 @dataclass
@@ -40,6 +41,8 @@ class SheetLayout:
     number: int = 0  # its place in Assembler.layouts (the source map refers to it)
     plan: Any = None  # how to read its rows, worked out once (see Assembler._plan)
     found: list = field(default_factory=list)  # codes read from titles, for the row's issues
+    dates: list = field(default_factory=list)  # dates read from other forms, in this row
+    dated: dict = field(default_factory=dict)  # column -> [its advisory, cells so read]
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -123,7 +126,7 @@ class Assembler:
         return layout.plan
 
     def _converter(self, layout: SheetLayout, column: Column, position: int, epoch):
-        conv = converter(column, epoch)
+        conv = converter(column, epoch, layout.dates)
         if column.link is None and column.field.codelists:
             return matching(conv, self.version, column.field.codelists, layout.found,
                             position)
@@ -170,6 +173,8 @@ class Assembler:
                 item = self._general(specs, cells)
             if layout.found:
                 self._codes_found(layout, row_number)
+            if layout.dates:
+                self._dates_read(layout, row_number)
             if not table.path:
                 self._dataset_row(layout, row_number, item)
                 continue
@@ -201,6 +206,23 @@ class Assembler:
                 else:
                     _set(item, key, value)
         return item
+
+    def _dates_read(self, layout: SheetLayout, row_number: int) -> None:
+        """One advisory for each column with dates read from another form: its first such
+        cell, and how many more."""
+        kind = issue_type("date-in-another-form")
+        for column, typed, value, form in layout.dates:
+            seen = layout.dated.get(column)
+            if seen is None:
+                words = {"title": column.heading, "typed": typed, "form": form,
+                         "read_as": value}
+                self._issue(kind.code, layout.sheet, row_number, layout.positions[column],
+                            column.heading, value=typed, show_value=True, more="", **words)
+                layout.dated[column] = seen = [self.issues[-1], 0, words]
+                continue
+            seen[1] += 1
+            seen[0].message = kind.message.format(**seen[2], more=more_cells(seen[1]))
+        layout.dates.clear()
 
     def _blank_cells(self, layout: SheetLayout, row_number: int, cells: list) -> None:
         """Data in a column without a heading, reported once a column (the data rows keep

@@ -35,6 +35,7 @@ from .csv_out import column_required
 HEADING_FILL = PatternFill("solid", fgColor="1F3864")
 HEADING_FONT = Font(bold=True, color="FFFFFF")
 DATE_FORMAT = "yyyy-mm-dd"
+DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"  # so a typed date and time becomes a real one
 ROWS_WITH_DROPDOWNS = 5000
 CODES_SHEET = "Codes"
 # The schema's examples of ONS area codes (common.schema.json, gssCode), with their names.
@@ -162,7 +163,9 @@ def _sheet(book, table: Table, rows, version: str, codes: _Codes) -> None:
         ws.column_dimensions[letter].width = min(max(len(column.heading) + 2, 14), 50)
         if column.kind == "date":
             ws.column_dimensions[letter].number_format = DATE_FORMAT
-        elif column.kind in ("string", "list", "datetime"):
+        elif column.kind == "datetime":
+            ws.column_dimensions[letter].number_format = DATE_TIME_FORMAT
+        elif column.kind in ("string", "list"):
             ws.column_dimensions[letter].number_format = "@"
         cell = WriteOnlyCell(ws, value=column.heading)
         cell.font = Font(bold=True, color="FFC7CE" if column_required(table, column, version)

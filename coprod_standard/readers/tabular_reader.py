@@ -14,7 +14,7 @@ from ..issues import Issue
 from ..limits import Limits
 from ..schemas import latest_version, version_names
 from ..tabular import issues as _  # noqa: F401 - registers the spreadsheet issues
-from ..tabular.rules import normalise
+from ..tabular.rules import sheet_tables
 from ..tabular.rules import tables as table_rules
 from ..tabular.sheets import (
     Opener,
@@ -36,9 +36,9 @@ KINDS = ("xlsx", "ods", "xls", "csv-folder", "csv-zip", "datapackage")
 def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
     """The version declared on the Dataset sheet (or dataset.csv), or the current one."""
     root = table_rules(latest_version())[0]
-    names = {normalise(root.name), normalise(root.file_name[:-4]), normalise(root.file_name)}
-    probe = assemble({k: v.uncounted() for k, v in sheets.items() if normalise(k) in names},
-                     latest_version(), file, epoch)
+    known = sheet_tables(latest_version(), sheets)
+    probe = assemble({k: v.uncounted() for k, v in sheets.items()
+                      if known[k] and known[k].name == root.name}, latest_version(), file, epoch)
     declared = probe.dataset.get("version")
     return declared if declared in version_names() else latest_version()
 

@@ -37,8 +37,8 @@ def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
     """The version declared on the Dataset sheet (or dataset.csv), or the current one."""
     root = table_rules(latest_version())[0]
     known = sheet_tables(latest_version(), sheets)
-    probe = assemble({k: v.uncounted() for k, v in sheets.items()
-                      if known[k] and known[k].name == root.name}, latest_version(), file, epoch)
+    found = [v.uncounted() for k, v in sheets.items() if known[k] and known[k].name == root.name]
+    probe = assemble({root.name: found[0]} if found else {}, latest_version(), file, epoch)
     declared = probe.dataset.get("version")
     return declared if declared in version_names() else latest_version()
 

@@ -62,11 +62,15 @@ class OdsTable:
 
 
 def is_ods(archive: zipfile.ZipFile) -> bool:
-    """A zip is an OpenDocument file if it holds content.xml and a mimetype (or, without
-    one, a manifest)."""
+    """A zip is an OpenDocument file if its mimetype says so (or, without one, if it holds
+    content.xml and a manifest)."""
     names = set(archive.namelist())
-    return "content.xml" in names and ("mimetype" in names or
-                                       "META-INF/manifest.xml" in names)
+    if "mimetype" in names:
+        try:
+            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+        except Exception:  # noqa: BLE001 - damaged: the reader explains what is wrong
+            return True
+    return "content.xml" in names and "META-INF/manifest.xml" in names
 
 
 def _local(tag: str) -> str:

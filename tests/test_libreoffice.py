@@ -159,3 +159,35 @@ def test_template_command_writes_a_real_ods(work):
         assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
     assert same_json(read(saved["xlsx", "t.ods"]).data, read(folder / "template.xlsx").data)
     assert codes(validate(folder / "t.ods")) == codes(validate(folder / "template.xlsx"))
+
+
+def _read_in_daemon(path, answer):
+    try:
+        answer.put(("read", sorted(read(path).data)))
+    except Exception as exc:  # noqa: BLE001 - the test says what went wrong
+        answer.put(("failed", repr(exc)))
+
+
+def test_xls_is_read_inside_a_daemonic_process(work):
+    """The web service checks a file in a daemonic process, which multiprocessing forbids
+    to have children: the .xls reader forks by itself."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    answer = context.Queue()
+    process = context.Process(target=_read_in_daemon,
+                              args=(work[1]["xls", "invalid.xlsx"], answer), daemon=True)
+    process.start()
+    kind, found = answer.get(timeout=120)
+    process.join(10)
+    assert kind == "read" and "projects" in found, found
+
+
+def test_xls_reader_that_runs_out_of_memory_says_so_plainly(work, monkeypatch):
+    from coprod_standard.readers import Unreadable
+    from coprod_standard.tabular import xls
+
+    monkeypatch.setattr(xls, "HEADROOM", 1 << 20)  # far less than calamine needs
+    with pytest.raises(Unreadable) as caught:
+        read(work[1]["xls", "invalid.xlsx"])
+    assert caught.value.issue.code in ("unsafe-workbook", "damaged-file")

@@ -204,6 +204,9 @@ HOSTILE = {
                 'office:value-type="float" office:value="1"/></table:table-row></table:table>'),
     "zip bomb": ods(" " * 5_000_000),
 }
+SPACES = ('<table:table table:name="S"><table:table-row><table:table-cell><text:p>'
+          + '<text:s text:c="40000"/>' * 50 + "</text:p></table:table-cell></table:table-row>"
+          "</table:table>")
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
@@ -217,6 +220,22 @@ def test_hostile_ods_is_refused_plainly(case, tmp_path):
     assert result.returncode == 3
     assert "Traceback" not in result.stdout + result.stderr
     assert "x.ods" in result.stdout
+
+
+def test_ods_spaces_cannot_fill_memory():
+    """A few bytes asking for millions of spaces: the cell is cut just past the longest a
+    cell may be, and reported as too long, with its place."""
+    [table] = ods_tables(ods(SPACES), "x.ods", Limits())
+    assert len(table.rows[0][1][0]) == Limits().max_cell + 1
+    body = ('<table:table table:name="Dataset"><table:table-row><table:table-cell '
+            'office:value-type="string"><text:p>Dataset title</text:p></table:table-cell>'
+            "</table:table-row><table:table-row><table:table-cell><text:p>"
+            + '<text:s text:c="40000"/>' * 50 + "x</text:p><text:p>more</text:p>"
+            "</table:table-cell></table:table-row></table:table>")
+    with pytest.raises(Unreadable) as caught:
+        read(ods(body), name="x.ods")
+    assert caught.value.issue.code == "cell-too-long"
+    assert caught.value.issue.location.column_title == "Dataset title"
 
 
 def test_huge_ods_names_the_limit():

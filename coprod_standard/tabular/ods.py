@@ -33,7 +33,7 @@ TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 WIDEST = 16_384  # columns in a LibreOffice sheet
-MOST_CELLS = 50_000_000  # cells repeated rows and cells may spread over, in all
+MOST_CELLS = 20_000_000  # cells the rows of all sheets may fill (each held: 8 bytes)
 BOOLEAN_FORMULAS = {"of:=true()": True, "of:=false()": False, "=true()": True,
                     "=false()": False}
 _DURATION = re.compile(r"PT(\d{1,2})H(\d{1,2})M(\d{1,2})(?:\.(\d{1,6})\d*)?S")
@@ -83,22 +83,35 @@ def _count(element, name: str, most: int) -> int:
     return max(1, min(number, most))
 
 
-def _text(element, depth: int = 0) -> str:
-    """The text of a paragraph, with its spaces, tabs and line breaks."""
+def _text(element, room: int, depth: int = 0) -> str:
+    """The text of a paragraph, with its spaces, tabs and line breaks, cut at ROOM + 1
+    characters (so a cell too long is still found too long, but a few bytes of XML that
+    ask for many spaces cannot fill memory)."""
     if depth > DEEPEST:
         raise TooLarge(f"its XML is nested more than {DEEPEST} levels deep")
-    parts = [element.text or ""]
+    parts: list[str] = []
+    size = 0
+
+    def add(piece: str) -> None:
+        nonlocal size
+        if size <= room:
+            parts.append(piece[:room + 1 - size])
+            size += len(parts[-1])
+
+    add(element.text or "")
     for child in element:
+        if size > room:
+            break
         local = _local(child.tag)
         if local == "s":
-            parts.append(" " * _count_spaces(child))
+            add(" " * min(_count_spaces(child), room + 1 - size))
         elif local == "tab":
-            parts.append("\t")
+            add("\t")
         elif local == "line-break":
-            parts.append("\n")
+            add("\n")
         elif local != "annotation":
-            parts.append(_text(child, depth + 1))
-        parts.append(child.tail or "")
+            add(_text(child, room - size, depth + 1))
+        add(child.tail or "")
     return "".join(parts)
 
 
@@ -130,9 +143,10 @@ def _time(text: str) -> Any:
                 int((found[4] or "0").ljust(6, "0")))
 
 
-def cell_value(cell) -> tuple[Any, bool]:
+def cell_value(cell, room: int = 32_767) -> tuple[Any, bool]:
     """A cell's value as a workbook reader gives it (empty is None), and whether it holds
-    a formula to report (TRUE() and FALSE() are booleans, not formulas)."""
+    a formula to report (TRUE() and FALSE() are booleans, not formulas); text is cut at
+    ROOM + 1 characters."""
     kind = cell.get(OFFICE + "value-type")
     formula = cell.get(TABLE + "formula")
     if formula is not None and formula.strip().lower() in BOOLEAN_FORMULAS:
@@ -148,16 +162,22 @@ def cell_value(cell) -> tuple[Any, bool]:
     else:
         value = cell.get(OFFICE + "string-value")
         if value is None:
-            value = "\n".join(_text(p) for p in cell if _local(p.tag) in ("p", "h"))
-        value = value or None
+            paragraphs: list[str] = []
+            used = 0
+            for p in cell:
+                if _local(p.tag) in ("p", "h") and used <= room:
+                    paragraphs.append(_text(p, room - used))
+                    used += len(paragraphs[-1]) + 1
+            value = "\n".join(paragraphs)
+        value = value[:room + 1] or None
     return value, formula is not None
 
 
 class _Reader:
     """content.xml, a row at a time."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, room: int) -> None:
+        self.name, self.room = name, room  # room: the longest cell
         self.tables: list[OdsTable] = []
         self.spread = 0  # cells that repeated rows and cells fill
 
@@ -170,7 +190,7 @@ class _Reader:
             if _local(cell.tag) not in ("table-cell", "covered-table-cell"):
                 continue
             times = _count(cell, "number-columns-repeated", WIDEST)
-            value, formula = cell_value(cell)
+            value, formula = cell_value(cell, self.room)
             if value is None:
                 empty += times
                 continue
@@ -191,7 +211,7 @@ class _Reader:
             self.spread += len(cells) * repeat
             if self.spread > MOST_CELLS:
                 raise unreadable("unsafe-workbook", self.name, reason=(
-                    f"its repeated rows and cells would fill more than {MOST_CELLS:,} cells"))
+                    f"its rows and repeated cells would fill more than {MOST_CELLS:,} cells"))
         return number + repeat
 
     def read(self, stream) -> list[OdsTable]:
@@ -250,7 +270,7 @@ def ods_tables(data: bytes, name: str, limits: Limits) -> list[OdsTable]:
             "it is protected with a password; save a copy without one"))
     try:
         with archive.open("content.xml") as stream:
-            return _Reader(name).read(stream)
+            return _Reader(name, limits.max_cell).read(stream)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - XML a parser refuses, or an attack

@@ -2,17 +2,21 @@
 sheets, rows and cell places as a workbook.
 
 calamine (compiled) reserves memory from counts a file declares, and a failed reservation
-aborts the process rather than raising. So an .xls file is read in a child process with a
-ceiling on its memory and time: whatever the file does, this process gets its cells or a
-plain message. The cells come back as a workbook reader gives them (``fast_workbook``).
+aborts the process rather than raising. So an .xls file is read in a forked child process
+(plain ``os.fork``, which also works inside the web service's daemonic check process) with
+a ceiling on its memory and time: whatever the file does, this process gets its cells or a
+plain message. Where there is no fork (Windows), it is read in this process. The cells
+come back as a workbook reader gives them (``fast_workbook``).
 """
 
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
-import resource
+import pickle
+import select
+import signal
+import time
 
 from ..limits import Limits
 from ..readers import unreadable
@@ -33,12 +37,22 @@ def _memory() -> int:
         return 0
 
 
-def _read(data: bytes, sender) -> None:
-    """In the child: the sheets' rows, or the reason calamine gave."""
+def _ceiling() -> None:
+    """In the child: at most HEADROOM more memory than it has (never above a ceiling the
+    process already had, as a web check has)."""
+    import resource
+
+    used = _memory()
+    if used:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        most = used + HEADROOM if hard == resource.RLIM_INFINITY else min(used + HEADROOM,
+                                                                          hard)
+        resource.setrlimit(resource.RLIMIT_AS, (most, hard))
+
+
+def _tables(data: bytes) -> tuple[str, object]:
+    """The sheets' rows, or the reason calamine gave."""
     try:
-        used = _memory()
-        if used:
-            resource.setrlimit(resource.RLIMIT_AS, (used + HEADROOM, used + HEADROOM))
         from python_calamine import CalamineWorkbook
 
         from .fast_workbook import _grid_rows
@@ -51,11 +65,50 @@ def _read(data: bytes, sender) -> None:
                 if any(c is not None for c in cells):
                     rows.append((number, cells, 1))
             tables.append(OdsTable(title, rows))
-        sender.send(("ok", tables))
+        return "ok", tables
+    except MemoryError:
+        return "died", ""
     except BaseException as exc:  # noqa: BLE001 - calamine's errors and panics alike
-        sender.send(("error", str(exc)[:200]))
+        return "error", str(exc)[:200]
+
+
+def _in_child(data: bytes) -> tuple[str, object]:
+    """``_tables`` in a forked child within HEADROOM more memory and SECONDS; ("died", "")
+    or ("slow", "") when it did not finish. Where there is no fork (Windows), here."""
+    if not hasattr(os, "fork"):
+        return _tables(data)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(read_end)
+            _ceiling()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(pickle.dumps(_tables(data)))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks, deadline, answer = [], time.monotonic() + SECONDS, None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                answer = ("slow", "")
+                break
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
     finally:
-        sender.close()
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    if answer is None:
+        try:
+            answer = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child's answer
+        except Exception:  # noqa: BLE001 - it died before it said all
+            answer = ("died", "")
+    return answer
 
 
 def xls_tables(data: bytes, name: str, limits: Limits) -> list[OdsTable]:
@@ -66,22 +119,7 @@ def xls_tables(data: bytes, name: str, limits: Limits) -> list[OdsTable]:
         raise unreadable("damaged-file", name, reason=(
             "old-style .xls workbooks need python-calamine, which is not installed; "
             "save it as .xlsx or .ods")) from None
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_read, args=(data, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        answer = receiver.recv() if receiver.poll(SECONDS) else ("slow", "")
-    except (EOFError, OSError):
-        answer = ("died", "")
-    finally:
-        receiver.close()
-        child.join(1)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    kind, found = answer
+    kind, found = _in_child(data)
     if kind == "ok":
         return found
     if kind == "error" and "password" in found.lower():

@@ -287,3 +287,31 @@ def test_windows_1252_note_is_on_its_file(tmp_path):
     report = validate(tmp_path)
     [note] = [i for i in report.issues if i.code == "legacy-encoding"]
     assert note.location.sheet == "projects.csv" and note.location.row is None
+
+
+def test_ods_dropdowns_from_names_and_quoted_sheets():
+    """A dropdown whose codes are on a sheet with a space in its name, given by cells or
+    by a defined name, stays a dropdown in the .ods."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from coprod_standard.writers.ods_out import ods_bytes
+
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    codes = book.create_sheet("Codes sheet")
+    for row, code in enumerate(["a", "b", "c"], start=1):
+        codes.cell(row, 1, code)
+    book.defined_names["letters"] = DefinedName("letters",
+                                                attr_text="'Codes sheet'!$A$1:$A$3")
+    for formula, cells in (("=letters", "A2:A10"), ("'Codes sheet'!$A$1:$A$3", "B2:B10")):
+        check = DataValidation(type="list", formula1=formula)
+        check.add(cells)
+        book.active.add_data_validation(check)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(ods_bytes(buffer.getvalue()))) as archive:
+        content = archive.read("content.xml").decode()
+    assert content.count("of:cell-content-is-in-list([$'Codes sheet'.$A$1:.$A$3])") == 2
+    assert content.count('table:content-validation-name="val') == 2  # runs of 9 cells each

@@ -132,9 +132,12 @@ def _address(sheet: str, column: int, row: int, absolute: bool = False) -> str:
     return f"{dollar}{quoted}.{dollar}{get_column_letter(column)}{dollar}{row}"
 
 
-def _condition(formula: str | None) -> str | None:
-    """A list dropdown's source as an ODF condition: a list of values, or a range."""
+def _condition(formula: str | None, names: dict[str, str] | None = None) -> str | None:
+    """A list dropdown's source as an ODF condition: a list of values, or a range (given
+    as cells, or by one of the workbook's defined NAMES)."""
     formula = (formula or "").strip()
+    if names and formula.lstrip("=") in names:
+        formula = names[formula.lstrip("=")]
     if formula.startswith('"') and formula.endswith('"'):
         values = formula[1:-1].split(",")
         return "of:cell-content-is-in-list(" + ";".join(
@@ -156,9 +159,10 @@ def _validations(book, styles_out: list[str]) -> Checks:
     """Each list dropdown as a content validation (written to STYLES_OUT); for each sheet
     and column, the rows (first, last) each applies to, with its name."""
     cells: Checks = {}
+    names = {name: defined.attr_text for name, defined in book.defined_names.items()}
     for ws in book.worksheets:
         for check in ws.data_validations.dataValidation:
-            condition = _condition(check.formula1) if check.type == "list" else None
+            condition = _condition(check.formula1, names) if check.type == "list" else None
             if condition is None:
                 continue
             name = f"val{len(styles_out) + 1}"

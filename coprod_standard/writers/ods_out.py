@@ -305,14 +305,11 @@ def _sheet(ws, styles: _Styles, all_checks: Checks) -> str:
     if previous is not None:
         rows.append(_repeated_row(previous, repeat))
     header = "<table:table-header-rows>" + rows.pop(0) + "</table:table-header-rows>" \
-        if rows and ws.freeze_panes == "A2" and repeat_free(rows[0]) else ""
+        if rows and ws.freeze_panes == "A2" and rows[0].startswith("<table:table-row>") \
+        else ""  # the frozen heading row, on its own
     return (f'<table:table table:name={quoteattr(ws.title)} table:style-name='
             f'"{styles.table(ws.sheet_state != "visible")}">' + "".join(columns) + header
             + "".join(rows) + "</table:table>")
-
-
-def repeat_free(row: str) -> bool:
-    return 'table:number-rows-repeated' not in row[:60]
 
 
 def _repeated_row(cells: str, repeat: int) -> str:

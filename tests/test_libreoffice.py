@@ -183,7 +183,7 @@ def test_xls_is_read_inside_a_daemonic_process(work):
     assert kind == "read" and "projects" in found, found
 
 
-def test_xls_reader_that_runs_out_of_memory_says_so_plainly(work, monkeypatch):
+def test_xls_reader_that_runs_out_of_memory_says_so_plainly(work, monkeypatch, capfd):
     from coprod_standard.readers import Unreadable
     from coprod_standard.tabular import xls
 
@@ -191,3 +191,5 @@ def test_xls_reader_that_runs_out_of_memory_says_so_plainly(work, monkeypatch):
     with pytest.raises(Unreadable) as caught:
         read(work[1]["xls", "invalid.xlsx"])
     assert caught.value.issue.code in ("unsafe-workbook", "damaged-file")
+    printed = capfd.readouterr()
+    assert "Fatal" not in printed.err + printed.out and "alloc" not in printed.err

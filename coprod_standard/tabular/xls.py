@@ -37,6 +37,17 @@ def _memory() -> int:
         return 0
 
 
+def _quiet() -> None:
+    """In the child: nothing on the terminal if calamine aborts (Rust's "memory allocation
+    failed", Python's fault handler); the parent says what happened, plainly."""
+    import faulthandler
+
+    faulthandler.disable()
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+
+
 def _ceiling() -> None:
     """In the child: at most HEADROOM more memory than it has (never above a ceiling the
     process already had, as a web check has)."""
@@ -82,6 +93,7 @@ def _in_child(data: bytes) -> tuple[str, object]:
     if pid == 0:  # the child: never returns
         try:
             os.close(read_end)
+            _quiet()
             _ceiling()
             with os.fdopen(write_end, "wb") as out:
                 out.write(pickle.dumps(_tables(data)))

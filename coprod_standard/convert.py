@@ -1,7 +1,7 @@
-"""convert(source, out): between JSON, an Excel workbook, CSV files (a folder or a zip)
-and a Frictionless Data Package. Reading problems that lose data (unknown columns, rows
-without their parent) are reported; the input is never changed, and an existing output is
-replaced only when asked."""
+"""convert(source, out): between JSON, an Excel workbook, an OpenDocument spreadsheet, CSV
+files (a folder or a zip) and a Frictionless Data Package. Reading problems that lose data
+(unknown columns, rows without their parent) are reported; the input is never changed, and
+an existing output is replaced only when asked."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .readers import Source, Unreadable, read, source_name
 from .schemas import latest_version, version_names
 from .writers import FORMATS, check, write
 
-SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".zip": "csv-zip"}
+SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".ods": "ods", ".zip": "csv-zip"}
 
 
 class ConvertError(Exception):
@@ -59,7 +59,7 @@ def output_target(source: Source, out: str | os.PathLike, to: str | None, force:
     fmt, target = output_format(Path(out), to)
     if not fmt:
         raise ConvertError(f"cannot tell the format from '{out}': end the name with .json, "
-                           ".xlsx or .zip, give a folder, or use --to")
+                           ".xlsx, .ods or .zip, give a folder, or use --to")
     try:
         check(target, fmt, force=force, inputs=[source])
     except OutputRefused as exc:
@@ -99,7 +99,7 @@ def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
     conversion.issues = list(result.issues)
     projects = dataset.get("projects")
     conversion.projects = len(projects) if isinstance(projects, list) else 0
-    if fmt == "xlsx":
+    if fmt in ("xlsx", "ods"):
         _refuse_what_a_workbook_cannot_hold(dataset)
     version = dataset.get("version")
     write_output(dataset, version if version in version_names() else latest_version(), fmt,

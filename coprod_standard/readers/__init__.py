@@ -102,7 +102,8 @@ def read_bytes(path: Path, name: str, limits: Limits, head: bool = False) -> byt
 def read(source: Source, limits: Limits | None = None, name: str | None = None,
          stream: bool = False) -> ReadResult:
     """Read any supported source into records, choosing the reader by content, not by
-    name: JSON, JSON Lines, an Excel workbook, a zip of CSV files or a data package, a
+    name: JSON, JSON Lines, an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet
+    (.ods), a zip of CSV files or a data package, a
     folder of CSV files or a data package, or a single CSV file. Raises ``Unreadable``.
 
     With STREAM, a JSON file, workbook or set of CSV tables of at least
@@ -156,7 +157,13 @@ def _read(source: Source, limits: Limits, name: str, stream: bool) -> ReadResult
     if data.startswith(b"PK\x03\x04"):
         if _is_workbook(data):
             return tabular.read_xlsx(data, name, limits, stream)
+        if _is_ods(data):
+            return tabular.read_ods(data, name, limits, stream)
         return tabular.read_zip(data, name, limits, stream)
+    from ..tabular.xls import MAGIC
+
+    if data.startswith(MAGIC):
+        return tabular.read_xls(data, name, limits, stream)
     from .jsonl_reader import SUFFIXES, read_jsonl
 
     if name.lower().endswith(SUFFIXES):
@@ -198,6 +205,23 @@ def _stream(path: Path, name: str, limits: Limits, stream: bool) -> ReadResult |
         raise unreadable("cannot-open", name, reason="permission denied") from None
     except OSError as exc:
         raise unreadable("cannot-open", name, reason=exc.strerror or str(exc)) from None
+
+
+def _is_ods(data: bytes) -> bool:
+    """A zip is an OpenDocument file if it holds content.xml and its mimetype (decided by
+    content, never by the file's name)."""
+    import zipfile
+
+    from ..tabular.ods import is_ods
+    from ..tabular.zips import opened
+
+    try:
+        with zipfile.ZipFile(opened(data)) as archive:
+            return is_ods(archive)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - any damage: the zip reader explains what is wrong
+        return False
 
 
 def _is_workbook(data: bytes | Path) -> bool:

@@ -1,4 +1,4 @@
-"""Read spreadsheets and tables (XLSX, a folder or zip of CSV files, a data package) into
+"""Read spreadsheets and tables (XLSX, ODS, XLS, a folder or zip of CSV files, a data package) into
 the same records as a JSON dataset, with a locator from JSON paths to cells."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..limits import Limits
 from ..lockfiles import lock_file
 from ..schemas import latest_version, version_names
 from ..tabular import issues as _  # noqa: F401 - registers the spreadsheet issues
-from ..tabular.rules import normalise
+from ..tabular.rules import sheet_tables
 from ..tabular.rules import tables as table_rules
 from ..tabular.sheets import (
     Opener,
@@ -31,15 +31,15 @@ from ..tabular.zips import opened
 from . import ReadResult, unreadable
 from .json_reader import records
 
-KINDS = ("xlsx", "csv-folder", "csv-zip", "datapackage")
+KINDS = ("xlsx", "ods", "xls", "csv-folder", "csv-zip", "datapackage")
 
 
 def _version(sheets: dict[str, Sheet], file: str, epoch) -> str:
     """The version declared on the Dataset sheet (or dataset.csv), or the current one."""
     root = table_rules(latest_version())[0]
-    names = {normalise(root.name), normalise(root.file_name[:-4]), normalise(root.file_name)}
-    probe = assemble({k: v.uncounted() for k, v in sheets.items() if normalise(k) in names},
-                     latest_version(), file, epoch)
+    known = sheet_tables(latest_version(), sheets)
+    found = [v.uncounted() for k, v in sheets.items() if known[k] and known[k].name == root.name]
+    probe = assemble({root.name: found[0]} if found else {}, latest_version(), file, epoch)
     declared = probe.dataset.get("version")
     return declared if declared in version_names() else latest_version()
 
@@ -170,6 +170,33 @@ def read_xlsx(data: bytes | Path, file: str, limits: Limits, stream: bool = Fals
             if later:
                 later.close()
             raise
+
+
+def read_tables(tables, epoch, file: str, limits: Limits) -> ReadResult:
+    """Sheets read whole from an .ods or .xls file (``tabular.ods.OdsTable``), with their
+    formula cells reported as a workbook's are."""
+    from ..tabular.formulas import formula_cell_issues
+    from ..tabular.ods import ods_fetch, ods_sheets
+
+    sheets = ods_sheets(tables, file, limits)
+    issues = formula_cell_issues(
+        {t.name: (t.formulas, t.formula_count) for t in tables if t.formula_count},
+        {n: s.headings for n, s in sheets.items()}, file)
+    return _result(sheets, file, issues, epoch, ods_fetch(tables))
+
+
+def read_ods(data: bytes, file: str, limits: Limits, stream: bool = False) -> ReadResult:
+    """An OpenDocument spreadsheet (.ods), read whole."""
+    from ..tabular.ods import EPOCH, ods_tables
+
+    return read_tables(ods_tables(data, file, limits), EPOCH, file, limits)
+
+
+def read_xls(data: bytes, file: str, limits: Limits, stream: bool = False) -> ReadResult:
+    """An old-style Excel workbook (.xls), read whole."""
+    from ..tabular.xls import EPOCH, xls_tables
+
+    return read_tables(xls_tables(data, file, limits), EPOCH, file, limits)
 
 
 def read_csv_files(files: dict[str, Opener], file: str, limits: Limits,

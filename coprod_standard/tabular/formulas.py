@@ -24,6 +24,7 @@ from .zips import DEEPEST, TooLarge, blocks
 _ANY_FORMULA = re.compile(rb"<(?:[^\s<>/!?=\"']*:)?f[\s/>]")
 _PLACE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 MOST = 20  # formula cells reported one by one in each sheet
+BOOLEANS = ("TRUE()", "FALSE()")
 
 
 def _has_formula(archive: zipfile.ZipFile, part: str, file: str) -> bool:
@@ -43,7 +44,7 @@ def formula_cells(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, in
 
     row_number = column = cell_row = 0
     row = cell = None
-    formula = False
+    formula = boolean = False
     open_elements: list[Any] = []
     with archive.open(part) as stream:
         for event, element in iterparse(stream, events=("start", "end")):
@@ -58,6 +59,7 @@ def formula_cells(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, in
                     row_number = _number(element.get("r"), row_number + 1)
                 elif parent is row is not None and local == "c":
                     cell, formula = element, False
+                    boolean = element.get("t") == "b"
                     place = _PLACE.fullmatch(element.get("r") or "")
                     column = column_number(place[1].upper()) if place else column + 1
                     cell_row = int(place[2]) if place else row_number
@@ -70,7 +72,9 @@ def formula_cells(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, in
             elif element is row:
                 row = None
             elif cell is not None and open_elements[-1] is cell and _local(element.tag) == "f":
-                formula = True
+                # LibreOffice writes TRUE and FALSE as these formulas: booleans, not formulas
+                formula = not (boolean and (element.text or "").strip().upper().lstrip("=")
+                               in BOOLEANS)
             if open_elements:
                 open_elements[-1].clear()  # what has ended is done with
 
@@ -84,16 +88,27 @@ def formula_issues(archive: zipfile.ZipFile, parts: dict[str, str], headings: di
                    file: str) -> list[Issue]:
     """An issue for each cell holding a formula (at most MOST a sheet, then one saying how
     many more); PARTS maps each sheet's name to its part in the zip."""
-    issues: list[Issue] = []
+    found: dict[str, tuple[list[tuple[str, int]], int]] = {}
     for sheet, part in parts.items():
         if part not in archive.namelist() or not _has_formula(archive, part, file):
             continue
-        count = 0
-        titles: list[Any] = headings.get(sheet, [])
-        for letter, row in formula_cells(archive, part):
+        places, count = [], 0
+        for place in formula_cells(archive, part):
             count += 1
-            if count > MOST:
-                continue
+            if count <= MOST:
+                places.append(place)
+        found[sheet] = (places, count)
+    return formula_cell_issues(found, headings, file)
+
+
+def formula_cell_issues(found: dict[str, tuple[list[tuple[str, int]], int]],
+                        headings: dict[str, list], file: str) -> list[Issue]:
+    """The issues for the formula cells FOUND in each sheet: the places of the first MOST
+    (column letter, row) and how many there are in all."""
+    issues: list[Issue] = []
+    for sheet, (places, count) in found.items():
+        titles: list[Any] = headings.get(sheet, [])
+        for letter, row in places[:MOST]:
             index = column_number(letter) - 1
             title = titles[index] if index < len(titles) and titles[index] else None
             where = Location(file=file, sheet=sheet, row=row, column_letter=letter,

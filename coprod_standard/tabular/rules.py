@@ -13,7 +13,9 @@ becomes, and which columns each has.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..fields import Field, Path, fields
@@ -165,6 +167,29 @@ def table_named(version: str, name: str) -> Table | None:
         if normalise(table.name) == wanted or normalise(table.file_name[:-4]) == wanted:
             return table
     return None
+
+
+def sheet_tables(version: str, names: Iterable[str]) -> dict[str, Table | None]:
+    """The table each sheet or CSV file is, by its name: the table's name ("Participant
+    groups"), its file name ("participant-groups.csv"), or the sheet's name with .csv as
+    spreadsheet programs name a sheet saved as CSV ("Participant groups.csv", or
+    LibreOffice's "club-Participant groups.csv", whose shared "club-" is left out)."""
+    known: dict[str, Table] = {}
+    for table in tables(version):
+        for name in (table.name, table.name + ".csv", table.file_name[:-4], table.file_name):
+            known[normalise(name)] = table
+    return {name: known.get(normalise(name)) or known.get(key)
+            for name, key in sheet_keys(names).items()}
+
+
+def sheet_keys(names: Iterable[str]) -> dict[str, str]:
+    """Each sheet's name as compared: normalised, without .csv or the "name-" that
+    LibreOffice puts before every sheet's name when it saves each sheet as CSV."""
+    keys = {name: normalise(name) for name in names}
+    prefix = os.path.commonprefix(list(keys.values())) if len(keys) > 1 else ""
+    prefix = prefix[:prefix.rfind("-") + 1]
+    return {name: key[len(prefix):].removesuffix("/csv")  # ".csv", normalised
+            for name, key in keys.items()}
 
 
 def normalise(heading: str) -> str:

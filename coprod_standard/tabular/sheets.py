@@ -181,10 +181,12 @@ def csv_sheets(files: dict[str, Opener], file: str, limits: Limits,
     counter = [0]
     sheets = {}
     for path, opener in files.items():
-        encoding = detect_encoding(opener, file, PurePosixPath(path).name)
-        if encoding == "cp1252":
-            issues.append(issue_type("legacy-encoding").make(file=path))
         name = PurePosixPath(path).name
+        encoding = detect_encoding(opener, file, name)
+        if encoding == "cp1252":  # pinned to the file it is about, not to the dataset's row
+            issues.append(issue_type("legacy-encoding").make(
+                file=path, location=Location(file=file, sheet=name),
+                record="the dataset's own details"))
         sheets[name] = csv_sheet(name, opener, encoding, limits, counter, file)
     return sheets
 

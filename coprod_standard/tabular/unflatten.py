@@ -21,7 +21,7 @@ from ..issues import Issue, Location, issue_type
 from .cells import converter, restore
 from .codes import matching
 from .letters import column_letter
-from .rules import Column, Table, column_lookup, normalise
+from .rules import Column, Table, column_lookup, normalise, sheet_keys, sheet_tables
 from .rules import tables as table_rules
 from .sheets import Sheet
 
@@ -416,15 +416,13 @@ def match_sheets(assembler: Assembler, sheets: dict[str, Sheet]) -> list[tuple[T
     are notes for people (a read-me, the codelists)."""
     rules = table_rules(assembler.version)
     assembler.parents = {t.ancestors[-1].path for t in rules if t.ancestors}
-    known = {normalise(t.name): t for t in rules}
-    known.update({normalise(t.file_name[:-4]): t for t in rules})
-    known.update({normalise(t.file_name): t for t in rules})
+    known, keys = sheet_tables(assembler.version, sheets), sheet_keys(sheets)
     by_table: dict[str, Sheet] = {}
     for name, sheet in sheets.items():
-        table = known.get(normalise(name))
+        table = known[name]
         if table is not None and table.name not in by_table:
             by_table[table.name] = sheet
-        elif normalise(name) not in IGNORED_SHEETS:
+        elif normalise(name) not in IGNORED_SHEETS and keys[name] not in IGNORED_SHEETS:
             from ..suggest import did_you_mean
 
             assembler._issue("unknown-sheet", name, suggestion=did_you_mean(

@@ -1,4 +1,5 @@
-"""Writers: a dataset as JSON, an Excel workbook, CSV files (a folder or a zip), or a
+"""Writers: a dataset as JSON, an Excel workbook, an OpenDocument spreadsheet (.ods, made
+from the same workbook), CSV files (a folder or a zip), or a
 Frictionless Data Package. Files are written through ``coprod_standard.output``: atomically,
 replacing only the toolkit's own files, with normal permissions."""
 
@@ -24,7 +25,7 @@ from ..output import (
 )
 from .csv_out import csv_texts, descriptor
 
-FORMATS = ("json", "xlsx", "csv", "csv-zip", "datapackage", "datapackage-zip")
+FORMATS = ("json", "xlsx", "ods", "csv", "csv-zip", "datapackage", "datapackage-zip")
 
 
 def json_bytes(dataset: dict) -> bytes:
@@ -80,6 +81,10 @@ def render(dataset: dict, version: str, fmt: str) -> bytes | dict[str, bytes]:
         from .xlsx_out import workbook_bytes  # the spreadsheet library loads only if needed
 
         return workbook_bytes(dataset, version)
+    if fmt == "ods":
+        from .ods_out import workbook_ods
+
+        return workbook_ods(dataset, version)
     files = _folder_files(dataset, version, fmt)
     return zip_bytes(files) if fmt.endswith("zip") else files
 

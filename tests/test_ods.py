@@ -159,9 +159,9 @@ def test_ods_writer_structure():
         assert {"META-INF/manifest.xml", "content.xml", "styles.xml"} <= names
         content = archive.read("content.xml").decode()
     assert "table:content-validation " in content
-    assert "of:cell-content-is-in-list([$Codelists." in content
+    assert "of:cell-content-is-in-list([$Codes." in content
     assert 'of:cell-content-is-in-list("TRUE";"FALSE")' in content
-    assert 'table:display="false"' in content  # the codelists sheet stays hidden
+    assert 'table:name="Codes"' in content  # the visible Codes sheet the dropdowns use
     assert "style:column-width=" in content and "office:annotation" in content
     assert data[:len(b"PK")] == b"PK" and data[30:38] == b"mimetype"
 

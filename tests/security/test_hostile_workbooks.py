@@ -112,7 +112,7 @@ def test_shared_strings_claiming_four_trillion_do_not_take_the_process_down(tmp_
     prefix = "x:" if head.startswith("<x:") else ""
     xml = f"{head}<{prefix}si><{prefix}t>a</{prefix}t></{prefix}si></{prefix}sst>"
     book = _with_part("xl/sharedStrings.xml", xml.encode())
-    assert len(book) < 60_000
+    assert len(book) < 80_000  # a template-sized file (its Codes sheet included)
     assert fallback_reason(zipfile.ZipFile(io.BytesIO(book))) is not None  # not calamine
     _survives(tmp_path, book)
 

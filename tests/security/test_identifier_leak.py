@@ -72,5 +72,5 @@ def test_the_web_validator_never_repeats_personal_data(tmp_path):
         api = request(f"{base}/api/validate?name=leaky.json", body,
                       {"Content-Type": "application/json"}).text
     page = page.split('href="data:')[0]  # the user's own converted copies are not a report
-    assert "nhs-number" in api and "nhs-number" in page
+    assert "nhs-number" in api and "NHS number in the data" in page  # found, by its title
     assert _secrets_in(page + api) == []

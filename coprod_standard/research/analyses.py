@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from functools import cache
 from typing import Any
 
 from . import effects as fx
@@ -26,17 +25,9 @@ from .findings import (
 )
 from .meta import Study, caveats, pool
 from .selection import project_reason, result_reason
+from .wording import title
 
 DESIGN_ORDER = list(DESIGNS)
-
-
-@cache
-def _titles(codelist: str) -> dict[str, str]:
-    from ..codelists import find_codelist
-    from .tables import store_version
-
-    found = find_codelist(store_version(), codelist)
-    return {c.code: c.title for c in found.codes} if found else {}
 
 
 def _left(item: dict[str, Any], reason: str, design: str | None = None,
@@ -151,7 +142,7 @@ def _scale_title(item: dict[str, Any]) -> str:
     if item["scale"].startswith(("coded:", "bespoke:")):
         unit = f" ({item['unit']})" if item["unit"] else ""
         return f"{item['indicator_title']}{unit}"
-    return _titles("score-type.csv").get(item["score_type"], item["score_type"])
+    return title("score-type", item["score_type"])
 
 
 def _slug(text: str, taken: set[str]) -> str:
@@ -205,7 +196,7 @@ def _analysis(items: list[dict[str, Any]], standardised: bool, stratum: Stratum,
     pooled = pool(studies, settings.method, settings.hksj)
     first = items[0]
     if standardised:
-        name = _titles("outcome-domain.csv").get(first["domain"], first["domain"])
+        name = title("domain", first["domain"])
         measure = ("standardised mean difference, Hedges' g (improvement positive)"
                    if controlled else "standardised mean change, with Hedges' correction "
                    "(improvement positive)")
@@ -217,8 +208,9 @@ def _analysis(items: list[dict[str, Any]], standardised: bool, stratum: Stratum,
         measure = (f"mean difference, project minus comparison group ({unit})"
                    if controlled else f"mean change from baseline ({unit})")
         scale, better = first["scale"], fx._better(first)
-    populations = _titles("population.csv")
-    title = f"{name}: {measure.split(' (')[0].split(',')[0]}; {stratum.describe(populations)}"
+    populations = {stratum.population: title("population", stratum.population)}
+    heading = (f"{name}: {measure.split(' (')[0].split(',')[0]}; "
+               f"{stratum.describe(populations)}")
     notes = _stratum_notes(stratum, items) + caveats(pooled, mixed_scales=standardised)
     if settings.hksj and pooled.se < pool(studies, settings.method).se:
         notes.append("The Hartung-Knapp-Sidik-Jonkman interval is narrower here than the "
@@ -228,7 +220,7 @@ def _analysis(items: list[dict[str, Any]], standardised: bool, stratum: Stratum,
         notes.insert(0, "Higher scores are better." if better else
                      "Lower scores are better, so a fall is an improvement.")
     window = "".join(re.findall(r"\d+", stratum.window)[-1:]) or "unknown"
-    return Analysis(title, _slug(f"{stratum.design}-{scale}-{stratum.population}-"
+    return Analysis(heading, _slug(f"{stratum.design}-{scale}-{stratum.population}-"
                                  f"to-{window}-months-{'smd' if standardised else 'md'}",
                                  taken),
                     measure, pooled, notes, stratum, scale, better)

@@ -12,17 +12,9 @@ from ..checks.data import LADDER
 from .analyses import meta_analyses
 from .costs import cost_rows
 from .findings import Analysis, Findings, LeftOut, Selection, Settings
+from .store import records_checks as _recorded
 
 __all__ = ["Analysis", "Findings", "LeftOut", "compare", "meta_analyses"]
-
-
-def _recorded(con) -> bool:
-    """Whether the store records each dataset's policy and level (coprod 0.x stores made
-    before issue 18 do not)."""
-    found = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
-                        "'datasets' AND column_name IN ('disclosure_policy', "
-                        "'checked_level')").fetchone()
-    return bool(found) and found[0] == 2
 
 
 def _sources(con) -> list[tuple]:

@@ -18,17 +18,12 @@ groups still counts twice: read the figure as a rough guide, not a unit cost."""
 
 from __future__ import annotations
 
+from .store import records_checks as _recorded
+
 RULE = ("A cost per participant is shown only where the project publishes its costs, "
         "every participant group gives its count (none withheld, none blank), the dataset "
         "was checked at the publish level and the costs are in one price year. Someone in "
         "two groups counts twice: read it as a rough guide, not a unit cost.")
-
-
-def _recorded(con) -> bool:
-    """Whether the store records the level each dataset was checked at."""
-    found = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
-                        "'datasets' AND column_name = 'checked_level'").fetchone()
-    return bool(found and found[0])
 
 
 def _plural(n: int, one: str, many: str) -> str:

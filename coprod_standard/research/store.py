@@ -128,6 +128,13 @@ def export(con, names: list[str], csv_dir: Path | None, parquet_dir: Path | None
                         "OVERWRITE_OR_IGNORE)")
 
 
+def records_checks(con) -> bool:
+    """Whether the store records the disclosure policy and level each dataset was checked
+    at (stores made by coprod before issue 18 do not)."""
+    return _has(con, "datasets", "disclosure_policy") and _has(con, "datasets",
+                                                               "checked_level")
+
+
 def _has(con, table: str, column: str) -> bool:
     found: Any = con.execute("SELECT count(*) FROM information_schema.columns WHERE "
                              "table_catalog = current_database() AND table_name = ? AND "

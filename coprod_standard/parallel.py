@@ -5,7 +5,8 @@ checking), and checks every n-th project: worker k takes the projects whose posi
 modulo n is k, and worker 0 also the dataset's own details. The parts are then put back
 in the file's order, so the report is exactly the one a single process gives; the tests
 compare the two on every fixture. Workers are forked, so they start with everything the
-parent has loaded (compiled schemas and extensions included).
+parent has loaded (compiled schemas and extensions included). The validator hands in
+its own record checker (``check``), so this module never imports the validator back.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ class Part:
 
 def _work(k: int) -> Part:
     from .tabular.naming import named
-    from .validate import check_records
 
     job = _JOB
+    check_records = job["check"]
     report = Report(source=job["report"].source, level=job["report"].level,
                     limit=job["limits"].max_issues)
 
@@ -75,17 +76,19 @@ def _work(k: int) -> Part:
 
 
 def check_in_parts(source: Any, report: Report, jobs: int,
-                   progress: Callable[[int, int, int], None] | None, **job: Any
+                   progress: Callable[[int, int, int], None] | None, check: Callable,
+                   **job: Any
                    ) -> tuple[Record | None, list[tuple[str, object]],
                               tuple[list[Issue], Unlisted]]:
-    """Check the records of a streamable SOURCE in JOBS processes, into REPORT; the
+    """Check the records of a streamable SOURCE in JOBS processes with CHECK (the
+    validator's ``check_records``), into REPORT; the
     dataset's own record, every project's (pointer, id) and the reading issues (listed, and
     counted), for the checks that need the whole dataset. Each part lists at most the
     report's limit; the first issues in the file's order are among those, so the parts put
     together list the same issues as a single process. Raises ``Unreadable`` as a single
     reader would."""
     context = multiprocessing.get_context("fork")
-    _JOB.update(job, source=source, report=report, jobs=jobs,
+    _JOB.update(job, source=source, report=report, jobs=jobs, check=check,
                 records=context.Value("q", 0, lock=False),
                 bytes=context.Value("q", 0, lock=False))
     total = os.stat(source).st_size if os.path.isfile(source) else 0  # tables: rows only

@@ -151,8 +151,8 @@ def _check_all(source: Source, result: ReadResult, version: str | None, report: 
         from .parallel import check_in_parts
 
         envelope, project_ids, read_issues = check_in_parts(
-            source, report, jobs, progress, limits=limits, name=name, version=version,
-            settings=settings)
+            source, report, jobs, progress, check_records, limits=limits, name=name,
+            version=version, settings=settings)
     else:
         envelope, project_ids = check_records(result, version, report, settings, progress)
         read_issues = result.issues, result.not_listed

@@ -5,12 +5,13 @@ schema with its project items left out; each project is then checked on its own 
 the project schema. Together that is exactly the whole-document check, but it never needs
 more than one project in hand, so a streaming reader can feed it later unchanged.
 
-When jsonschema-rs is installed it gives a first, fast verdict; python-jsonschema, which
-explains every error in detail, runs only on records that the fast check finds invalid.
-Past a report's limit, where issues are only counted, the fast engine's own errors are
-counted (a thousand times cheaper on a large record), by the same handlers. Both are
-offline: the fast one's retriever refuses every fetch. The tests check that the two agree
-on every example and fixture, down to the issues they count.
+When jsonschema-rs is installed it gives the verdict and the errors: its errors are put
+into words by the same handlers as python-jsonschema's, and python-jsonschema is asked
+only to explain a failed anyOf or oneOf, on that one place of the record (so a file with a
+mistake in every project costs little more than a clean one). Without jsonschema-rs, or
+where it cannot tell (a number too large for it), python-jsonschema checks the record.
+Both are offline: the fast one's retriever refuses every fetch. The tests check that the
+two agree on every example and fixture, down to the words of every issue.
 """
 
 from __future__ import annotations
@@ -61,13 +62,20 @@ def _without_dialect(schema: dict) -> dict:
     return {key: value for key, value in schema.items() if key != "$schema"}
 
 
-def reference_validator(schema: dict, resources: list[dict]) -> Draft202012Validator:
-    """The reference engine for SCHEMA, with RESOURCES (schemas with their $id) as the only
-    schemas a $ref can reach, and the standard's strict format checks."""
-    registry = Registry().with_resources(
+def local_registry(resources: list[dict]) -> Registry:
+    """RESOURCES (schemas with their $id) as the only schemas a $ref can reach."""
+    return Registry().with_resources(
         (r["$id"], Resource.from_contents(_without_dialect(r),
                                           default_specification=DRAFT202012))
         for r in resources)
+
+
+def reference_validator(schema: dict, resources: list[dict] | Registry
+                        ) -> Draft202012Validator:
+    """The reference engine for SCHEMA, with RESOURCES (schemas with their $id, or a
+    registry of them) as the only schemas a $ref can reach, and the standard's strict
+    format checks."""
+    registry = resources if isinstance(resources, Registry) else local_registry(resources)
     return Reference(_without_dialect(schema), registry=registry,
                      format_checker=format_checker())
 
@@ -94,8 +102,17 @@ class SchemaEngine:
         project = load_schema(version, PROJECT_SCHEMA)
         self.fast = _fast_validators(envelope, project, resources)
         self.schemas = {r["$id"]: r for r in [*resources, envelope]}  # for the fast errors
-        self.envelope = reference_validator(envelope, resources)
-        self.project = reference_validator(project, resources)
+        self.registry = local_registry([*resources, envelope])
+        self.envelope = reference_validator(envelope, self.registry)
+        self.project = reference_validator(project, self.registry)
+        self._parts: dict[str, Draft202012Validator] = {}  # detail of one place, by URI
+
+    def part(self, location: str) -> Draft202012Validator:
+        """The reference engine for the schema at LOCATION alone (a URI with a pointer): to
+        explain one failed place in detail without checking the whole record again."""
+        if location not in self._parts:
+            self._parts[location] = reference_validator({"$ref": location}, self.registry)
+        return self._parts[location]
 
     def check(self, record: Record, into: Listing,
               skip: Callable[[Pending], bool] | None = None) -> None:
@@ -106,9 +123,9 @@ class SchemaEngine:
         validator = self.envelope if dataset else self.project
         fast = self.fast[0 if dataset else 1] if self.fast else None
         verdict = _fast_verdict(fast, record.data) if fast is not None else None
-        errors = () if verdict else (_FastError(error, self.schemas) for error in
+        errors = () if verdict else (_FastError(error, self) for error in
                                      fast.iter_errors(record.data)) \
-            if verdict is False and into.full else validator.iter_errors(record.data)
+            if verdict is False else validator.iter_errors(record.data)
         found = chain(
             (issue for error in errors
              for issue in pending(self.version, error, record.pointer, record.label)),
@@ -149,23 +166,35 @@ def _fast_verdict(validator, data) -> bool | None:
 
 
 class _FastError:
-    """An error of the fast engine in the shape the handlers read (python-jsonschema's):
-    enough to name and place an issue, not to put it into words (no ``context``), so it
-    serves only for issues that are counted."""
+    """An error of the fast engine in the shape the handlers read (python-jsonschema's).
+    Only a failed anyOf or oneOf needs more to be put into words: why each option failed
+    (``context``), which the reference engine works out when it is asked for, on that one
+    place of the record alone."""
 
-    context: tuple = ()
-
-    def __init__(self, error, schemas: dict[str, dict]) -> None:
+    def __init__(self, error, engine: SchemaEngine) -> None:
         steps = [step for step in error.evaluation_path if step != "$ref"]
         self.validator = steps[-1] if steps else ""
         self.relative_schema_path = steps
         self.absolute_path = error.instance_path
         self.instance = error.instance
-        self.schema = _schema_at(schemas, error.absolute_keyword_location or "")
+        self._location = error.absolute_keyword_location or ""
+        self._engine = engine
+        self.schema = _schema_at(engine.schemas, self._location)
         self.validator_value = self.schema.get(self.validator)
         missing = getattr(error.kind, "property", None)  # of "required"
         self.message = f"{missing!r} is a required property" if isinstance(missing, str) \
             else error.message
+
+    @property
+    def context(self) -> list[ValidationError]:
+        if self.validator not in ("anyOf", "oneOf"):
+            return []
+        place = self._location.rpartition("/")[0]  # the schema holding the keyword
+        for error in self._engine.part(place).iter_errors(self.instance):
+            if error.validator == self.validator and not error.path:
+                error.path.extendleft(reversed(list(self.absolute_path)))  # in the record
+                return list(error.context)
+        return []
 
 
 def _schema_at(schemas: dict[str, dict], location: str) -> dict:

@@ -30,8 +30,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coprod_standard.issues import Listing, Unlisted
 from coprod_standard.limits import Limits
-from coprod_standard.readers import Unreadable
+from coprod_standard.readers import Record, Unreadable
 from coprod_standard.readers.json_reader import read_json, records
 from coprod_standard.schema_engine import engine
 from coprod_standard.schemas import version_names
@@ -255,3 +256,69 @@ def test_the_pool_of_valid_records_covers_both_kinds_and_every_version():
 @given(mutated_records())
 def test_both_engines_agree_on_mutated_records(case):
     compare(*case)
+
+
+# 4. The words: the fast engine's errors explained as the reference engine's are ----------
+
+def words(version: str, kind: str, data, fast: bool) -> list[tuple]:
+    """The issues ``SchemaEngine.check`` lists for one record, from the fast engine's errors
+    (FAST) or from the reference engine's, in full: code, place, value and words."""
+    checker = engine(version)
+    kept = checker.fast
+    if not fast:
+        checker.fast = None  # the reference engine alone, as without jsonschema-rs
+    try:
+        listing = Listing(None, [], Unlisted())
+        pointer = "" if kind == "dataset" else "/projects/0"
+        checker.check(Record(kind, pointer, data, "the record"), listing)
+    finally:
+        checker.fast = kept
+    return [(i.code, i.severity, i.path, i.field, i.title, repr(i.value), i.message, i.fix)
+            for i in listing.issues]
+
+
+def compare_words(version: str, kind: str, data) -> None:
+    slow, quick = words(version, kind, data, False), words(version, kind, data, True)
+    assert quick == slow, f"version {version}, {kind} record {json.dumps(data)[:300]}"
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.parent.relative_to(ROOT).as_posix()
+                         if p.name.startswith("input") else p.name)
+def test_both_engines_give_the_same_words_on_every_record_of_the_corpus(path):
+    doc = _document(path)
+    if doc is None:
+        pytest.skip("unreadable: never reaches a schema engine")
+    for version in _versions(doc):
+        for record in records(doc):
+            compare_words(version, record.kind, record.data)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_records())
+def test_both_engines_give_the_same_words_on_mutated_records(case):
+    compare_words(*case)
+
+
+def test_a_failed_anyof_is_explained_on_its_own_place_as_in_the_whole_record():
+    # the dataset schemas' anyOfs are all "one of these fields", worded without the
+    # context; the context is still the reference engine's, placed in the record
+    from coprod_standard.schema_engine import _FastError
+
+    dementia = json.loads((ROOT / "examples" / "dementia-club.json").read_text())
+    project = copy.deepcopy(dementia["projects"][0])
+    outcome = project["outcomes"][0]
+    for name in ("indicators", "qualitativeEvidence"):
+        outcome.pop(name, None)
+    checker = engine(dementia["version"])
+    slow = [e for e in checker.project.iter_errors(project) if e.validator == "anyOf"]
+    quick = [_FastError(e, checker) for e in checker.fast[1].iter_errors(project)]
+    quick = [e for e in quick if e.validator == "anyOf"]
+    assert len(slow) == len(quick) == 1
+
+    def explained(error):
+        return [(e.validator, list(e.absolute_path), list(e.relative_schema_path), e.message)
+                for e in error.context]
+
+    assert explained(quick[0]) == explained(slow[0]) and len(explained(slow[0])) == 2
+    assert list(quick[0].context[0].absolute_path)[:2] == ["outcomes", 0]

@@ -144,9 +144,12 @@ MEASURE = ("import resource, subprocess, sys, time\n"
            "print(elapsed, use.ru_utime + use.ru_stime, use.ru_maxrss / 1024, code)")
 
 
-def measure(command: list[str]) -> dict:
+def measure(command: list[str], where: Path) -> dict:
+    """One run, started in the folder WHERE (``python -m`` puts the folder it starts in
+    first on the path: in the repository it would run the working copy whatever
+    PYTHONPATH says, and --before would measure this code twice)."""
     out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                         text=True, check=True).stdout.split()
+                         text=True, check=True, cwd=where).stdout.split()
     if int(out[3]) != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit status {out[3]}")
     return {"seconds": float(out[0]), "cpuSeconds": float(out[1]), "peakMB": float(out[2])}
@@ -182,7 +185,7 @@ def validation(records: int, repeat: int, before: str | None) -> dict:
                                                                   codes.items()):
                 command = ["env", f"PYTHONPATH={where}", sys.executable, "-m",
                            "coprod_standard", "validate", "--format", "json", str(path)]
-                runs.setdefault(f"{label}, {code}", []).append(measure(command))
+                runs.setdefault(f"{label}, {code}", []).append(measure(command, work))
         out["loadAverage"]["end"] = os.getloadavg()[0]
         for name, taken in runs.items():
             out["runs"][name] = {

@@ -4,8 +4,9 @@ The docs site carries every version's schema files at the paths of their `$id`s,
 codelists beside them and one compound document per version (generated, byte for byte).
 check-jsonschema validates using only the built site, served over HTTPS from 127.0.0.1 with
 coprod-standard.org mapped to it through a proxy (no other host answers, and the test
-process and its children cannot reach any: tests/nonet). Python jsonschema and jsonschema-rs
-give coprod's verdict with the bundle alone, and the examples in docs/developers.md run.
+process and its children cannot reach any: tests/nonet). Python jsonschema, jsonschema-rs
+and Ajv give coprod's verdict with the bundle alone, and the examples in docs/developers.md
+run.
 """
 
 from __future__ import annotations
@@ -81,6 +82,24 @@ def test_the_instrument_schemas_are_published_too():
     for path in (ROOT / "schemas" / "instruments").glob("*.schema.json"):
         schema_id = json.loads(path.read_text("utf-8"))["$id"]
         assert files[urlsplit(schema_id).path.lstrip("/")] == path.read_bytes()
+
+
+def test_the_generator_writes_what_is_missing_and_removes_what_is_left_over(tmp_path):
+    assert len(published.write(tmp_path)) == len(published.files())
+    stray = tmp_path / "schema" / "1.0" / "renamed.schema.json"
+    stray.write_text("{}", encoding="utf-8")
+    (tmp_path / "schema" / "1.1" / COMPOUND_FILE).write_text("{}", encoding="utf-8")
+    assert published.drift(tmp_path) == ["docs/schema/1.1/dataset.bundle.json is out of date",
+                                         "docs/schema/1.0/renamed.schema.json is left over"]
+    assert len(published.write(tmp_path)) == 2 and not stray.exists()
+    assert published.drift(tmp_path) == [] and published.write(tmp_path) == []
+
+
+def test_only_the_standards_own_host_is_published():
+    assert published._published_path(f"{base_url()}1.2/x.schema.json") == "schema/1.2/x.schema.json"
+    for other in ("https://example.org/schema/1.2/x.json", "http://coprod-standard.org/schema/x",
+                  "https://coprod-standard.org/elsewhere/x.json", f"{base_url()}x.json#/a"):
+        assert published._published_path(other) is None
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +200,43 @@ def test_python_validators_with_the_bundle_alone_give_coprods_verdict(validators
     if {f"invalid-{f}" for f in missing} & codes:
         pytest.skip(f"jsonschema is installed without its format extra: no {sorted(missing)}")
     assert python.is_valid(data) is ours
+
+
+AJV_VERDICTS = """
+const fs = require("fs");
+const Ajv2020 = require("ajv/dist/2020");
+const addFormats = require("ajv-formats");
+const compiled = {};
+const verdicts = JSON.parse(fs.readFileSync(0, "utf8")).map(([bundle, file]) => {
+  if (!compiled[bundle]) {
+    const ajv = new Ajv2020({allErrors: true, logger: false});  // strict mode, no warnings shown
+    ajv.addVocabulary(["codelist", "openCodelist", "replacedBy"]);
+    addFormats(ajv);
+    compiled[bundle] = ajv.compile(JSON.parse(fs.readFileSync(bundle, "utf8")));
+  }
+  return compiled[bundle](JSON.parse(fs.readFileSync(file, "utf8")));
+});
+console.log(JSON.stringify(verdicts));
+"""
+
+
+def test_ajv_with_each_bundle_alone_gives_coprods_verdict(tmp_path):
+    if not (shutil.which("node") and (NODE_MODULES / "ajv").is_dir()):
+        pytest.skip("needs Node and tests/browser/node_modules")
+    jobs, ours = [], []
+    for n, (name, path, data, _codes) in enumerate(INPUTS):
+        declared = data.get("version") if isinstance(data, dict) else None
+        version = declared if declared in VERSIONS else "1.0"
+        (tmp_path / f"{n}.json").write_text(json.dumps(data), encoding="utf-8")
+        jobs.append([str(DOCS / "schema" / version / COMPOUND_FILE), str(tmp_path / f"{n}.json")])
+        ours.append((name, validate(path, level="schema").valid))
+    result = subprocess.run(["node", "-e", AJV_VERDICTS], input=json.dumps(jobs), text=True,
+                            capture_output=True, timeout=300,
+                            env={**os.environ, "NODE_PATH": str(NODE_MODULES)})
+    assert result.returncode == 0, result.stderr
+    verdicts = json.loads(result.stdout)
+    assert len(verdicts) == len(ours)
+    assert [(name, v) for (name, _), v in zip(ours, verdicts, strict=True)] == ours
 
 
 # check-jsonschema, with the site's host mapped to the built site -------------------------

@@ -174,6 +174,8 @@ def _inputs():
 
 
 INPUTS = list(_inputs())
+# jsonschema's date-time check accepts a line break at the end, even with its format extra.
+JSONSCHEMA_ACCEPTS = {"1.0/invalid/modified-trailing-newline"}
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +198,9 @@ def test_python_validators_with_the_bundle_alone_give_coprods_verdict(validators
     python, rust = validators[declared if declared in VERSIONS else "1.0"]
     ours = validate(path, level="schema").valid
     assert rust.is_valid(data) is ours
+    if name in JSONSCHEMA_ACCEPTS:  # a known gap, documented in docs/developers.md
+        assert python.is_valid(data) and not ours
+        return
     missing = {"date-time", "uri"} - set(Draft202012Validator.FORMAT_CHECKER.checkers)
     if {f"invalid-{f}" for f in missing} & codes:
         pytest.skip(f"jsonschema is installed without its format extra: no {sorted(missing)}")

@@ -74,7 +74,7 @@ def forget_walks() -> None:
     _WALKS.clear()
 
 
-def _walked(name: str, project: Any, walk) -> list:
+def walked(name: str, project: Any, walk) -> list:
     key = (name, id(project))
     kept = _WALKS.get(key)
     if kept is not None and kept[0] is project:
@@ -91,7 +91,7 @@ def _indicators(project: dict) -> Iterator[tuple[str, dict, dict]]:
 
 
 def indicators(project: dict) -> list[tuple[str, dict, dict]]:
-    return _walked("indicators", project, _indicators)
+    return walked("indicators", project, _indicators)
 
 
 def _reports(project: dict) -> Iterator[tuple[str, dict, dict, dict]]:
@@ -101,7 +101,7 @@ def _reports(project: dict) -> Iterator[tuple[str, dict, dict, dict]]:
 
 
 def reports(project: dict) -> list[tuple[str, dict, dict, dict]]:
-    return _walked("reports", project, _reports)
+    return walked("reports", project, _reports)
 
 
 def _demographic_counts(project: dict) -> Iterator[tuple[str, dict, str, dict]]:
@@ -113,7 +113,7 @@ def _demographic_counts(project: dict) -> Iterator[tuple[str, dict, str, dict]]:
 
 def demographic_counts(project: dict) -> list[tuple[str, dict, str, dict]]:
     """Each dimension of each group's demographics: (pointer, group, dimension, block)."""
-    return _walked("demographics", project, _demographic_counts)
+    return walked("demographics", project, _demographic_counts)
 
 
 SAMPLE = "/evaluation/sampleDemographics/"
@@ -130,7 +130,7 @@ def _every_demographic_count(project: dict) -> Iterator[tuple[str, dict, str, di
 
 def every_demographic_count(project: dict) -> list[tuple[str, dict, str, dict]]:
     """As demographic_counts, and the evaluated sample's demographics too (version 1.2)."""
-    return _walked("every-demographics", project, _every_demographic_count)
+    return walked("every-demographics", project, _every_demographic_count)
 
 
 def sample_size(breakdowns: list[tuple[str, dict, str, dict]]) -> float | None:
@@ -138,9 +138,11 @@ def sample_size(breakdowns: list[tuple[str, dict, str, dict]]) -> float | None:
     breakdown that publishes every cell, or None if none does."""
     totals = []
     for where, _, _, block in breakdowns:
+        if not where.startswith(SAMPLE):
+            continue
         cells = [cell for _, cell in items(block, "counts")]
         counts = [number(cell, "count") for cell in cells]
-        if where.startswith(SAMPLE) and cells and None not in counts and not any(
+        if cells and None not in counts and not any(
                 cell.get("suppressed") is True for cell in cells):
             totals.append(sum(counts))
     return min(totals, default=None)

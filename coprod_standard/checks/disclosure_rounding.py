@@ -26,7 +26,7 @@ from ..instruments.registry import for_version
 from ..instruments.stats import t_quantile
 from ..issues import Severity
 from . import Context, Finding, check
-from .data import code, figure_exempt, number, obj, reports, score_types
+from .data import code, figure_exempt, number, obj, reports, score_types, walked
 
 E = Severity.ERROR
 SERVES = ("Disclosure control: a count rounded to the nearest 5 (NHS Digital's rule) is not "
@@ -80,11 +80,16 @@ def _value(block: dict, key: str) -> float | None:
     return found if found is not None and math.isfinite(found) else None
 
 
-def _blocks(ctx: Context) -> Iterator[Block]:
+def _blocks(ctx: Context) -> list[Block]:
     """Every block of figures these checks apply to, with the count it is about and that
-    count's bucket (only counts the policy rounds: a bucket of more than one)."""
+    count's bucket (only counts the policy rounds: a bucket of more than one); found once
+    a record for the three checks that read them."""
     if ctx.settings.disclosure != "nhs-digital":
-        return
+        return []
+    return walked(f"rounding blocks {ctx.version}", ctx.data, lambda _: _find_blocks(ctx))
+
+
+def _find_blocks(ctx: Context) -> Iterator[Block]:
     policy = Policy(ctx.settings.disclosure)
     known = for_version(ctx.version)
     for where, _, indicator, report in reports(ctx.data):
@@ -117,21 +122,21 @@ def _blocks(ctx: Context) -> Iterator[Block]:
                             width, step)
 
 
-def _interval_fits(block: Block, k: int) -> bool | None:
-    """Whether the block's interval is the 95% interval of its mean for K people, from
-    Student's t (as 'coprod aggregate' works it out) or from the normal distribution's 1.96
-    (as many work it out by hand), allowing for the rounding of the published mean, SD and
-    limits; None if it cannot be told (no SD, no interval, or both limits clipped at the
-    ends of the scale)."""
-    if k < 2:
-        return None
-    fits = [_fits(block, multiplier / math.sqrt(k))
-            for multiplier in (t_quantile(0.975, k - 1), Z95)]
-    return None if None in fits else any(fits)
+@dataclass
+class _Interval:
+    """A block's published interval, read once: its limits (None where missing or clipped
+    at the end of the scale), its SD, and how much the rounding of each may hide."""
+
+    limits: tuple[float | None, float | None]
+    mean: float
+    sd: float
+    mean_slack: float  # half a unit in the mean's last decimal (or the limits')
+    sd_slack: float
+    limit_slack: float
 
 
-def _fits(block: Block, q: float) -> bool | None:
-    """Whether the block's interval is its mean plus or minus Q times its SD."""
+def _interval(block: Block) -> _Interval | None:
+    """None if the block has no mean, SD or interval, or both its limits are clipped."""
     figures = block.figures
     mean, sd = _value(figures, "mean"), _value(figures, "sd")
     ci = obj(figures.get("ci95"))
@@ -147,13 +152,30 @@ def _fits(block: Block, q: float) -> bool | None:
     if not limits:
         return None
     places = max(_decimals(v) for v in limits)
-    tb, ts = _half(places), _half(max(places, _decimals(sd)))
-    tm = _half(max(places, _decimals(mean)))
-    if len(limits) == 2:  # the half-width alone: the centre says nothing about k
-        return abs((shown[1] - shown[0]) / 2 - q * sd) <= q * ts + tb + SLACK
-    if shown[0] is not None:
-        return abs(shown[0] - (mean - q * sd)) <= tm + q * ts + tb + SLACK
-    return abs(shown[1] - (mean + q * sd)) <= tm + q * ts + tb + SLACK
+    return _Interval((shown[0], shown[1]), mean, sd, _half(max(places, _decimals(mean))),
+                     _half(max(places, _decimals(sd))), _half(places))
+
+
+def _interval_fits(shown: _Interval, k: int) -> bool | None:
+    """Whether the interval is the 95% interval of its mean for K people, from Student's t
+    (as 'coprod aggregate' works it out) or from the normal distribution's 1.96 (as many
+    work it out by hand), allowing for the rounding of the published mean, SD and limits;
+    None if it cannot be told (fewer than 2 people)."""
+    if k < 2:
+        return None
+    return any(_fits(shown, multiplier / math.sqrt(k))
+               for multiplier in (t_quantile(0.975, k - 1), Z95))
+
+
+def _fits(shown: _Interval, q: float) -> bool:
+    """Whether the interval is its mean plus or minus Q times its SD."""
+    lower, upper = shown.limits
+    ts, tb = q * shown.sd_slack, shown.limit_slack  # summed in the order they always were
+    if lower is not None and upper is not None:  # the half-width alone: the centre says
+        return abs((upper - lower) / 2 - q * shown.sd) <= ts + tb + SLACK  # nothing about k
+    if lower is not None:
+        return abs(lower - (shown.mean - q * shown.sd)) <= shown.mean_slack + ts + tb + SLACK
+    return abs(upper - (shown.mean + q * shown.sd)) <= shown.mean_slack + ts + tb + SLACK
 
 
 @check("interval-reveals-count", title="Interval reveals the exact count", severity=E,
@@ -177,9 +199,10 @@ def _fits(block: Block, q: float) -> bool | None:
                    "under NHS Digital's rule, when checking to publish. " + EXEMPT)
 def interval_reveals_count(ctx: Context):
     for block in _blocks(ctx):
-        if _interval_fits(block, block.n) is not False:
+        shown = _interval(block)
+        if shown is None or _interval_fits(shown, block.n) is not False:
             continue
-        if any(_interval_fits(block, k) for k in block.bucket if k != block.n):
+        if any(_interval_fits(shown, k) for k in block.bucket if k != block.n):
             yield Finding(f"{block.where}/ci95", {"n": block.n, "first": block.bucket[0],
                                                   "last": block.bucket[-1]})
 
@@ -216,17 +239,21 @@ def proportion_reveals_count(ctx: Context):
             yield Finding(f"{where}/proportionImproved", {"share": f"{share:g}", "n": n})
 
 
-def _mean_fits(shown: Fraction, decimals: int, k: int, step: float) -> bool:
-    """Whether some whole number of steps S gives a mean S × step ÷ K that rounds, to so
-    many DECIMALS, to SHOWN (exactly, in fractions)."""
-    half = Fraction(1, 2 * 10 ** decimals)
-    steps = Fraction(step)
-    return math.floor((shown + half) / steps * k) >= math.ceil((shown - half) / steps * k)
-
-
 def _fits_every(mean: Decimal, block: Block) -> bool:
-    decimals = max(0, -int(mean.as_tuple().exponent))
-    return all(_mean_fits(Fraction(mean), decimals, k, block.step) for k in block.bucket)
+    """Whether, for every count K in the block's bucket, some whole number of steps S gives
+    a mean S × step ÷ K that rounds to MEAN at the decimals it shows. In whole numbers:
+    MEAN is M ÷ 10^d and the step p ÷ q, so S must lie between (2M - 1)·q·K ÷ (2·10^d·p)
+    and (2M + 1)·q·K ÷ (2·10^d·p)."""
+    sign, digits, exponent = mean.as_tuple()
+    if not isinstance(exponent, int):
+        return True  # not a finite number: left to other checks
+    scale = 10 ** max(0, -exponent)
+    whole = int(mean.scaleb(max(0, -exponent)))  # M
+    p, q = Fraction(block.step).as_integer_ratio()
+    if p <= 0:
+        return True
+    below, above, over = (2 * whole - 1) * q, (2 * whole + 1) * q, 2 * scale * p
+    return all((above * k) // over >= -((-below * k) // over) for k in block.bucket)
 
 
 @check("mean-reveals-count", title="Mean shown to too many decimals", severity=E,

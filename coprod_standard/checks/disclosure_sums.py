@@ -29,6 +29,7 @@ from .data import (
     reports,
     sample_size,
     text,
+    walked,
 )
 
 E = Severity.ERROR
@@ -181,9 +182,15 @@ def _cells(cells: list[dict], key: str) -> tuple[list[float], int]:
     return [s for s in shown if s is not None], sum(c.get("suppressed") is True for c in cells)
 
 
-def _leftovers(ctx: Context) -> Iterator[tuple[str, dict, int, bool]]:
+def _leftovers(ctx: Context) -> list[tuple[str, dict, int, bool]]:
     """Every breakdown whose left-over people are singled out: (pointer, parameters, how
-    many cells are suppressed, whether it is a breakdown of results into subgroups)."""
+    many cells are suppressed, whether it is a breakdown of results into subgroups); found
+    once a record for the two checks that read them."""
+    return walked(f"leftovers {ctx.version} {ctx.settings.disclosure}", ctx.data,
+                  lambda _: _find_leftovers(ctx))
+
+
+def _find_leftovers(ctx: Context) -> Iterator[tuple[str, dict, int, bool]]:
     policy = Policy(ctx.settings.disclosure)
     for where, whole, dimension, members in _subgroup_breakdowns(ctx.data):
         total = number(whole, "n")

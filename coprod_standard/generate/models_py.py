@@ -162,6 +162,8 @@ def rule(item: Rule) -> str:
 def model(item: Model) -> str:
     out = (f"\n\nclass {item.name}(StandardModel):\n"
            f'    """{_docstring(item.description)}"""\n\n')
+    if not item.closed:
+        out += "    model_config = ConfigDict(extra=\"allow\")\n"
     if item.rules:
         out += "    rules: ClassVar[tuple[When | AtLeastOne | CodesWhen, ...]] = (\n"
         out += "".join(rule(r) for r in item.rules) + "    )\n"
@@ -176,6 +178,8 @@ def _docstring(text: str, indent: str = "    ") -> str:
 
 def _unchecked(item: Shape) -> list[str]:
     found = [f"{m.name}: {note}." for m in item.models.values() for note in m.unchecked]
+    found += [f"{note} (keywords the generator does not turn into checks)."
+              for note in item.unchecked]
     return found + [
         "Checks coprod runs beyond the schema (small numbers, dates in order, identifiers "
         "that agree, ...): run `coprod validate` for those.",
@@ -218,7 +222,7 @@ def _imports(body: str) -> str:
         return [name for name in names.split() if re.search(rf"\b{name}\(|\b{name}\[|"
                                                           rf"\({name}\b|, {name}\b", body)]
     typing = used("Annotated Any ClassVar Literal get_args")
-    pydantic = used("AfterValidator Field StringConstraints")
+    pydantic = used("AfterValidator ConfigDict Field StringConstraints")
     base = used("AtLeastOne CodesWhen StandardModel When distinct is_date is_date_time "
                 "is_email is_uri")
     return ("from __future__ import annotations\n\n"

@@ -23,6 +23,19 @@ from ..schemas import load_schemas
 ANNOTATIONS = {"title", "description", "examples", "codelist", "openCodelist", "deprecated",
                "replacedBy", "$comment", "default"}
 SCALARS = {"string", "integer", "number", "boolean"}
+# coprod reads a "$schema" at a dataset's root in every version, before the schema sees it.
+DOLLAR_SCHEMA = ("The address of the JSON Schema the file follows, as editors add it for "
+                 "completion. coprod accepts it in every version, though this version's "
+                 "schema does not list it.")
+# Keywords the generators turn into types or checks, by kind of value.
+UNDERSTOOD = {
+    "codes": {"type", "enum", "const"},
+    "object": {"type", "properties", "required", "additionalProperties", "if", "then", "else",
+               "allOf", "anyOf", "$defs", "$schema", "$id"},
+    "array": {"type", "items", "minItems", "uniqueItems"},
+    "scalar": {"type", "pattern", "minLength", "minimum", "maximum", "exclusiveMinimum",
+               "format"},
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ class Model:
     props: list[Prop] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
+    closed: bool = True              # additionalProperties is false
 
 
 @dataclass
@@ -109,6 +123,7 @@ class Shape:
     scalars: dict[str, tuple[Scalar, str]]   # name -> (scalar, description)
     codes: dict[str, tuple]          # name -> codes
     root: str
+    unchecked: list[str]             # keywords the generators do not understand, by field
 
 
 def pascal(text: str) -> str:
@@ -135,6 +150,7 @@ class _Builder:
         self.scalars: dict[str, tuple[Scalar, str]] = {}
         self.codes: dict[str, tuple] = {}
         self.order: list[str] = []
+        self.unchecked: list[str] = []
 
     def claim(self, wanted: str, *others: str) -> str:
         """WANTED, or the first of OTHERS that is free, or the last of them with a number."""
@@ -160,7 +176,10 @@ class _Builder:
         for name in self.order:
             _visit(name, self.models, models)
         root = self.names[("dataset.schema.json", "")]
-        return Shape(self.version, models, self.scalars, self.codes, root)
+        if not any(prop.name == "$schema" for prop in self.models[root].props):
+            self.models[root].props.insert(0, Prop("$schema", Scalar("string", format="uri"),
+                                                   False, DOLLAR_SCHEMA))
+        return Shape(self.version, models, self.scalars, self.codes, root, self.unchecked)
 
     def at(self, filename: str, pointer: str) -> dict:
         node = self.schemas[filename]
@@ -177,7 +196,8 @@ class _Builder:
         return node.get("type") == "object" or "properties" in node
 
     def model(self, name: str, node: dict, filename: str) -> None:
-        model = Model(name, node.get("description", ""))
+        model = Model(name, node.get("description", ""),
+                      closed=node.get("additionalProperties") is False)
         self.models[name] = model
         required = node.get("required", [])
         for key, sub in node.get("properties", {}).items():
@@ -207,6 +227,11 @@ class _Builder:
             name = self.names[place]
             return Ref(name) if name in self.models or self.is_object(self.at(*place)) \
                 else Named(name)
+        kind = ("codes" if "const" in node or "enum" in node else "object"
+                if self.is_object(node) else "array" if node.get("type") == "array" else "scalar")
+        unknown = set(node) - ANNOTATIONS - UNDERSTOOD[kind]
+        if unknown:
+            self.unchecked.append(f"{parent}.{key}: {', '.join(sorted(unknown))}")
         if "const" in node:
             return Const(node["const"])
         if "enum" in node:
@@ -221,7 +246,7 @@ class _Builder:
         if node.get("type") == "array":
             item = self.type_of(node.get("items", {}), filename, singular(key), parent)
             return ListOf(item, node.get("minItems"), bool(node.get("uniqueItems")))
-        if node.get("type") in SCALARS:
+        if isinstance(node.get("type"), str) and node["type"] in SCALARS:
             return self.scalar(node)
         return AnyValue()
 
@@ -244,7 +269,9 @@ class _Builder:
     def rules(self, model: Model, node: dict) -> None:
         branches = [node] + [sub for sub in node.get("allOf", []) if isinstance(sub, dict)]
         for branch in branches:
-            if "if" in branch:
+            if "if" not in branch and branch is not node:
+                model.unchecked.append("a rule in allOf without if/then")
+            elif "if" in branch:
                 rule = _condition(branch)
                 if rule is None:
                     model.unchecked.append(_words(branch))
@@ -320,11 +347,12 @@ def _item_codes(branch: dict) -> tuple | None:
     """(list field, item field, {codelist, enum, description}) when BRANCH only narrows the
     codes allowed in one field of a list's items."""
     props = branch.get("properties", {})
-    if set(branch) != {"properties"} or len(props) != 1:
+    if set(branch) - {"type"} != {"properties"} or len(props) != 1:
         return None
     (list_field, node), = props.items()
     items = node.get("items", {}).get("properties", {})
-    if set(node) != {"items"} or len(items) != 1:
+    if set(node) - {"type"} != {"items"} or set(node["items"]) - {"type"} != {"properties"} \
+            or len(items) != 1:
         return None
     (item_field, codes), = items.items()
     return (list_field, item_field, codes) if "enum" in codes and codes.get("codelist") \

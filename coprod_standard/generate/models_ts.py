@@ -114,6 +114,8 @@ def field(prop: Prop, scalars: dict) -> str:
 
 def interface(model: Model, scalars: dict) -> str:
     body = "".join(field(prop, scalars) for prop in model.props)
+    if not model.closed:
+        body += "  /** Other fields are allowed here. */\n  [field: string]: unknown;\n"
     return f"\n{_comment(model.description)}export interface {model.name} {{\n{body}}}\n"
 
 

@@ -1409,6 +1409,15 @@ class Dataset(StandardModel):
     licence, and the co-production projects it describes.
     """
 
+    schema_: Annotated[str, AfterValidator(is_uri)] | None = Field(
+        None,
+        alias="$schema",
+        description=(
+            "The address of the JSON Schema the file follows, as editors add it for "
+            "completion. coprod accepts it in every version, though this version's schema does"
+            " not list it."
+        ),
+    )
     version: Literal["1.0"] = Field(
         description=(
             "The version of the Co-production Data Standard this dataset follows. For this "

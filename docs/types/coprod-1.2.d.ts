@@ -282,6 +282,11 @@ export interface DemographicCount {
  */
 export interface Dataset {
   /**
+   * The address of the JSON Schema the file follows, as editors add it for completion. coprod
+   * accepts it in every version, though this version's schema does not list it. (format uri)
+   */
+  $schema?: string;
+  /**
    * The version of the Co-production Data Standard this dataset follows. For this version,
    * write "1.2".
    */

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from coprod_standard import validate
 from coprod_standard.codelists import load_codelists
 from coprod_standard.generate import models_py, models_ts
+from coprod_standard.models import for_version
 from coprod_standard.schemas import version_names
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
@@ -28,6 +29,12 @@ EARLIER = sorted((FIXTURES / "earlier-examples").glob("*.json"))
 
 def module(version: str):
     return importlib.import_module(f"coprod_standard.models.{models_py.module_name(version)}")
+
+
+def test_the_models_of_a_version_are_found_by_its_number():
+    assert for_version("1.2") is module("1.2")
+    with pytest.raises(ValueError, match="no models of version '9.9'"):
+        for_version("9.9")
 
 
 def test_the_generated_models_and_declarations_are_up_to_date():

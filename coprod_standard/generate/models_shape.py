@@ -221,7 +221,8 @@ class _Builder:
     def type_of(self, node: dict, filename: str, key: str, parent: str) -> Any:
         if "$ref" in node:
             place = self.target(node["$ref"], filename)
-            if set(node) - ANNOTATIONS - {"$ref"}:
+            if not _adds_nothing({k: v for k, v in node.items() if k != "$ref"},
+                                 self.at(*place)):
                 merged = _merge(self.at(*place), {k: v for k, v in node.items() if k != "$ref"})
                 return self.type_of(merged, place[0], key, parent)
             name = self.names[place]
@@ -290,6 +291,20 @@ class _Builder:
                                     + ", ".join(fields) + "."))
         elif alternatives:
             model.unchecked.append("one of several alternative shapes (anyOf)")
+
+
+def _adds_nothing(extra: dict, base: dict) -> bool:
+    """Whether keywords written beside a ``$ref`` only describe (titles, descriptions, the
+    same type), so that the field is simply the referenced type."""
+    for key, value in extra.items():
+        if key == "properties":
+            props = base.get("properties", {})
+            if not all(name in props and _adds_nothing(sub, props[name])
+                       for name, sub in value.items()):
+                return False
+        elif key not in ANNOTATIONS and not (key == "type" and value == base.get("type")):
+            return False
+    return True
 
 
 def _merge(base: dict, extra: dict) -> dict:

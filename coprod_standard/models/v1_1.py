@@ -9,7 +9,7 @@ bounds, required fields and unknown fields):
 
 - Activity: when participationLevel is co-design, co-production, whatChanged required.
 - Activity: at least one of startDate, date.
-- EthnicityCount: unless suppressed is true, count required.
+- DemographicCount: unless suppressed is true, count required.
 - Ethnicity: when askedStatus is asked, classification, counts required.
 - Ethnicity: when classification is ons-2021, each of counts has a code from
   EthnicityOns2021, otherwise from EthnicityNhs.
@@ -25,7 +25,6 @@ bounds, required fields and unknown fields):
   instrumentLicence required.
 - Outcome: at least one of indicators, qualitativeEvidence.
 - Project: when status is completed, ended-early, endDate required.
-- DemographicCount: unless suppressed is true, count required.
 
 Not checked by these models:
 
@@ -529,7 +528,7 @@ class Principles(StandardModel):
     )
 
 
-class EthnicityCount(StandardModel):
+class DemographicCount(StandardModel):
     """The number of people in the group who gave one answer."""
 
     rules: ClassVar[tuple[When | AtLeastOne | CodesWhen, ...]] = (
@@ -539,7 +538,9 @@ class EthnicityCount(StandardModel):
              message="Give the number of people, or set \"suppressed\" to true if it is too "
                      "small to publish."),
     )
-    code: str = Field(description="The ethnic group, from the list the classification names.")
+    code: str = Field(
+        description="The code for the answer, from the list for this kind of information.",
+    )
     count: Count | None = Field(
         None,
         description=(
@@ -588,7 +589,7 @@ class Ethnicity(StandardModel):
             " to S, Z, 99) or the ONS 2021 census groups."
         ),
     )
-    counts: Annotated[list[EthnicityCount], Field(min_length=1)] | None = Field(
+    counts: Annotated[list[DemographicCount], Field(min_length=1)] | None = Field(
         None,
         description="How many people in the group gave each answer.",
     )
@@ -1618,30 +1619,4 @@ class Dataset(StandardModel):
     )
     projects: Annotated[list[Project], Field(min_length=1)] = Field(
         description="The co-production projects in this dataset. There must be at least one.",
-    )
-
-
-class DemographicCount(StandardModel):
-    """The number of people in the group who gave one answer."""
-
-    rules: ClassVar[tuple[When | AtLeastOne | CodesWhen, ...]] = (
-        When('suppressed',
-             (True,),
-             otherwise=('count',),
-             message="Give the number of people, or set \"suppressed\" to true if it is too "
-                     "small to publish."),
-    )
-    code: str = Field(
-        description="The code for the answer, from the list for this kind of information.",
-    )
-    count: Count | None = Field(
-        None,
-        description=(
-            "How many people gave this answer. Leave it out and set \"suppressed\" to true if it"
-            " is too small to publish safely."
-        ),
-    )
-    suppressed: bool | None = Field(
-        None,
-        description="True if the number is withheld because it is too small to publish safely.",
     )

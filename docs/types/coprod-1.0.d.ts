@@ -7,7 +7,7 @@
  * data against the schema too (https://coprod-standard.org/schema/1.0/):
  *
  *   Activity: when participationLevel is co-design, co-production, whatChanged required.
- *   EthnicityCount: unless suppressed is true, count required.
+ *   DemographicCount: unless suppressed is true, count required.
  *   Ethnicity: when askedStatus is asked, classification, counts required.
  *   Ethnicity: when classification is ons-2021, each of counts has a code from
  *     EthnicityOns2021, otherwise from EthnicityNhs.
@@ -23,7 +23,6 @@
  *     instrumentLicence required.
  *   Outcome: at least one of indicators, qualitativeEvidence.
  *   Project: when status is completed, ended-early, endDate required.
- *   DemographicCount: unless suppressed is true, count required.
  */
 
 export type Stage =
@@ -157,19 +156,6 @@ export type Purpose =
 export type Theme =
   "quality-of-life" | "independence" | "empowerment" | "safety" | "social-connections" |
   "continuity-quality-of-care";
-
-/** The number of people in the group who gave one answer. */
-export interface DemographicCount {
-  /** The code for the answer, from the list for this kind of information. */
-  code: string;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
 
 /**
  * A dataset published in the Co-production Data Standard: who published it, under what licence,
@@ -819,12 +805,12 @@ export interface Ethnicity {
    */
   classification?: EthnicityClassification;
   /** How many people in the group gave each answer. */
-  counts?: EthnicityCount[];
+  counts?: DemographicCount[];
 }
 
 /** The number of people in the group who gave one answer. */
-export interface EthnicityCount {
-  /** The ethnic group, from the list the classification names. */
+export interface DemographicCount {
+  /** The code for the answer, from the list for this kind of information. */
   code: string;
   /**
    * How many people gave this answer. Leave it out and set "suppressed" to true if it is too

@@ -8,7 +8,7 @@
  *
  *   Activity: when participationLevel is co-design, co-production, whatChanged required.
  *   Activity: at least one of startDate, date.
- *   EthnicityCount: unless suppressed is true, count required.
+ *   DemographicCount: unless suppressed is true, count required.
  *   Ethnicity: when askedStatus is asked, classification, counts required.
  *   Ethnicity: when classification is ons-2021, each of counts has a code from
  *     EthnicityOns2021, otherwise from EthnicityNhs.
@@ -32,26 +32,7 @@
  *   Indicator: when instrument is wemwbs, swemwbs, ascot-sct4, ascof-1d-carer-qol, ascot-
  *     carer-sct4, pam, instrumentLicence required.
  *   Outcome: at least one of indicators, qualitativeEvidence.
- *   SampleDemographicsEthnicityCount: unless suppressed is true, count required.
- *   SampleDemographicsEthnicity: when askedStatus is asked, classification, counts required.
- *   SampleDemographicsEthnicity: when classification is ons-2021, each of counts has a code
- *     from EthnicityOns2021, otherwise from EthnicityNhs.
- *   SampleDemographicsAgeBandCount: unless suppressed is true, count required.
- *   SampleDemographicsAgeBand: when askedStatus is asked, counts required.
- *   SampleDemographicsSexCount: unless suppressed is true, count required.
- *   SampleDemographicsSex: when askedStatus is asked, counts required.
- *   SampleDemographicsDisabilityCount: unless suppressed is true, count required.
- *   SampleDemographicsDisability: when askedStatus is asked, counts required.
- *   SampleDemographicsReligionCount: unless suppressed is true, count required.
- *   SampleDemographicsReligion: when askedStatus is asked, counts required.
- *   SampleDemographicsSexualOrientationCount: unless suppressed is true, count required.
- *   SampleDemographicsSexualOrientation: when askedStatus is asked, counts required.
- *   SampleDemographicsGenderIdentityCount: unless suppressed is true, count required.
- *   SampleDemographicsGenderIdentity: when askedStatus is asked, counts required.
- *   SampleDemographicsSocioEconomicClassCount: unless suppressed is true, count required.
- *   SampleDemographicsSocioEconomicClass: when askedStatus is asked, counts required.
  *   Project: when status is completed, ended-early, endDate required.
- *   DemographicCount: unless suppressed is true, count required.
  */
 
 export type Stage =
@@ -262,19 +243,6 @@ export type ClientGroup =
 
 export type RelatedProjectRelation =
   "same-as" | "part-of" | "follows-on-from";
-
-/** The number of people in the group who gave one answer. */
-export interface DemographicCount {
-  /** The code for the answer, from the list for this kind of information. */
-  code: string;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
 
 /**
  * A dataset published in the Co-production Data Standard: who published it, under what licence,
@@ -664,286 +632,7 @@ export interface Evaluation {
    * participant groups. They may be different people from those who co-produced the project,
    * for example the people using the service.
    */
-  sampleDemographics?: SampleDemographics;
-}
-
-/**
- * Who the people whose outcomes were measured were, as counts, in the same way as for
- * participant groups. They may be different people from those who co-produced the project, for
- * example the people using the service.
- */
-export interface SampleDemographics {
-  /** The ethnic groups of the people in the evaluated sample. */
-  ethnicity?: SampleDemographicsEthnicity;
-  /** The age bands of the people in the evaluated sample. */
-  ageBand?: SampleDemographicsAgeBand;
-  /** The sex of the people in the evaluated sample. */
-  sex?: SampleDemographicsSex;
-  /** Whether the people in the evaluated sample consider themselves disabled. */
-  disability?: SampleDemographicsDisability;
-  /** The religion or belief of the people in the evaluated sample, as in the 2021 census. */
-  religion?: SampleDemographicsReligion;
-  /**
-   * The sexual orientation of the people in the evaluated sample, as in the 2021 census (asked
-   * of people aged 16 and over).
-   */
-  sexualOrientation?: SampleDemographicsSexualOrientation;
-  /**
-   * Whether the gender the people in the evaluated sample identify with is the same as their
-   * sex registered at birth, as in the 2021 census (asked of people aged 16 and over).
-   */
-  genderIdentity?: SampleDemographicsGenderIdentity;
-  /**
-   * The socio-economic class (NS-SEC) of the people in the evaluated sample, based on their
-   * occupation, as in the 2021 census.
-   */
-  socioEconomicClass?: SampleDemographicsSocioEconomicClass;
-}
-
-/**
- * The socio-economic class (NS-SEC) of the people in the evaluated sample, based on their
- * occupation, as in the 2021 census.
- */
-export interface SampleDemographicsSocioEconomicClass {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsSocioEconomicClassCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsSocioEconomicClassCount {
-  /** The socio-economic class, from the NS-SEC list. */
-  code: NsSec;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/**
- * Whether the gender the people in the evaluated sample identify with is the same as their sex
- * registered at birth, as in the 2021 census (asked of people aged 16 and over).
- */
-export interface SampleDemographicsGenderIdentity {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsGenderIdentityCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsGenderIdentityCount {
-  /** The gender identity, from the gender identity list. */
-  code: GenderIdentityCode;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/**
- * The sexual orientation of the people in the evaluated sample, as in the 2021 census (asked of
- * people aged 16 and over).
- */
-export interface SampleDemographicsSexualOrientation {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsSexualOrientationCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsSexualOrientationCount {
-  /** The sexual orientation, from the sexual orientation list. */
-  code: SexualOrientationCode;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/** The religion or belief of the people in the evaluated sample, as in the 2021 census. */
-export interface SampleDemographicsReligion {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsReligionCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsReligionCount {
-  /** The religion or belief, from the religion list. */
-  code: ReligionCode;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/** Whether the people in the evaluated sample consider themselves disabled. */
-export interface SampleDemographicsDisability {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsDisabilityCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsDisabilityCount {
-  /** Whether disabled, from the disability list. */
-  code: DisabilityCode;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/** The sex of the people in the evaluated sample. */
-export interface SampleDemographicsSex {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsSexCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsSexCount {
-  /** The sex, from the sex list. */
-  code: SexCode;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/** The age bands of the people in the evaluated sample. */
-export interface SampleDemographicsAgeBand {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsAgeBandCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsAgeBandCount {
-  /** The age band, from the age band list. */
-  code: AgeBandCode;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
-}
-
-/** The ethnic groups of the people in the evaluated sample. */
-export interface SampleDemographicsEthnicity {
-  /**
-   * Whether people were asked about this. "Not asked" is never the same as "none": it means the
-   * answer is not known.
-   */
-  askedStatus: AskedStatus;
-  /**
-   * True if people were offered a "prefer not to say" answer, false if not. It tells whether
-   * "not stated" means people chose not to say or skipped the question.
-   */
-  preferNotToSayOffered?: boolean;
-  /**
-   * Which list of ethnic groups the counts use: the NHS Data Dictionary categories (A to S, Z,
-   * 99) or the ONS 2021 census groups.
-   */
-  classification?: EthnicityClassification;
-  /** How many people in the sample gave each answer. */
-  counts?: SampleDemographicsEthnicityCount[];
-}
-
-/** The number of people in the group who gave one answer. */
-export interface SampleDemographicsEthnicityCount {
-  /** The ethnic group, from the list the classification names. */
-  code: string;
-  /**
-   * How many people gave this answer. Leave it out and set "suppressed" to true if it is too
-   * small to publish safely. (Count: a whole number; at least 0)
-   */
-  count?: number;
-  /** True if the number is withheld because it is too small to publish safely. */
-  suppressed?: boolean;
+  sampleDemographics?: Demographics;
 }
 
 /** Whether access needs were addressed so that the evaluation was accessible. */
@@ -1711,12 +1400,12 @@ export interface Ethnicity {
    */
   classification?: EthnicityClassification;
   /** How many people in the group gave each answer. */
-  counts?: EthnicityCount[];
+  counts?: DemographicCount[];
 }
 
 /** The number of people in the group who gave one answer. */
-export interface EthnicityCount {
-  /** The ethnic group, from the list the classification names. */
+export interface DemographicCount {
+  /** The code for the answer, from the list for this kind of information. */
   code: string;
   /**
    * How many people gave this answer. Leave it out and set "suppressed" to true if it is too

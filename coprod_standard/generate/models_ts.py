@@ -88,7 +88,9 @@ def _format(scalar: Scalar) -> str:
     parts += ["a whole number"] if scalar.base == "integer" else []
     parts += ["not empty"] if scalar.min_length == 1 else []
     parts += [f"at least {scalar.min_length} characters"] if (scalar.min_length or 0) > 1 else []
-    parts += [f"pattern {scalar.pattern}"] if scalar.pattern else []
+    if scalar.pattern:
+        parts.append(f"pattern {scalar.pattern}" if len(scalar.pattern) <= 60
+                     else "a pattern, see the schema")
     parts += [f"at least {scalar.minimum:g}"] if scalar.minimum is not None else []
     parts += [f"at most {scalar.maximum:g}"] if scalar.maximum is not None else []
     parts += [f"more than {scalar.exclusive_minimum:g}"] \

@@ -241,8 +241,8 @@ export interface Dataset {
 export interface Project {
   /**
    * A globally unique identifier: the publisher's organisation identifier, a hyphen, then the
-   * publisher's own reference, for example GB-CHC-1234567-peer-network. (ProjectId: pattern
-   * ^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9.]*-[A-Za-z0-9][A-Za-z0-9._-]*$)
+   * publisher's own reference, for example GB-CHC-1234567-peer-network. (ProjectId: a pattern,
+   * see the schema)
    */
   id: string;
   /** The project's name. (Text: not empty) */

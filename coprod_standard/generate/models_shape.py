@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..schemas import load_schemas
@@ -386,18 +385,3 @@ def shape(version: str) -> Shape:
     """The models, named scalars and code sets of VERSION, read from its schemas now."""
     return _Builder(version).build()
 
-
-def stale(root: Path, texts: dict[Path, str]) -> list[str]:
-    """The generated files whose committed text differs from TEXTS."""
-    return [f"{path.relative_to(root)} is out of date" for path, text in texts.items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text]
-
-
-def write_texts(texts: dict[Path, str]) -> list[Path]:
-    written = []
-    for path, text in texts.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written

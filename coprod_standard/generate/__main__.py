@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..schemas import version_names
-from . import codelist_enums, console_examples, docs, published
+from . import codelist_enums, console_examples, docs, models_py, models_ts, published
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,6 +17,7 @@ def main() -> None:
     changed += docs.write(ROOT / "docs")
     changed += console_examples.write(ROOT / "docs", ROOT)
     changed += published.write(ROOT / "docs")
+    changed += models_py.write(ROOT) + models_ts.write(ROOT)
     for path in changed:
         print(f"updated {path.relative_to(ROOT)}")
     if not changed:

@@ -54,6 +54,8 @@ def _summary(run: Run) -> list[str]:
 def _fail(exc: Exception, code: int) -> None:
     message = exc.issue.message if isinstance(exc, Unreadable) else str(exc)
     click.echo(f"Error: {printable(message)}", err=True)
+    if isinstance(exc, Unreadable) and exc.issue.code == "not-responses":
+        click.echo(f"How to fix: {printable(exc.issue.fix)}", err=True)  # where to take it
     sys.exit(code)
 
 

@@ -172,6 +172,8 @@ def test_the_command_line_names_it_once_and_exits_3(files, tmp_path, command, na
     assert "How to fix:" in done.stderr and "Respondent, Instrument, Timepoint" in done.stderr
     assert "respondent reference" not in done.stderr.lower()
     assert "Traceback" not in done.stderr
+    if command == "score":
+        assert done.stdout == ""  # refused before the scores' heading row
 
 
 def test_a_dataset_workbook_saved_by_libreoffice_as_xls_is_named_too(tmp_path):

@@ -4,6 +4,7 @@ disclosure-safe aggregate results."""
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from contextlib import nullcontext
 
@@ -91,6 +92,8 @@ def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool
     try:
         with writing(out, text=True) if out else nullcontext(sys.stdout) as stream:
             run, scored = score_responses(responses, bespoke=bespoke)
+            first = next(scored, None)  # a file that is not responses: refused before a row
+            scored = itertools.chain([first] if first is not None else [], scored)
             writer = csv.writer(stream, lineterminator="\r\n")
             writer.writerow(HEADINGS)
             for item in scored:

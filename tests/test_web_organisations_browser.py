@@ -147,3 +147,18 @@ def test_an_unreadable_responses_file_shows_only_why(page, site, tmp_path):
 def test_axe_finds_no_violations_on_the_changed_pages(page, site, path):
     page.goto(site + path)
     assert axe_violations(page) == []
+
+
+def test_a_dataset_on_the_questionnaires_page_is_sent_to_the_checking_page(page, site):
+    page.goto(site + "/questionnaires")
+    page.set_input_files("#file", str(MINIMAL))
+    page.get_by_role("button", name="Score and aggregate").click()
+    page.wait_for_load_state()
+    assert page.locator(".verdict-word").inner_text() == "Not questionnaire responses"
+    assert "is a co-production dataset" in page.locator("#problems + .issue").inner_text()
+    assert _bottom(page, "#problems + .issue") < FIRST_SCREEN
+    assert page.locator(".figures").count() == 0
+    assert axe_violations(page) == []
+    page.locator("#problems + .issue a[href='/']").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Check a co-production dataset"

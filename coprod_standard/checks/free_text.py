@@ -21,14 +21,38 @@ Span = tuple[int, int]
 NAMES_FILE = Path(__file__).resolve().parent / "given-names.txt"
 
 
+# Words that name a people, a nation, an ethnic group or a faith ("White: Irish", "Irish
+# Traveller", "Christian"): read as a name only with strong evidence ("Christian said")
+PEOPLES = frozenset("""
+irish scottish welsh english british cornish ulster manx african caribbean asian indian
+pakistani bangladeshi chinese arab jewish muslim sikh hindu buddhist christian catholic
+gypsy roma romany traveller black white mixed german latina latino""".split())
+
+
 @lru_cache(maxsize=1)
 def given_names() -> dict[str, bool]:
-    """Each given name (lower case) -> whether it is also a word, a month or a place."""
+    """Each given name (lower case) -> whether it is also a word, a month or a place (a
+    word of PEOPLES or of a codelist's titles counts as a word)."""
     names: dict[str, bool] = {}
     for line in NAMES_FILE.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             names[line.lstrip("~").lower()] = line.startswith("~")
+    for word in PEOPLES | codelist_words():
+        if word in names:
+            names[word] = True
     return names
+
+
+@lru_cache(maxsize=1)
+def codelist_words() -> frozenset[str]:
+    """The words (lower case) of every title in every version's codelists: "Irish" in
+    "White: Irish" is a word of the standard, not a person's name."""
+    from ..codelists import load_codelists
+    from ..schemas import version_names
+
+    return frozenset(word.lower() for version in version_names()
+                     for codelist in load_codelists(version).values()
+                     for code in codelist.codes for word in words(code.title))
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +128,8 @@ AFTER_PERSON = re.compile(
     r"rang|translated|organised|checked|read|stayed|suggested|tested|served|joins)\b)")
 # after a word: it names a people, a language or a culture ("Roma communities")
 AFTER_PEOPLE = re.compile(r"^\s+(?:communit|people|famil|speak|language|women|men\b|group|"
-                          r"culture|heritage|background|origin|descent|traveller|cuisine)")
+                          r"culture|heritage|background|origin|descent|traveller|cuisine)",
+                          re.IGNORECASE)
 BEFORE_STRONG = re.compile(
     rf"(?:\b(?:called|named|thank(?:ed|s)?|by|with|asked|told|elected|meet|met)|\b{ROLE}s?,?)"
     r"\s*$", re.IGNORECASE)
@@ -162,6 +187,8 @@ def names(text: str) -> list[Span]:
                 break  # inside a proper noun: "Healthwatch Kingston"
             if i > 0 and run[i - 1][2].lower().rstrip(".") in BEFORE_PLACE:
                 break
+            if AFTER_PEOPLE.match(text[end:end + 60]):
+                break  # "Irish Traveller", "Roma communities"
             surname = i + 1 < len(run) and known.get(run[i + 1][2].lower()) is not True
             last = run[-1][1] if surname else end
             after, before = text[last:last + 60], text[max(0, start - 40):start]

@@ -249,11 +249,24 @@ def possible_person_name(ctx: Context):
 NOT_FREE_TEXT = frozenset({"name", "unit", "reference", "source", "valuesSource",
                            "valuesLicence", "licensor", "id", "url", "email"})
 def _free_texts(ctx: Context):
-    """Each free text of the record (pointer, text): prose, not codes or names of bodies."""
+    """Each free text of the record (pointer, text): prose, not codes, codes' titles
+    ("White: Irish" typed for a code) or names of bodies."""
     texts, _ = _look(ctx).walk()
+    titles = _code_titles(ctx.version)
     for where, key, value in texts:
-        if " " in value and key not in NOT_FREE_TEXT:
+        if " " in value and key not in NOT_FREE_TEXT and value.casefold() not in titles:
             yield where, value
+
+
+@lru_cache(maxsize=8)
+def _code_titles(version: str) -> frozenset[str]:
+    from ..codelists import load_codelists
+
+    try:
+        lists = load_codelists(version).values()
+    except KeyError:  # an unknown version: no titles to pass over
+        return frozenset()
+    return frozenset(code.title.casefold() for codelist in lists for code in codelist.codes)
 
 
 def _free_text_check(code: str, title: str, what: str, fix: str, explanation: str, screen,

@@ -4,6 +4,7 @@ disclosure-safe aggregate results."""
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from contextlib import nullcontext
 
@@ -54,6 +55,8 @@ def _summary(run: Run) -> list[str]:
 def _fail(exc: Exception, code: int) -> None:
     message = exc.issue.message if isinstance(exc, Unreadable) else str(exc)
     click.echo(f"Error: {printable(message)}", err=True)
+    if isinstance(exc, Unreadable) and exc.issue.code == "not-responses":
+        click.echo(f"How to fix: {printable(exc.issue.fix)}", err=True)  # where to take it
     sys.exit(code)
 
 
@@ -89,6 +92,8 @@ def score(responses: str, bespoke: tuple[str, ...], out: str | None, force: bool
     try:
         with writing(out, text=True) if out else nullcontext(sys.stdout) as stream:
             run, scored = score_responses(responses, bespoke=bespoke)
+            first = next(scored, None)  # a file that is not responses: refused before a row
+            scored = itertools.chain([first] if first is not None else [], scored)
             writer = csv.writer(stream, lineterminator="\r\n")
             writer.writerow(HEADINGS)
             for item in scored:

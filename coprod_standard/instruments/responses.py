@@ -1,5 +1,6 @@
-"""Questionnaire responses, read row by row from CSV, Excel or JSON, each checked and
-located, never held all at once.
+"""Questionnaire responses, read row by row from CSV, a workbook (.xlsx, .ods, .xls) or
+JSON, each checked and located, never held all at once; a file that is not responses (a
+dataset, say) is refused with one message saying what it is (``kinds``).
 
 A response is one person's answers to one instrument at one timepoint: a pseudonymous
 respondent reference (never a name), the instrument, the timepoint, the date, the item
@@ -27,7 +28,7 @@ from ..readers.surrogates import mend_all
 from ..tabular.cells import restore
 from ..tabular.letters import column_letter
 from ..tabular.sheets import Sheet, csv_sheet, detect_encoding
-from ..tabular.workbook import workbook_sheets
+from .kinds import XLS, check_headings, json_object, responses_sheets
 
 E, W = Severity.ERROR, Severity.WARNING
 TIMEPOINTS = ("baseline", "interim", "end", "follow-up")
@@ -122,6 +123,7 @@ class ResponseReader:
                 items[int(match.group(1))] = position
             elif text in FIELDS:
                 columns[FIELDS[text]] = position
+        check_headings(columns, len(items), self.file)
         self.headings = {**columns, **{f"Item {k}": pos for k, pos in items.items()}}
         count = max(items, default=0)
         item_positions = [items.get(k, -1) for k in range(1, count + 1)]
@@ -273,17 +275,17 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
         read_bytes(path, name, Limits(max_bytes=limits.max_bytes), head=True)
         with path.open("rb") as probe:
             start = probe.read(8)
-        if not start.startswith(b"PK\x03\x04") and not start.lstrip(
-                b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        if not start.startswith((b"PK\x03\x04", XLS)) and not start.lstrip(
+                b"\xef\xbb\xbf \t\r\n").startswith((b"[", b"{")):
             def open_path():  # a CSV file is read as a stream, never held whole
                 return path.open("rb")
             encoding = detect_encoding(open_path, name, Path(name).name)
             sheet = csv_sheet(Path(name).name, open_path, encoding, limits, [0], name)
             return reader, reader.from_sheet(sheet)
     data = source if isinstance(source, bytes) else read_bytes(Path(source), name, limits)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith((b"PK\x03\x04", XLS)):
         def from_workbook() -> Iterator[Response]:
-            with workbook_sheets(data, name, limits) as (sheets, _):
+            with responses_sheets(data, name, limits) as sheets:
                 sheet = next((s for n, s in sheets.items() if n.lower() != "read me"), None)
                 if sheet is not None:
                     yield from reader.from_sheet(sheet)
@@ -291,6 +293,8 @@ def read_responses(source: str | Path | bytes, limits: Limits | None = None,
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"["):
         return reader, _from_json(reader, data, name, limits)
+    if stripped.startswith(b"{"):
+        raise json_object(data, name)
     def opener():
         return io.BytesIO(data)
     sheet = csv_sheet(Path(name).name, opener, detect_encoding(opener, name, Path(name).name),

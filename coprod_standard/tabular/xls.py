@@ -6,7 +6,8 @@ aborts the process rather than raising. So an .xls file is read in a forked chil
 (plain ``os.fork``, which also works inside the web service's daemonic check process) with
 a ceiling on its memory and time: whatever the file does, this process gets its cells or a
 plain message. Where there is no fork (Windows), it is read in this process. The cells
-come back as a workbook reader gives them (``fast_workbook``).
+come back as a workbook reader gives them (``fast_workbook``); the places of formula cells,
+which calamine does not give, are found by ``xls_formulas``.
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ def xls_tables(data: bytes, name: str, limits: Limits) -> list[OdsTable]:
             "save it as .xlsx or .ods")) from None
     kind, found = _in_child(data)
     if kind == "ok":
+        from .xls_formulas import formula_cells
+
+        formulas = formula_cells(data)  # calamine gives only their values
+        for table in found:
+            table.formulas, table.formula_count = formulas.get(table.name, ([], 0))
         return found
     if kind == "error" and "password" in found.lower():
         reason = "it is protected with a password; save a copy without one"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from ..checks.listing import catalogue_rows
@@ -13,23 +15,28 @@ from .outcome import file_stem
 from .questionnaires import BY, EXAMPLES, POLICY_WORDS
 from .render import page, page_html, problem
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
 TEMPLATE_FILES = {  # name in the address: (label, media type)
-    **{f"dataset-{v}.xlsx": (f"Dataset template, version {v} (Excel workbook)",
-                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-       for v in version_names()},
-    "responses.xlsx": ("Questionnaire responses template (Excel workbook)",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    **{f"dataset-{v}.{kind}": (f"Dataset template, version {v} ({words})", media)
+       for v in version_names()
+       for kind, words, media in (("xlsx", "Excel workbook", XLSX),
+                                  ("ods", "LibreOffice or OpenDocument spreadsheet", ODS))},
+    "responses.xlsx": ("Questionnaire responses template (Excel workbook)", XLSX),
+    "responses.ods": ("Questionnaire responses template (LibreOffice or OpenDocument "
+                      "spreadsheet)", ODS),
     "responses.csv": ("Questionnaire responses template (CSV)", "text/csv; charset=utf-8"),
 }
 KEPT = {"report": ("report.json", "application/json"),  # a kept download: file name, type
         "json": ("dataset.json", "application/json"),
-        "xlsx": ("dataset.xlsx", TEMPLATE_FILES["responses.xlsx"][1]),
+        "xlsx": ("dataset.xlsx", XLSX),
         "datapackage": ("datapackage.zip", "application/zip")}
 
 
 async def home(request):
     config = request.app.state.config
-    return page("index.html", request, config=config, level="publish")
+    return page("index.html", request, config=config, level="publish",
+                latest=latest_version())
 
 
 async def check(request):
@@ -91,17 +98,24 @@ async def template_file(request):
         return problem(request, 404, "There is no such template",
                        "The address does not name one of our templates.",
                        "Choose a template from the templates page.")
+    data = await run_in_threadpool(_template, name)  # the page goes on serving meanwhile
+    return Response(data, media_type=TEMPLATE_FILES[name][1],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@lru_cache(maxsize=len(TEMPLATE_FILES))
+def _template(name: str) -> bytes:
+    """A template's bytes, made once (the .ods dataset template takes seconds)."""
+    from ..writers.ods_out import ods_bytes
     from ..writers.responses_out import responses_csv, responses_workbook
     from ..writers.xlsx_out import workbook_bytes
 
+    stem, _, kind = name.rpartition(".")
     if name == "responses.csv":
-        data = responses_csv().encode("utf-8")
-    elif name == "responses.xlsx":
-        data = responses_workbook()
-    else:
-        data = workbook_bytes(None, name.removeprefix("dataset-").removesuffix(".xlsx"))
-    return Response(data, media_type=TEMPLATE_FILES[name][1],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return responses_csv().encode("utf-8")
+    book = responses_workbook() if stem == "responses" else \
+        workbook_bytes(None, stem.removeprefix("dataset-"))
+    return ods_bytes(book) if kind == "ods" else book
 
 
 async def checks(request):

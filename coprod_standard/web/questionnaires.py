@@ -50,6 +50,7 @@ class Aggregated:
     policy: str
     by: str = ""
     unreadable: Problem | None = None
+    wrong_kind: bool = False  # readable, but not responses (a dataset, say)
     responses: int = 0
     scored: int = 0
     excluded: list[tuple[str, int]] = field(default_factory=list)
@@ -100,6 +101,8 @@ def aggregate_upload(path: str, filename: str, policy: str, by: str, applied_by:
                                   limits=Limits(max_bytes=max_bytes), name=filename)
     except Unreadable as exc:
         out.unreadable = _problem(exc.issue)
+        if exc.issue.code == "not-responses":  # a dataset, say: where to take it instead
+            out.wrong_kind, out.unreadable.fix = True, getattr(exc, "where", "")
         return out
     except InstrumentError as exc:  # a bespoke instrument's definition: not offered here
         out.unreadable = Problem("error", "", str(exc), "Check the file and try again.")

@@ -188,27 +188,38 @@ def codes_of(version: str, *names: str) -> set[str]:
     return out
 
 
-def walk_record(value: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-    """In one pass: every string (pointer, key it sits under, text) and every object key
-    (pointer, key) in a record."""
-    texts: list[tuple[str, str, str]] = []
-    keys: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str, str]] = [(value, "", "")]
+def walk_record(value: Any) -> tuple[list[tuple[tuple | None, str, str]],
+                                     list[tuple[tuple | None, str]]]:
+    """In one pass: every string (where, key it sits under, text) and every object key
+    (where, key) in a record. Where is a chain of steps, (parent's chain, key or index),
+    None for the record itself: spelt as a JSON Pointer (``spelt``) only when needed."""
+    texts: list[tuple[tuple | None, str, str]] = []
+    keys: list[tuple[tuple | None, str]] = []
+    stack: list[tuple[Any, tuple | None, str]] = [(value, None, "")]
     while stack:
         node, where, key = stack.pop()
         if isinstance(node, str):
             texts.append((where, key, node))
         elif isinstance(node, dict):
             for k, v in node.items():
-                inner = f"{where}/{escape(k)}"
+                inner = (where, k)
                 keys.append((inner, k))
                 if isinstance(v, (str, dict, list)):
                     stack.append((v, inner, k))
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 if isinstance(v, (str, dict, list)):
-                    stack.append((v, f"{where}/{i}", key))
+                    stack.append((v, (where, i), key))
     return texts, keys
+
+
+def spelt(where: tuple | None) -> str:
+    """A chain of steps (see ``walk_record``) as a JSON Pointer."""
+    parts = []
+    while where is not None:
+        where, step = where
+        parts.append(escape(step))
+    return "".join("/" + part for part in reversed(parts))
 
 
 def escape(key: Any) -> str:

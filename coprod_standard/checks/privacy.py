@@ -11,7 +11,7 @@ from typing import Any
 from ..fields import field_at
 from ..issues import Severity
 from . import Context, Finding, check, free_text
-from .data import escape, walk_record
+from .data import spelt, walk_record
 
 E, W = Severity.ERROR, Severity.WARNING
 SERVES = "Privacy by design: datasets are about people who use social care"
@@ -71,7 +71,7 @@ class _Look:
     to be plain join the text, as they may hold personal data too. Where each text sits is
     worked out only when a pattern is found."""
 
-    __slots__ = ("data", "blob", "identity", "_walk", "names", "_words")
+    __slots__ = ("data", "blob", "identity", "_walk", "names", "_words", "_free", "_could")
 
     def __init__(self, data) -> None:
         texts: list[str] = []
@@ -98,6 +98,8 @@ class _Look:
         self.data, self.blob, self._walk = data, "\x00".join(texts), None
         self.names: dict[str, list[tuple[int, int]]] = {}  # free text -> names found in it
         self._words: list[str] | None = None
+        self._free: list[tuple[tuple | None, str]] | None = None
+        self._could: dict[str, frozenset[str]] = {}
 
     def _note_keys(self, node: dict, path: tuple | None, texts: list[str]) -> None:
         for key in node:
@@ -105,7 +107,7 @@ class _Look:
                 continue
             texts.append(key)
             if _identity_key(key):
-                self.identity.append((_spelt((path, key)), key, node[key]))
+                self.identity.append((spelt((path, key)), key, node[key]))
             elif len(_PLAIN_KEYS) < 100_000 and not personal_values(key):
                 _PLAIN_KEYS.add(key)
 
@@ -115,21 +117,40 @@ class _Look:
             self._words = free_text.words(self.blob)
         return self._words
 
+    def free_texts(self, version: str) -> list[tuple[tuple | None, str]]:
+        """Each free text (where, as a chain of steps: see ``data.walk_record``; text)."""
+        if self._free is None:
+            self._free = list(_free_texts(self, version))
+        return self._free
+
+    def could_hold(self, what: str, value: str) -> bool:
+        """Whether the text VALUE could hold a given name (WHAT "name") or a health word
+        ("health"): it must contain one of those the record's joined text holds (the
+        screens of ``free_text.names`` and ``free_text.health``, for the whole record at
+        once, so most texts are passed over with a few substring tests)."""
+        if what not in self._could:
+            self._could[what] = free_text.name_words(self.blob) if what == "name" else \
+                free_text.HEALTH_SCREEN.intersection(self.words())
+        return any(word in value for word in self._could[what])
+
     def walk(self) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         if self._walk is None:
             self._walk = walk_record(self.data)
         return self._walk
 
-    def places(self, exempt: tuple[str, ...] = ()):
+    def places(self, screen, exempt: tuple[str, ...] = ()):
         """Each text (pointer, text, None) and each key not known to be plain (pointer,
-        key, the parameters that say it is a field's name)."""
+        key, the parameters that say it is a field's name) that passes SCREEN; texts at
+        the pointers EXEMPT are left out. Pointers are spelt only for those."""
         texts, keys = self.walk()
         for where, _, value in texts:
-            if where not in exempt:
-                yield where, value, None
+            if screen(value):
+                pointer = spelt(where)
+                if pointer not in exempt:
+                    yield pointer, value, None
         for where, key in keys:
-            if key not in _PLAIN_KEYS:
-                yield where, key, KEY
+            if key not in _PLAIN_KEYS and screen(key):
+                yield spelt(where), key, KEY
 
 
 KEY = {"title": "The name of a field"}
@@ -142,8 +163,9 @@ def _look(ctx: Context) -> _Look:
 
 
 def _scan(name: str, what: str, title: str, screen, find, exempt: tuple[str, ...] = ()):
-    """A check that FIND (the matches in one text) is always empty; SCREEN, true of the
-    joined text of any record that could hold one, passes the rest quickly."""
+    """A check that FIND (the matches in one text) is always empty; SCREEN, true of any
+    text that could hold one (and so of the joined text of any record that could), passes
+    the rest quickly."""
 
     @check(name, title=title, severity=E, category="privacy",
            serves=SERVES, scope="both",
@@ -156,7 +178,7 @@ def _scan(name: str, what: str, title: str, screen, find, exempt: tuple[str, ...
         look = _look(ctx)
         if not screen(look.blob):
             return
-        for where, value, params in look.places(exempt):
+        for where, value, params in look.places(screen, exempt):
             found = find(value)
             if found:
                 yield Finding(where, params or {}, personal=tuple(found))
@@ -238,7 +260,7 @@ def possible_person_name(ctx: Context):
     look = _look(ctx)
     if not _TITLE(look.blob):
         return
-    for where, value, params in look.places():
+    for where, value, params in look.places(_TITLE):
         found = _names(value)
         if found:
             yield Finding(where, params or {}, personal=tuple(found))
@@ -248,11 +270,11 @@ def possible_person_name(ctx: Context):
 # and references to published sources (whose authors' names are public)
 NOT_FREE_TEXT = frozenset({"name", "unit", "reference", "source", "valuesSource",
                            "valuesLicence", "licensor", "id", "url", "email"})
-def _free_texts(ctx: Context):
-    """Each free text of the record (pointer, text): prose, not codes, codes' titles
+def _free_texts(look: _Look, version: str):
+    """Each free text of the record (where, text): prose, not codes, codes' titles
     ("White: Irish" typed for a code) or names of bodies."""
-    texts, _ = _look(ctx).walk()
-    titles = _code_titles(ctx.version)
+    texts, _ = look.walk()
+    titles = _code_titles(version)
     for where, key, value in texts:
         if " " in value and key not in NOT_FREE_TEXT and value.casefold() not in titles:
             yield where, value
@@ -270,10 +292,11 @@ def _code_titles(version: str) -> frozenset[str]:
 
 
 def _free_text_check(code: str, title: str, what: str, fix: str, explanation: str, screen,
-                     spans):
+                     spans, needs: str | None = None):
     """A warning at publish level for what SPANS (text, the names in it) matches in free
-    text, in records that pass SCREEN (the record's joined text, and its words); the
-    matched text is personal data, never repeated."""
+    text, in records that pass SCREEN (the record's joined text, and its words), in texts
+    that could hold what it NEEDS (``_Look.could_hold``); the matched text is personal
+    data, never repeated."""
     @check(code, title=title, severity=W, category="privacy", serves=SERVES, scope="both",
            levels=("publish",),
            message="{title} ('{field}') contains what looks like " + what + ".",
@@ -283,12 +306,15 @@ def _free_text_check(code: str, title: str, what: str, fix: str, explanation: st
         look = _look(ctx)
         if not screen(look.blob, look.words()):
             return
-        for where, value in _free_texts(ctx):
+        for where, value in look.free_texts(ctx.version):
+            if needs and not look.could_hold(needs, value):
+                continue
             if value not in look.names:  # found once, shared by the checks
-                look.names[value] = free_text.names(value)
+                look.names[value] = free_text.names(value) if look.could_hold(
+                    "name", value) else []
             found = spans(value, look.names[value])
             if found:
-                yield Finding(where, {}, personal=tuple(value[a:b] for a, b in found))
+                yield Finding(spelt(where), {}, personal=tuple(value[a:b] for a, b in found))
     return run
 
 
@@ -301,7 +327,7 @@ _free_text_check(
     "name (from a list of given names) followed by a surname, or in a sentence that says "
     "what a person did or said, looks like a name; places and organisations named after "
     "people (Victoria Park, Marie Curie) are left alone.",
-    free_text.mentions_name, lambda value, names: names)
+    free_text.mentions_name, lambda value, names: names, needs="name")
 _free_text_check(
     "attributed-quote", "Quote attributed to a person", "a quote attributed to a person",
     "Quote people without saying who they are: give no name, age or detail that picks "
@@ -322,7 +348,7 @@ _free_text_check(
     "(\"Tom, who has schizophrenia\"; \"one member, recently released from prison\"; "
     "\"the only wheelchair user in the group had a stroke\"), identifies them to anyone "
     "who knows the group.",
-    free_text.mentions_health, free_text.health)
+    free_text.mentions_health, free_text.health, needs="health")
 
 
 @check("personal-data-field", title="Field for personal data", severity=E, category="privacy",
@@ -351,9 +377,3 @@ def _texts_in(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def _spelt(path: tuple | None) -> str:
-    parts = []
-    while path is not None:
-        path, key = path
-        parts.append(escape(key))
-    return "".join("/" + part for part in reversed(parts))

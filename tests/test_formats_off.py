@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import jsonschema_rs
 import pytest
@@ -145,3 +149,29 @@ def test_an_e_mail_address_gets_the_same_verdict_without_formats(value, valid):
     assert formats_off("1.2").is_valid(data) is valid
     assert rs_formats_off("1.2").is_valid(data) is valid
     assert [i.code for i in report.issues] == ([] if valid else ["invalid-email"])
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+                    is None, reason="check-jsonschema absent")
+@pytest.mark.parametrize("variant", ["default", "python"])
+def test_check_jsonschema_with_formats_disabled_refuses_the_same_values(tmp_path, variant):
+    """check-jsonschema --disable-formats '*', with both its regex engines (regress, which
+    follows ECMA-262, and Python's re), from the local schema folder only."""
+    files = {}
+    for name, (field, value) in {"good": ("publishedDate", "2024-02-29"),
+                                 "day": ("publishedDate", "2025-02-30"),
+                                 "newline": ("modified", "2025-03-31T14:30:00Z\n"),
+                                 "yesterday": ("modified", "yesterday")}.items():
+        data = copy.deepcopy(EXAMPLE_1_2)
+        data[field] = value
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(json.dumps(data))
+    folder = ROOT / "schemas" / "1.2"
+    tool = Path(sys.executable).parent / "check-jsonschema"
+    for name, path in files.items():
+        result = subprocess.run(
+            [str(tool), "--schemafile", str(folder / ROOT_SCHEMA), "--base-uri",
+             folder.as_uri() + "/", "--disable-formats", "*", "--regex-variant", variant,
+             str(path)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == (0 if name == "good" else 1), (name, result.stdout)
+        assert validate(path, level="schema").valid is (name == "good")

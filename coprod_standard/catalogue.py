@@ -135,6 +135,21 @@ STRUCTURE = [
        "{problem} Supported versions: {versions}.",
        "Write the version as text in quotes, for example \"version\": \"{latest}\", or "
        "install a newer release of this toolkit."),
+    _t("schema-address-unknown", "Schema address not recognised", E, "structure",
+       "The dataset's \"$schema\" (added by some editors for completion) is not the address "
+       "of a version of this standard's schema.",
+       "\"$schema\" at the top of the dataset is {shown}, which is not the address of a "
+       "version of the Co-production Data Standard's schema.",
+       "Write \"$schema\": \"{address}\", or remove the \"$schema\" line: it only helps "
+       "editors, and the dataset is checked without it."),
+    _t("schema-address-other-version", "Schema address names another version", E,
+       "structure",
+       "The dataset's \"$schema\" names a different version of the standard from its "
+       "\"version\", so an editor would check it against the wrong rules.",
+       "\"$schema\" names version {named} of the standard, but the dataset says it follows "
+       "version {version}.",
+       "Make them agree: write \"$schema\": \"{address}\" if the dataset follows version "
+       "{version}, or remove the \"$schema\" line."),
     _t("extension-not-found", "Extension not found", E, "structure",
        "The dataset names an extension that is not known here: extensions come only from "
        "the toolkit and from folders named when checking. The dataset was checked without "

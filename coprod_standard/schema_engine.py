@@ -29,6 +29,7 @@ from .formats import FAST_FORMATS, format_checker
 from .issues import Listing, Pending
 from .open_codelists import deprecation_issues, open_code_issues
 from .readers import Record
+from .schema_uri import schema_uri_issues, without_key
 from .schemas import (
     PROJECT_SCHEMA,
     ROOT_SCHEMA,
@@ -122,13 +123,15 @@ class SchemaEngine:
         dataset = record.kind == "dataset"
         validator = self.envelope if dataset else self.project
         fast = self.fast[0 if dataset else 1] if self.fast else None
-        verdict = _fast_verdict(fast, record.data) if fast is not None else None
+        data = without_key(record.data) if dataset else record.data  # "$schema": see below
+        verdict = _fast_verdict(fast, data) if fast is not None else None
         errors = () if verdict else (_FastError(error, self) for error in
-                                     fast.iter_errors(record.data)) \
-            if verdict is False else validator.iter_errors(record.data)
+                                     fast.iter_errors(data)) \
+            if verdict is False else validator.iter_errors(data)
         found = chain(
             (issue for error in errors
              for issue in pending(self.version, error, record.pointer, record.label)),
+            schema_uri_issues(self.version, record.data, record.label) if dataset else (),
             open_code_issues(self.version, record), deprecation_issues(self.version, record))
         into.add_first(_once(found, skip), key=lambda i: (i.path, i.code))
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .schema_uri import KEY, named_version, schema_address
 from .schemas import version_names
 
 
@@ -121,6 +122,9 @@ def upgrade(dataset: dict[str, Any], to: str, allow_loss: bool = False
     while version != to:
         version, step = STEPS[version]
         changes += step(result)
+    if to != start and named_version(result.get(KEY)) == start:  # an editor's "$schema"
+        result[KEY] = schema_address(to)
+        changes.append(Change("changed", pointer(KEY), f"the schema address now names {to}"))
     lost = _lost(dataset, result, changes)
     if lost and not allow_loss:
         listed = "; ".join(c.path for c in lost[:10])

@@ -100,8 +100,8 @@ def _own_columns(all_fields: dict[Path, Field], item: Path, rel: Path = (),
     for name in base.children:
         fld = all_fields[item + rel + (name,)]
         path = rel + (name,)
-        if _is_object_list(fld):
-            continue  # a table of its own
+        if _is_object_list(fld) or name.startswith("$"):
+            continue  # a table of its own; "$schema" is for editors of JSON only
         if "object" in fld.types and not fld.is_list:
             columns += _own_columns(all_fields, item, path, fld)
             continue

@@ -118,7 +118,7 @@ def test_identifier_patterns_are_distinct(version):
 
 def test_every_listed_version_has_a_folder_and_nothing_else_does():
     folders = {p.name for p in schemas_dir().iterdir() if p.is_dir()}
-    assert folders == set(VERSIONS) | {"instruments", "extensions"}
+    assert folders == set(VERSIONS) | {"instruments", "extensions", "vocabulary"}
     meta = json.loads((schemas_dir() / "standard.json").read_text())
     assert [v["status"] for v in meta["versions"]].count("current") == 1
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 
 import pytest
 from pyld import jsonld
@@ -15,7 +16,7 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from coprod_standard.generate.linked_data import files
 from coprod_standard.linked import context, crosswalk, linked
-from coprod_standard.linked.vocab import NS, PREFIXES, REFERENCES, classes
+from coprod_standard.linked.vocab import NS, PREFIXES, REFERENCES, classes, segment
 from coprod_standard.readers import read
 from coprod_standard.schemas import version_names
 from tests.conftest import EXAMPLES, FIXTURES, ROOT, run_coprod
@@ -113,16 +114,29 @@ def _keys(node):
             yield from _keys(item)
 
 
-def test_references_between_things_in_a_project_become_links():
-    dataset = json.loads((ROOT / "examples" / "time-bank.json").read_text(encoding="utf-8"))
-    document = linked(dataset, dataset["version"])
-    project = document["projects"][0]
-    base = ID + "project/" + dataset["projects"][0]["id"]
-    for (cls, field), target in REFERENCES.items():
-        key = {"Activity": "activities", "Output": "outputs"}.get(cls)
-        for item in project.get(key, []) if key else []:
-            for ref in item.get(field, []):
-                assert ref.startswith(f"{base}/{'participant-group'}/"), (cls, field, target)
+def _typed_nodes(node):
+    if isinstance(node, dict):
+        if "@type" in node:
+            yield node
+        for value in node.values():
+            yield from _typed_nodes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _typed_nodes(item)
+
+
+@pytest.mark.parametrize("path", DATASETS[:len(EXAMPLES)], ids=lambda p: p.name)
+def test_references_between_things_in_a_project_become_links(path):
+    dataset = json.loads(path.read_text(encoding="utf-8"))
+    for project in linked(dataset, dataset["version"])["projects"]:
+        ids = {n["@id"] for n in _typed_nodes(project) if "@id" in n}
+        for node in _typed_nodes(project):
+            cls = node["@type"][0] if isinstance(node["@type"], list) else node["@type"]
+            for (owner, field), target in REFERENCES.items():
+                if owner == cls:
+                    for ref in node.get(field, []):
+                        assert ref.startswith(f"{project['@id']}/{segment(target)}/")
+                        assert ref in ids, f"{cls}.{field} names {ref}, which is not a node"
 
 
 def test_convert_writes_jsonld_by_name_and_with_to(tmp_path):
@@ -162,3 +176,15 @@ def test_the_crosswalk_names_real_terms_and_its_page_describes_it():
         assert not mapping.cids or mapping.iri().startswith(tuple(PREFIXES.values()))
         if mapping.kind == "class":
             assert f"`{mapping.term}`" in page, mapping.term
+
+
+def test_the_offline_example_on_the_docs_page_runs(tmp_path, monkeypatch):
+    page = (DOCS / "linked-data.md").read_text(encoding="utf-8")
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]
+    dataset = json.loads((ROOT / "examples" / "time-bank.json").read_text(encoding="utf-8"))
+    (tmp_path / "my-dataset.jsonld").write_text(json.dumps(linked(dataset, dataset["version"])))
+    shutil.copytree(DOCS / "schema", tmp_path / "docs" / "schema")
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, "linked-data.md", "exec"), scope)
+    assert len(scope["graph"]) > 100

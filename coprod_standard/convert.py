@@ -1,7 +1,7 @@
 """convert(source, out): between JSON, an Excel workbook, an OpenDocument spreadsheet, CSV
-files (a folder or a zip) and a Frictionless Data Package. Reading problems that lose data
-(unknown columns, rows without their parent) are reported; the input is never changed, and
-an existing output is replaced only when asked."""
+files (a folder or a zip) and a Frictionless Data Package; and to JSON-LD (linked data).
+Reading problems that lose data (unknown columns, rows without their parent) are reported;
+the input is never changed, and an existing output is replaced only when asked."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from .readers import Source, Unreadable, read, source_name
 from .schemas import latest_version, version_names
 from .writers import FORMATS, check, write
 
-SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".ods": "ods", ".zip": "csv-zip"}
+SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".ods": "ods", ".zip": "csv-zip",
+            ".jsonld": "jsonld"}
 
 
 class ConvertError(Exception):
@@ -59,7 +60,7 @@ def output_target(source: Source, out: str | os.PathLike, to: str | None, force:
     fmt, target = output_format(Path(out), to)
     if not fmt:
         raise ConvertError(f"cannot tell the format from '{out}': end the name with .json, "
-                           ".xlsx, .ods or .zip, give a folder, or use --to")
+                           ".xlsx, .ods, .zip or .jsonld, give a folder, or use --to")
     try:
         check(target, fmt, force=force, inputs=[source])
     except OutputRefused as exc:

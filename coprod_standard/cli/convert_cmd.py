@@ -1,4 +1,5 @@
-"""coprod convert IN OUT: between JSON, XLSX, ODS, CSV (a folder or zip) and data packages."""
+"""coprod convert IN OUT: between JSON, XLSX, ODS, CSV (a folder or zip) and data packages;
+and to JSON-LD."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from ..writers import FORMATS
 @click.argument("target", type=click.Path())
 @click.option("--to", "to", type=click.Choice(FORMATS),
               help="The output format, when the name does not say: json, xlsx, ods, csv "
-                   "(a folder), csv-zip, datapackage (a folder) or datapackage-zip.")
+                   "(a folder), csv-zip, datapackage (a folder), datapackage-zip or jsonld "
+                   "(linked data).")
 @click.option("--force", is_flag=True, help="Replace the output if it already exists (only "
               "the files this command writes; nothing else in a folder is touched).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -31,7 +33,8 @@ from ..writers import FORMATS
 def convert(source: str, target: str, to: str | None, force: bool, fmt: str,
             max_size: int, level: str) -> None:
     """Convert a dataset from SOURCE to TARGET; the format is chosen from TARGET's name
-    (.json, .xlsx, .ods, .zip, a folder for CSV files, or datapackage.json). The data is also
+    (.json, .xlsx, .ods, .zip, a folder for CSV files, datapackage.json, or .jsonld for
+    linked data). The data is also
     checked, as 'coprod validate' would: data that does not meet the standard is still
     converted, and said to be not valid.
 

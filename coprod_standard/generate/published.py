@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from ..bundle import COMPOUND_FILE, compound_schema
 from ..schemas import base_url, schemas_dir, version_dir, version_names
+from . import linked_data
 
 FOLDER = "schema"  # under docs/: the path part of base_url()
 
@@ -51,6 +52,8 @@ def files() -> dict[str, bytes]:
             out[f"{folder}/codelists/{csv.name}"] = csv.read_bytes()
         text = json.dumps(compound_schema(version), indent=2, ensure_ascii=False) + "\n"
         out[f"{folder}/{COMPOUND_FILE}"] = text.encode("utf-8")
+    # the JSON-LD contexts and the crosswalk: made by linked_data, published beside these
+    out.update((path, text.encode("utf-8")) for path, text in linked_data.files().items())
     return out
 
 

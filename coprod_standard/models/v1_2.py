@@ -62,11 +62,11 @@ from .base import (
     is_uri,
 )
 
-Date = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(is_date)]
+Date = Annotated[str, StringConstraints(pattern=r"^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)$(?!\n)"), AfterValidator(is_date)]
 """A calendar date written as year-month-day, for example 2025-03-31."""
-DateTime = Annotated[str, AfterValidator(is_date_time)]
+DateTime = Annotated[str, StringConstraints(pattern=r"^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$(?!\n)"), AfterValidator(is_date_time)]
 """A date and time with a time zone, for example 2025-03-31T14:30:00Z."""
-Uri = Annotated[str, StringConstraints(pattern=r"^https?://"), AfterValidator(is_uri)]
+Uri = Annotated[str, StringConstraints(pattern='^https?://[^\\s<>"{}|\\\\^`]+$(?!\\n)'), AfterValidator(is_uri)]
 """A full web address starting with https:// or http://."""
 OrgId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9.]*$")]
 """An identifier from org-id.guide: a list prefix such as GB-CHC (charities in England and
@@ -467,7 +467,7 @@ class ContactPoint(StandardModel):
         None,
         description="The name of the team to contact, for example \"Co-production team\".",
     )
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"), AfterValidator(is_email)] | None = Field(
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s.]+$(?!\n)"), AfterValidator(is_email)] | None = Field(
         None,
         description="A shared team email address, for example coproduction@example.gov.uk.",
     )
@@ -2392,13 +2392,15 @@ class Dataset(StandardModel):
     licence, and the co-production projects it describes.
     """
 
-    schema_: Annotated[str, AfterValidator(is_uri)] | None = Field(
+    schema_: Annotated[str, StringConstraints(pattern=r"^https://coprod-standard\.org/schema/1\.2/dataset\.(schema|bundle)\.json$(?!\n)")] | None = Field(
         None,
         alias="$schema",
         description=(
-            "The address of the JSON Schema the file follows, as editors add it for "
-            "completion. coprod accepts it in every version, though this version's schema does"
-            " not list it."
+            "Optional, for editors that offer completion and checking as you type: the address"
+            " of this version's schema, \"https://coprod-"
+            "standard.org/schema/1.2/dataset.schema.json\" (or the single-file "
+            "\"dataset.bundle.json\" beside it). It must name version 1.2, the same as "
+            "\"version\"."
         ),
     )
     version: Literal["1.2"] = Field(

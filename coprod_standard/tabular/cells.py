@@ -32,6 +32,11 @@ from .rules import LIST_SEPARATOR, Column
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66",
                  "\ufe62", "\ufe63", "\ufe6b", "\u207c", "\u207a", "\u208c", "\u208a",
                  "\ufb29", "\t", "\r", "\n")
+# The text a yes/no cell may hold: how spreadsheets (TRUE), Python (True) and JSON (true)
+# write it. The data package's trueValues and falseValues are these exact spellings, so
+# coprod and frictionless agree on every boolean cell.
+BOOLEAN_TEXT = {"true": True, "True": True, "TRUE": True,
+                "false": False, "False": False, "FALSE": False}
 _INTEGER = re.compile(r"\s*[-+]?\d+(?:\.0*)?\s*")
 _NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
@@ -99,8 +104,7 @@ def from_cell(value: Any, column: Column, epoch: datetime | None = None) -> Any:
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        text = _as_text(value).strip().lower()
-        return {"true": True, "false": False}.get(text, _as_text(value))
+        return BOOLEAN_TEXT.get(_as_text(value), _as_text(value))
     return _as_text(value)
 
 
@@ -195,7 +199,7 @@ def converter(column: Column, epoch: datetime | None = None,
         if value.__class__ is str:
             if not value or value.isspace():
                 return None
-            return {"true": True, "false": False}.get(value.strip().lower(), value)
+            return BOOLEAN_TEXT.get(value, value)
         return None if value is None else slow(value)
     return boolean
 

@@ -1,7 +1,8 @@
 """Writers: a dataset as JSON, an Excel workbook, an OpenDocument spreadsheet (.ods, made
-from the same workbook), CSV files (a folder or a zip), or a
-Frictionless Data Package. Files are written through ``coprod_standard.output``: atomically,
-replacing only the toolkit's own files, with normal permissions."""
+from the same workbook), CSV files (a folder or a zip), a Frictionless Data Package, or
+JSON-LD (linked data, see ``coprod_standard.linked``). Files are written through
+``coprod_standard.output``: atomically, replacing only the toolkit's own files, with normal
+permissions."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ..output import (
 )
 from .csv_out import csv_texts, descriptor
 
-FORMATS = ("json", "xlsx", "ods", "csv", "csv-zip", "datapackage", "datapackage-zip")
+FORMATS = ("json", "xlsx", "ods", "csv", "csv-zip", "datapackage", "datapackage-zip", "jsonld")
 
 
 def json_bytes(dataset: dict) -> bytes:
@@ -77,6 +78,10 @@ def render(dataset: dict, version: str, fmt: str) -> bytes | dict[str, bytes]:
     """The bytes of a single-file format, or the files of a folder format."""
     if fmt == "json":
         return b"".join(json_chunks(dataset))
+    if fmt == "jsonld":
+        from ..linked import linked
+
+        return json_bytes(linked(dataset, version))
     if fmt == "xlsx":
         from .xlsx_out import workbook_bytes  # the spreadsheet library loads only if needed
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..codelists import find_codelist
 from ..fields import fields
-from ..tabular.cells import to_text
+from ..tabular.cells import BOOLEAN_TEXT, to_text
 from ..tabular.flatten import flatten
 from ..tabular.rules import Column, Table, tables
 
@@ -59,13 +59,16 @@ def _field(table: Table, column: Column, version: str) -> dict[str, Any]:
     if column.kind == "list":
         spec.update({"delimiter": ";", "itemType": "string"})
     if column.kind == "boolean":
-        spec.update({"trueValues": ["true"], "falseValues": ["false"]})
+        spec.update({"trueValues": [t for t, v in BOOLEAN_TEXT.items() if v],
+                     "falseValues": [t for t, v in BOOLEAN_TEXT.items() if not v]})
     constraints: dict[str, Any] = {}
     if column_required(table, column, version):
         constraints["required"] = True
     codes = closed_codes(column, version)
     if codes:
         constraints["enum"] = codes
+    elif isinstance(column.field.const, str):  # the version: "1" is not "1.0"
+        constraints["enum"] = [column.field.const]
     if column.field.minimum is not None and column.kind in ("integer", "number"):
         constraints["minimum"] = column.field.minimum
     if column.field.maximum is not None and column.kind in ("integer", "number"):

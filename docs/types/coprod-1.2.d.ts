@@ -250,8 +250,10 @@ export type RelatedProjectRelation =
  */
 export interface Dataset {
   /**
-   * The address of the JSON Schema the file follows, as editors add it for completion. coprod
-   * accepts it in every version, though this version's schema does not list it. (format uri)
+   * Optional, for editors that offer completion and checking as you type: the address of this
+   * version's schema, "https://coprod-standard.org/schema/1.2/dataset.schema.json" (or the
+   * single-file "dataset.bundle.json" beside it). It must name version 1.2, the same as
+   * "version". (a pattern, see the schema)
    */
   $schema?: string;
   /**
@@ -274,15 +276,15 @@ export interface Dataset {
   /**
    * The web address of the licence under which anyone may reuse this dataset, for example the
    * Open Government Licence. Codes from licence.csv (an open list). (Uri: format uri; pattern
-   * ^https?://)
+   * ^https?://[^\s<>"{}|\\^`]+$(?!\n))
    */
   license: string;
-  /**
-   * The date this dataset was first published. (Date: format date; pattern
-   * ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
-   */
+  /** The date this dataset was first published. (Date: format date; a pattern, see the schema) */
   publishedDate: string;
-  /** The date and time this dataset was last changed. (DateTime: format date-time) */
+  /**
+   * The date and time this dataset was last changed. (DateTime: format date-time; a pattern,
+   * see the schema)
+   */
   modified?: string;
   /**
    * How to contact the publisher about this dataset. Use a team's shared address, never a named
@@ -321,7 +323,7 @@ export interface Project {
   title: string;
   /** What the project set out to do and how, in a few sentences. (Text: not empty) */
   description: string;
-  /** A web page about the project. (Uri: format uri; pattern ^https?://) */
+  /** A web page about the project. (Uri: format uri; pattern ^https?://[^\s<>"{}|\\^`]+$(?!\n)) */
   url?: string;
   /** The organisation that led the project. */
   leadOrganisation: Organisation;
@@ -332,11 +334,11 @@ export interface Project {
    * Birmingham. Each item: (GssCode: pattern ^[EWSNK][0-9]{8}$)
    */
   areas: string[];
-  /** The date the project started. (Date: format date; pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$) */
+  /** The date the project started. (Date: format date; a pattern, see the schema) */
   startDate: string;
   /**
    * The date the project ended. Needed once the project has completed or ended early. (Date:
-   * format date; pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
+   * format date; a pattern, see the schema)
    */
   endDate?: string;
   /** Whether the project is planned, running, paused or over. */
@@ -625,7 +627,10 @@ export interface Evaluation {
    * (Text: not empty)
    */
   flexibility?: string;
-  /** The web address of the evaluation report. (Uri: format uri; pattern ^https?://) */
+  /**
+   * The web address of the evaluation report. (Uri: format uri; pattern
+   * ^https?://[^\s<>"{}|\\^`]+$(?!\n))
+   */
   reportUrl?: string;
   /**
    * Who the people whose outcomes were measured were, as counts, in the same way as for
@@ -1075,11 +1080,11 @@ export interface Output {
   /** What the output is, in a sentence or two. (Text: not empty) */
   description?: string;
   /**
-   * The date the output was finished or published. (Date: format date; pattern
-   * ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
+   * The date the output was finished or published. (Date: format date; a pattern, see the
+   * schema)
    */
   date?: string;
-  /** Where the output can be found. (Uri: format uri; pattern ^https?://) */
+  /** Where the output can be found. (Uri: format uri; pattern ^https?://[^\s<>"{}|\\^`]+$(?!\n)) */
   url?: string;
   /**
    * The identifiers of the participant groups who made the output together. Each item:
@@ -1529,7 +1534,7 @@ export interface CoproductionDefinition {
   text: string;
   /**
    * A web page or document where the definition or terms of reference are published. (Uri:
-   * format uri; pattern ^https?://)
+   * format uri; pattern ^https?://[^\s<>"{}|\\^`]+$(?!\n))
    */
   url?: string;
 }
@@ -1579,7 +1584,10 @@ export interface Programme {
    * (Text: not empty)
    */
   id?: string;
-  /** A web page about the programme. (Uri: format uri; pattern ^https?://) */
+  /**
+   * A web page about the programme. (Uri: format uri; pattern
+   * ^https?://[^\s<>"{}|\\^`]+$(?!\n))
+   */
   url?: string;
 }
 
@@ -1598,7 +1606,7 @@ export interface Organisation {
   name: string;
   /** What kind of organisation this is. */
   type: OrganisationType;
-  /** The organisation's website. (Uri: format uri; pattern ^https?://) */
+  /** The organisation's website. (Uri: format uri; pattern ^https?://[^\s<>"{}|\\^`]+$(?!\n)) */
   url?: string;
 }
 
@@ -1620,8 +1628,8 @@ export interface DisclosureControl {
    */
   appliedBy: string;
   /**
-   * The date the policy was applied to the figures. (Date: format date; pattern
-   * ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
+   * The date the policy was applied to the figures. (Date: format date; a pattern, see the
+   * schema)
    */
   appliedOn: string;
   /**
@@ -1640,10 +1648,13 @@ export interface ContactPoint {
   name?: string;
   /**
    * A shared team email address, for example coproduction@example.gov.uk. (format email;
-   * pattern ^[^@\s]+@[^@\s]+\.[^@\s.]+$)
+   * pattern ^[^@\s]+@[^@\s]+\.[^@\s.]+$(?!\n))
    */
   email?: string;
-  /** A web page with contact details. (Uri: format uri; pattern ^https?://) */
+  /**
+   * A web page with contact details. (Uri: format uri; pattern
+   * ^https?://[^\s<>"{}|\\^`]+$(?!\n))
+   */
   url?: string;
 }
 
@@ -1699,7 +1710,8 @@ export interface Cost {
 export interface CodeRef {
   /**
    * The web address that names the code system, for example http://snomed.info/sct for SNOMED
-   * CT or http://loinc.org for LOINC. (Uri: format uri; pattern ^https?://)
+   * CT or http://loinc.org for LOINC. (Uri: format uri; pattern
+   * ^https?://[^\s<>"{}|\\^`]+$(?!\n))
    */
   system: string;
   /** The code in that system, for example 718466001. (not empty) */
@@ -1708,9 +1720,9 @@ export interface CodeRef {
 
 /** A span of time with a first and last date. */
 export interface Period {
-  /** The first day of the period. (Date: format date; pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$) */
+  /** The first day of the period. (Date: format date; a pattern, see the schema) */
   startDate: string;
-  /** The last day of the period. (Date: format date; pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$) */
+  /** The last day of the period. (Date: format date; a pattern, see the schema) */
   endDate: string;
 }
 
@@ -1739,17 +1751,17 @@ export interface Activity {
   participantGroups: string[];
   /**
    * The date of the activity, or the first date if it ran over several days. (Date: format
-   * date; pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
+   * date; a pattern, see the schema)
    */
   startDate?: string;
   /**
    * Deprecated: use startDate. Deprecated in version 1.1: use 'startDate', which matches the
-   * project's own dates. (Date: format date; pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
+   * project's own dates. (Date: format date; a pattern, see the schema)
    */
   date?: string;
   /**
-   * The last date, if the activity ran over several days. (Date: format date; pattern
-   * ^[0-9]{4}-[0-9]{2}-[0-9]{2}$)
+   * The last date, if the activity ran over several days. (Date: format date; a pattern, see
+   * the schema)
    */
   endDate?: string;
   /**

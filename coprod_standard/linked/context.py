@@ -45,4 +45,6 @@ def context(version: str) -> dict[str, Any]:
         iri = WELL_KNOWN.get(name, f"coprod:{name}")
         kind = _coercion(set(formats[name]), name)
         terms[name] = {"@id": iri, "@type": kind} if kind else iri
+    # the schema a dataset says it follows (coprod accepts "$schema" in every version)
+    terms["$schema"] = {"@id": "dcterms:conformsTo", "@type": "@id"}
     return {"@context": terms}

@@ -33,8 +33,7 @@ from .vocab import (
 def linked(dataset: dict, version: str) -> dict[str, Any]:
     """DATASET (a dict in VERSION) as a JSON-LD document whose context is the URL of the
     version's published context."""
-    body = _node(dataset, (), version, None)
-    body.pop("$schema", None)
+    body = _node(dataset, (), version, None)  # "$schema": dcterms:conformsTo
     return {"@context": context_url(version), **body}
 
 

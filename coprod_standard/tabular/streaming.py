@@ -111,6 +111,7 @@ class TableStream:
         sub = Assembler(self.base.version, self.base.file)
         sub.layouts, sub.parents, sub.issues = self.base.layouts, self.base.parents, \
             self.base.issues
+        sub.shared = str  # one project at a time: nothing to share across projects
         return sub
 
     def records(self) -> Iterator[Record]:

@@ -66,6 +66,10 @@ class Assembler(Locating):
         self.layouts: list[SheetLayout] = []
         self.parents: set = set()  # paths of tables that other tables hang from
         self._last: tuple | None = None  # the parent the previous row went under
+        # equal short texts made one object (codes repeat on every row); a reader that keeps
+        # one project at a time passes ``str`` instead: Python's table of shared texts only
+        # grows, so it would hold every project's identifiers until the end
+        self.shared = intern
 
     def _issue(self, code: str, sheet: str, row: int | None = None, column: int | None = None,
                column_title: str | None = None, **params: Any) -> None:
@@ -147,12 +151,13 @@ class Assembler(Locating):
         specs, links, needed, text_keys, nested, other, link_positions = \
             layout.plan or self._plan(layout, epoch)
         is_parent = table.path in self.parents
+        shared = self.shared
         for row_number, cells in rows:
             if layout.blank or len(cells) > layout.width:
                 self._blank_cells(layout, row_number, cells)
             width = len(cells)
             if text_keys is not None:
-                item = {k: (intern(v) if len(v) <= 64 else v) if v[0] != "'" else restore(v)
+                item = {k: (shared(v) if len(v) <= 64 else v) if v[0] != "'" else restore(v)
                         for k, v in zip(text_keys, cells, strict=False)
                         if k and v and not v.isspace()}
                 if nested:  # keys such as ("period", "startDate") become nested objects
@@ -171,7 +176,7 @@ class Assembler(Locating):
                             else:
                                 _set(item, key, value)
             else:
-                item = self._general(specs, cells)
+                item = self._general(specs, cells, shared)
             if layout.found:
                 self._codes_found(layout, row_number)
             if layout.dates:
@@ -190,7 +195,7 @@ class Assembler(Locating):
             self._place(layout, row_number, key, item, is_parent)
 
     @staticmethod
-    def _general(specs: list, cells: list) -> dict[str, Any]:
+    def _general(specs: list, cells: list, shared=intern) -> dict[str, Any]:
         """A row of any cell types (a workbook's) as an object."""
         item: dict[str, Any] = {}
         for spec, raw in zip(specs, cells, strict=False):
@@ -198,7 +203,7 @@ class Assembler(Locating):
                 continue
             conv, key, is_text, _ = spec
             if is_text and raw.__class__ is str and raw[0] != "'" and not raw.isspace():
-                value = intern(raw) if len(raw) <= 64 else raw  # the common case, inline
+                value = shared(raw) if len(raw) <= 64 else raw  # the common case, inline
             else:
                 value = conv(raw)
             if value is not None:

@@ -47,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results_md import rewrite_section  # noqa: E402
 from benchmarks.synthetic import VALID_ROWS_PER_PROJECT, valid_dataset  # noqa: E402
 from coprod_standard.checks import free_text  # noqa: E402
 from coprod_standard.checks.privacy import _names  # noqa: E402
@@ -256,14 +257,7 @@ def section(result: dict) -> str:
 
 
 def write_results_md(result: dict) -> None:
-    body = f"{START}\n{section(result)}{END}\n"
-    text = RESULTS_MD.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + body + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    RESULTS_MD.write_text(text, encoding="utf-8")
+    rewrite_section(START, END, section(result))
 
 
 def main() -> None:

@@ -43,10 +43,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.free_text import _checkout  # noqa: E402
+from benchmarks.results_md import rewrite_section  # noqa: E402
 from benchmarks.rich_corpus import MISTAKES, write  # noqa: E402
 from benchmarks.validate_peers import JSONSCHEMA_SCRIPT, READ_FLOOR  # noqa: E402
 
-RESULTS, RESULTS_MD = HERE / "results", HERE / "RESULTS.md"
+RESULTS = HERE / "results"
 START, END = "<!-- rich:start -->", "<!-- rich:end -->"
 TARGETS = {"brokenOverClean": 1.5, "timesJsonschema": 40, "checksCheaperBy": 2}
 MEASURE = ("import resource, subprocess, sys, time\n"
@@ -192,18 +193,6 @@ def section() -> str:
     return "\n".join(lines)
 
 
-def rewrite_results_md() -> None:
-    """RESULTS.md with this benchmark's section (between its markers) written anew."""
-    body = f"{START}\n{section()}{END}\n"
-    text = RESULTS_MD.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + body + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    RESULTS_MD.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
@@ -219,7 +208,7 @@ def main() -> None:
     for projects in args.projects:
         result = run(projects, args)
         (RESULTS / f"rich-{projects}.json").write_text(json.dumps(result, indent=2) + "\n")
-    rewrite_results_md()
+    rewrite_section(START, END, section())
 
 
 if __name__ == "__main__":

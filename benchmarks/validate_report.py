@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from benchmarks.results_md import rewrite_section
 from benchmarks.validate import (
     END,
     FLOOR,
@@ -16,7 +17,6 @@ from benchmarks.validate import (
     PEER_LIBCOVE,
     RECORD,
     RESULTS,
-    RESULTS_MD,
     START,
     TARGETS,
 )
@@ -251,17 +251,4 @@ def section(results: list[dict]) -> str:
 
 
 def write_results_md() -> None:
-    body = f"{START}\n{section(recorded())}{END}\n"
-    if RESULTS_MD.exists():
-        text = RESULTS_MD.read_text(encoding="utf-8")
-        if START in text and END in text:
-            head, rest = text.split(START, 1)
-            body = head + body + rest.split(END, 1)[1].lstrip("\n")
-        else:
-            body = text.rstrip("\n") + "\n\n" + body
-    else:
-        body = ("# Benchmark results\n\nRecorded results of the scripts in this folder; see "
-                "[README.md](README.md) for how each is measured.\n\n" + body)
-    RESULTS_MD.write_text(body, encoding="utf-8")
-
-
+    rewrite_section(START, END, section(recorded()))

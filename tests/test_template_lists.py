@@ -191,6 +191,7 @@ def test_messages_name_the_column_that_holds_the_code(tmp_path):
     wrong = column(sheet, "Themes 3")
     titled = column(sheet, "Purposes 2")
     sheet.cell(2, wrong).value = "gardening"
+    sheet.cell(2, column(sheet, "Themes 2")).value = None  # a gap: the code is item 2
     sheet.cell(2, titled).value = "Improve service design"
     book.save(tmp_path / "wrong.xlsx")
     report = validate(tmp_path / "wrong.xlsx")

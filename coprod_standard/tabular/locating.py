@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..issues import Location
 from .letters import column_letter
+from .repeated import position as repeated_position
 from .rules import Column
 from .rules import tables as table_rules
 
@@ -83,9 +84,8 @@ class Locating:
         """The cell of COLUMN in ROW; for a list of codes over repeated columns, the column
         that holds its item INDEX."""
         position = layout.positions.get(column) if column else None
-        where = layout.where.get((row, column)) if index is not None and layout.where else None
-        if where and index < len(where):
-            position = where[index]
+        if index is not None and layout.lists:
+            position = repeated_position(layout, row, column, index) or position
         return Location(file=self.file, sheet=layout.sheet, row=row,
                         column_letter=column_letter(position) if position else None,
                         column_title=(layout.headings.get(position) or column.heading)

@@ -97,8 +97,9 @@ def spread_row(row: list[Any], table: Table, columns: list[Place]) -> list[Any]:
 
 def read_lists(layout, row_number: int, cells: list, item: dict) -> None:
     """Into ITEM, the codes of each list over repeated columns in a row of LAYOUT (an
-    ``unflatten.SheetLayout``), in column order, each once; the column each came from is
-    kept in ``layout.where`` for messages."""
+    ``unflatten.SheetLayout``), in column order, each once. The column each came from is
+    kept in ``layout.where`` for messages, only when it is not the usual one code a column
+    from the first (see ``position``), so that a large workbook costs no memory for it."""
     width = len(cells)
     for column, readers in layout.lists.items():
         codes: list = []
@@ -114,4 +115,15 @@ def read_lists(layout, row_number: int, cells: list, item: dict) -> None:
             for key in column.path[:-1]:
                 holder = holder.setdefault(key, {})
             holder[column.path[-1]] = codes
-            layout.where[row_number, column] = tuple(where)
+            if any(readers[k][0] != i - 1 for k, i in enumerate(where)):
+                layout.where[row_number, column] = tuple(where)
+
+
+def position(layout, row_number: int, column: Column, index: int) -> int | None:
+    """The column number that holds item INDEX of a list of codes in a row, if the list
+    is over repeated columns in LAYOUT."""
+    where = layout.where.get((row_number, column))
+    if where is not None:
+        return where[index] if index < len(where) else None
+    readers = layout.lists.get(column) if layout.lists else None
+    return readers[index][0] + 1 if readers and index < len(readers) else None

@@ -293,3 +293,16 @@ def test_places_follow_the_template_for_every_version():
         for table in tables(version):
             spread = places(table, version, [])
             assert [p.heading for p in spread if p.n == 1] == [c.heading for c in table.columns]
+
+
+def test_a_sheet_saved_as_csv_with_its_repeated_columns_reads_the_same(tmp_path):
+    write(CLUB, VERSION, "csv", tmp_path / "club")
+    path = tmp_path / "club" / "projects.csv"
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    assert lines[0].startswith("Project identifier,") and ",Purposes," in lines[0]
+    lines[0] = lines[0].replace(",Purposes,", ",Purposes,Purposes 2,")
+    lines[1] = lines[1].replace(",service-delivery;service-design,",
+                                ",service-delivery,service-design,")
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    report = validate(tmp_path / "club")
+    assert report.valid and same_json(report.data, CLUB)

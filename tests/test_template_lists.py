@@ -197,6 +197,7 @@ def test_messages_name_the_column_that_holds_the_code(tmp_path):
     report = validate(tmp_path / "wrong.xlsx")
     [error] = report.errors
     assert error.code == "invalid-code"
+    assert error.message.startswith("'Themes' is 'gardening', which is not a code")
     assert (error.location.sheet, error.location.row, error.location.column_letter,
             error.location.column_title) == ("Projects", 2, get_column_letter(wrong),
                                              "Themes 3")

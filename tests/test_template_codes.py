@@ -31,7 +31,7 @@ def _code_columns(version: str):
     """(sheet, column letter, column) of every column of the template that should offer
     codes (each of a list's repeated columns: "Purposes", "Purposes 2", ...)."""
     for table in tables(version):
-        for number, place in enumerate(places(table, version, []), start=1):
+        for number, place in enumerate(places(table, version), start=1):
             column = place.column
             if column.link is None and (column.field.codelists or column.path == ("areas",)):
                 yield table.name, get_column_letter(number), column

@@ -292,7 +292,7 @@ def test_a_template_filled_through_the_dropdowns_round_trips_through_libreoffice
 def test_places_follow_the_template_for_every_version():
     for version in version_names():
         for table in tables(version):
-            spread = places(table, version, [])
+            spread = places(table, version)
             assert [p.heading for p in spread if p.n == 1] == [c.heading for c in table.columns]
 
 

@@ -20,6 +20,7 @@ import re
 from typing import Any, NamedTuple
 
 from ..codelists import find_codelist
+from .flatten import items_at, value_at
 from .rules import Column, Table, normalise
 
 CAP = 6  # columns for a list of codes in the template: examples use at most six codes
@@ -65,16 +66,20 @@ def numbered(lookup: dict[str, Column], text: Any) -> tuple[Column, int] | None:
     return (column, int(found[2])) if column is not None and column.kind == "list" else None
 
 
-def places(table: Table, version: str, rows: list[list[Any]]) -> list[Place]:
+def places(table: Table, version: str, dataset: dict | None = None) -> list[Place]:
     """The workbook columns of TABLE: each list of codes repeated as the template has it,
-    or as many times as the longest list in ROWS needs."""
+    or as many times as the longest list of DATASET in it needs."""
     out = []
-    for index, column in enumerate(table.columns):
-        count = template_repeats(column, version)
-        if count > 1 or spreads(column):
-            longest = max((len(row[index]) for row in rows if isinstance(row[index], list)),
-                          default=0)
-            count = max(count, longest)
+    lists = [c for c in table.columns if spreads(c)]
+    longest = dict.fromkeys(lists, 0)
+    if dataset is not None and lists:
+        for _, item in items_at(dataset, table.item_path):
+            for column in lists:
+                value = value_at(item, column.path)
+                if isinstance(value, list) and len(value) > longest[column]:
+                    longest[column] = len(value)
+    for column in table.columns:
+        count = max(template_repeats(column, version), longest.get(column, 0))
         out += [Place(column, n) for n in range(1, count + 1)]
     return out
 

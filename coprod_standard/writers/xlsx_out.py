@@ -170,12 +170,12 @@ def _dropdown(column: Column, version: str, codes: _Codes) -> DataValidation | N
                           showErrorMessage=False)  # offers the codes, refuses nothing
 
 
-def _sheet(book, table: Table, rows, version: str, codes: _Codes) -> None:
+def _sheet(book, table: Table, rows, version: str, codes: _Codes,
+           dataset: dict | None) -> None:
     ws = book.create_sheet(table.name)
     ws.freeze_panes = "A2"
     headings = []
-    rows = list(rows)
-    columns = places(table, version, rows)
+    columns = places(table, version, dataset)
     for number, place in enumerate(columns, start=1):
         column = place.column
         letter = get_column_letter(number)
@@ -226,7 +226,7 @@ def workbook_bytes(dataset: dict | None, version: str | None = None) -> bytes:
         if dataset is None:
             rows = iter([[version if c.json_heading == "version" else None
                           for c in table.columns]] if not table.path else [])
-        _sheet(book, table, rows, version, codes)
+        _sheet(book, table, rows, version, codes, dataset)
     codes.write(book)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -18,6 +18,7 @@ from coprod_standard import validate
 from coprod_standard.codelists import find_codelist
 from coprod_standard.schemas import version_names
 from coprod_standard.scorecard import assess
+from coprod_standard.tabular.repeated import places
 from coprod_standard.tabular.rules import tables
 from coprod_standard.writers import write
 from coprod_standard.writers.xlsx_out import workbook_bytes
@@ -27,9 +28,11 @@ CLUB = json.loads((ROOT / "examples" / "dementia-club.json").read_text())
 
 
 def _code_columns(version: str):
-    """(sheet, column letter, column) of every column that should offer codes."""
+    """(sheet, column letter, column) of every column of the template that should offer
+    codes (each of a list's repeated columns: "Purposes", "Purposes 2", ...)."""
     for table in tables(version):
-        for number, column in enumerate(table.columns, start=1):
+        for number, place in enumerate(places(table, version), start=1):
+            column = place.column
             if column.link is None and (column.field.codelists or column.path == ("areas",)):
                 yield table.name, get_column_letter(number), column
 
@@ -73,8 +76,9 @@ def test_every_code_column_of_the_template_has_a_dropdown(version):
         wanted = [c.code for name in column.field.codelists
                   for c in find_codelist(version, name).codes]
         assert offered == wanted, (sheet, column.heading)
-        closed = not column.field.open_codelist and column.kind != "list"
-        # a closed list refuses other values; an open one and a list of codes only offer
+        closed = not column.field.open_codelist
+        # a closed list refuses other values (in every column of a list too); an open one
+        # only offers
         assert bool(check.showErrorMessage) == closed, (sheet, column.heading)
         checked += 1
     assert checked > 40

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..issues import Location
 from .letters import column_letter
+from .repeated import position as repeated_position
 from .rules import Column
 from .rules import tables as table_rules
 
@@ -72,17 +73,23 @@ class Locating:
                 (c for c in under if not _holds(item, c.path)), None) or next(iter(under), None)
             sheet = None if column else self._sheet_of(layout, rest[:size], rest[size:])
             if column or sheet:
-                return self._at(layout, row, column) if column else sheet
+                return self._at(layout, row, column, _index(parts, size)) if column else sheet
         if column is None:  # the row as a whole
             column = next((c for c in own if c.path == ("id",)), None) or \
                 next((c for c in layout.table.columns if c in layout.positions), None)
         return self._at(layout, row, column)
 
-    def _at(self, layout: SheetLayout, row: int | None, column: Column | None) -> Location:
+    def _at(self, layout: SheetLayout, row: int | None, column: Column | None,
+            index: int | None = None) -> Location:
+        """The cell of COLUMN in ROW; for a list of codes over repeated columns, the column
+        that holds its item INDEX."""
         position = layout.positions.get(column) if column else None
+        if index is not None and layout.lists:
+            position = repeated_position(layout, row, column, index) or position
         return Location(file=self.file, sheet=layout.sheet, row=row,
                         column_letter=column_letter(position) if position else None,
-                        column_title=column.heading if column else None)
+                        column_title=(layout.headings.get(position) or column.heading)
+                        if column else None)
 
     def _sheet_of(self, layout: SheetLayout, rest: tuple, inner: tuple) -> Location | None:
         """REST, a list of objects that has no rows for this one: its sheet, at the column
@@ -98,6 +105,16 @@ class Locating:
                                 column_title=column.heading if column else None)
             return self._at(there, None, column)
         return None
+
+
+def _index(parts: list[str], size: int) -> int | None:
+    """The list index in PARTS just after its first SIZE names (purposes/2 -> 2)."""
+    names = 0
+    for part in parts:
+        if names == size:
+            return int(part) if part.isascii() and part.isdigit() else None
+        names += not (part.isascii() and part.isdigit())
+    return None
 
 
 def _holds(item: Any, path: tuple) -> bool:

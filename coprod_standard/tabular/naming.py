@@ -55,6 +55,11 @@ def _describe(version: str, path: Path) -> str | None:
     of the object at PATH."""
     under = []
     for table in tables(version):
+        if path[-1:] == ("*",):  # an item of a list of codes: the list's heading
+            item = next((c for c in table.own_columns if c.kind == "list" and
+                         table.item_path + c.path == path[:-1]), None)
+            if item is not None:
+                return f"'{item.heading}'"
         if table.path == path:
             return f"the '{table.name}' sheet"
         for column in table.own_columns:

@@ -4,7 +4,8 @@ becomes, and which columns each has.
 - One table per list of objects (projects, participant groups, outcomes, ...), plus one
   "Dataset" table for the dataset's own details.
 - Objects that occur once (a project's evaluation, a group's ethnicity) are rolled into
-  their parent's row; lists of codes go in one cell, separated by semicolons.
+  their parent's row; a list of codes is one column here, one cell with the codes
+  separated by semicolons (a workbook spreads it over repeated columns: see ``repeated``).
 - A child table starts with its ancestors' identifiers (Project identifier, Outcome
   identifier, ...), which link each row to its parent.
 - Headings are the schema's human titles; JSON-path headings (``evaluation/design``) are

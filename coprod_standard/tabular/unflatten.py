@@ -22,6 +22,8 @@ from .cells import converter, restore
 from .codes import matching
 from .letters import column_letter
 from .locating import Locating
+from .repeated import heading as repeat_heading
+from .repeated import numbered, read_lists
 from .rules import Column, Table, column_lookup, normalise, sheet_keys, sheet_tables
 from .rules import tables as table_rules
 from .sheets import Sheet
@@ -44,6 +46,10 @@ class SheetLayout:
     found: list = field(default_factory=list)  # codes read from titles, for the row's issues
     dates: list = field(default_factory=list)  # dates read from other forms, in this row
     dated: dict = field(default_factory=dict)  # column -> [its advisory, cells so read]
+    # Lists of codes over repeated columns ("Purposes", "Purposes 2", ...; see repeated):
+    lists: dict = field(default_factory=dict)  # column -> its positions, in heading order
+    headings: dict = field(default_factory=dict)  # position -> heading, for repeats
+    where: dict = field(default_factory=dict)  # (row, column) -> each code's position
 
 
 def _set(item: dict, path: tuple[str, ...], value: Any) -> None:
@@ -83,12 +89,22 @@ class Assembler(Locating):
         lookup = column_lookup(table)
         layout = SheetLayout(table, sheet.name, all_text=sheet.all_text,
                              width=len(sheet.headings), number=len(self.layouts))
+        repeats: dict[Column, dict[int, int]] = {}  # list column -> {its number: position}
         for number, heading in enumerate(sheet.headings, start=1):
             if heading is None or str(heading).strip() == "":
                 layout.blank.add(number)
                 continue
-            column = lookup.get(normalise(heading))
+            column, n = lookup.get(normalise(heading)), 1
             if column is None:
+                column, n = numbered(lookup, heading) or (None, 1)
+            if column is not None and column.kind == "list":
+                if n in repeats.setdefault(column, {}):
+                    self._issue("duplicate-column", sheet.name, 1, number, str(heading),
+                                heading=str(heading))
+                else:
+                    repeats[column][n] = number
+                    layout.headings[number] = repeat_heading(column, n)
+            elif column is None:
                 from ..suggest import did_you_mean
 
                 hint = did_you_mean(str(heading), [c.heading for c in table.columns])
@@ -99,6 +115,11 @@ class Assembler(Locating):
                             heading=str(heading))
             else:
                 layout.positions[column] = number
+        for column, found in repeats.items():
+            positions = [found[n] for n in sorted(found)]
+            layout.positions[column] = positions[0]
+            if len(positions) > 1:
+                layout.lists[column] = positions
         self.layouts.append(layout)
         return layout
 
@@ -112,7 +133,7 @@ class Assembler(Locating):
         # One entry per position in the row: how to read the cell there, or None to skip it.
         specs: list[tuple | None] = [None] * (max(layout.positions.values(), default=0))
         for i, conv, column in plan:
-            if column.link is None:
+            if column.link is None and column not in layout.lists:
                 key = column.path[0] if len(column.path) == 1 else column.path
                 specs[i] = (conv, key, column.kind in TEXT_KINDS and not column.field.codelists,
                             column.kind in ("integer", "number"))
@@ -128,6 +149,9 @@ class Assembler(Locating):
                  if spec and (text_keys is None or text_keys[i] is None)]
         link_positions = [i for _, i, _ in links] if layout.all_text else None
         layout.plan = (specs, links, needed, text_keys, nested, other, link_positions)
+        layout.lists = {column: [(p - 1, self._converter(layout, column, p, epoch))
+                                 for p in positions]
+                        for column, positions in layout.lists.items()}
         return layout.plan
 
     def _converter(self, layout: SheetLayout, column: Column, position: int, epoch):
@@ -141,8 +165,9 @@ class Assembler(Locating):
         """Report the codes read from titles or other spellings in one row."""
         columns = {position: column for column, position in layout.positions.items()}
         for position, typed, code in layout.found:
+            heading = layout.headings.get(position) or columns[position].heading
             self._issue("title-used-for-code", layout.sheet, row_number, position,
-                        columns[position].heading, cell=f"{column_letter(position)}{row_number}",
+                        heading, cell=f"{column_letter(position)}{row_number}",
                         typed=typed, as_code=code)
         layout.found.clear()
 
@@ -177,6 +202,8 @@ class Assembler(Locating):
                                 _set(item, key, value)
             else:
                 item = self._general(specs, cells, shared)
+            if layout.lists:
+                read_lists(layout, row_number, cells, item)
             if layout.found:
                 self._codes_found(layout, row_number)
             if layout.dates:

@@ -43,8 +43,12 @@ READ_ME = [
     "individuals: keep this file private and never publish it.",
     "Use a pseudonymous reference for each person (such as R0042) and the same reference "
     "at every timepoint, so that change can be measured.",
-    "Then: coprod aggregate this-file.xlsx --into your-dataset.json --project PROJECT-ID "
-    "--out results.json",
+    "Then score and add up the answers. If your organisation runs the checking web page, "
+    "open its page 'Score and aggregate questionnaires' in your web browser, choose this "
+    "file and press 'Score and aggregate': it shows the results and lets you download them, "
+    "and nothing you upload is kept.",
+    "If you use the coprod command instead, type: coprod aggregate this-file.xlsx --into "
+    "your-dataset.json --project PROJECT-ID --out results.json",
     "The toolkit scores each response by the instrument's published rules, leaves out "
     "incomplete ones (and counts them), and suppresses and rounds small numbers before "
     "anything is written.",

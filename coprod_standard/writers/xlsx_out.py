@@ -7,10 +7,11 @@ description of every codelist the workbook uses (the dropdowns refer to its rang
 identifier and code columns formatted as text so leading zeros survive; date columns
 formatted as dates. Text that a spreadsheet could run as a formula is neutralised.
 
-Dropdowns: a closed codelist's refuses other values; an open codelist's (licence, output
-type), a list of codes (one cell, codes separated by semicolons: the dropdown offers one,
-the others are typed) and the areas (examples of ONS codes) only offer, never refuse.
-Tested with LibreOffice, which keeps them when it saves the workbook.
+A list of codes is spread over repeated columns, one code a cell ("Purposes",
+"Purposes 2", ...; see ``tabular.repeated``). Dropdowns: a closed codelist's refuses other
+values, in every column of a list too; an open codelist's (licence, output type) and the
+areas (examples of ONS codes) only offer, never refuse. Tested with LibreOffice, which keeps
+them when it saves the workbook.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..codelists import Codelist, find_codelist
 from ..schemas import latest_version
 from ..tabular.cells import excel_text, neutralise, to_excel
 from ..tabular.flatten import flatten
+from ..tabular.repeated import Place, places, spread_row, spreads
 from ..tabular.rules import Column, Table
 from .csv_out import column_required
 
@@ -55,10 +57,11 @@ READ_ME = [
     "or indicator) each row belongs to. Copy the identifiers exactly.",
     "3. Hover over a heading to read what it means. Red headings must be filled in.",
     "4. Where a cell has a dropdown, choose from it. The Codes sheet lists every code with "
-    "its title and what it means. Where several codes are allowed, choose one from the "
-    "dropdown and type the others after it, separated by semicolons, for example: "
-    "define; design; deliver. A title typed instead of its code (Service design for "
-    "service-design) is read as the code.",
+    "its title and what it means. Where several codes are allowed, the column is repeated "
+    "(Purposes, Purposes 2, Purposes 3 ...): choose one code in each, as many as apply, "
+    "and leave the rest empty. Need more? Copy the last of them, paste it beside it and "
+    "number its heading (Purposes 7). A title typed instead of its code (Service design "
+    "for service-design) is read as the code.",
     "5. Write dates as year-month-day, for example 2025-03-31.",
     "6. Do not rename the headings or the sheets.",
     "",
@@ -68,11 +71,19 @@ READ_ME = [
     "Numbers of people from 1 to 7 must not be published: leave the number out and put "
     "TRUE under 'Number withheld'. Round other numbers to the nearest 5.",
     "",
-    "When you have finished, check the workbook: coprod validate this-file.xlsx",
+    "When you have finished, check the workbook",
+    "If your organisation runs the checking web page, open it in your web browser, choose "
+    "this file and press 'Check my file'. It lists every problem with its sheet and cell, "
+    "and how to fix it. Nothing you upload is kept.",
+    "If you use the coprod command instead, type: coprod validate this-file.xlsx",
 ]
 
 
-def _note(table: Table, column: Column, version: str) -> str:
+def _note(table: Table, place: Place, version: str) -> str:
+    column = place.column
+    if place.n > 1:
+        return (f"Another code for '{column.heading}', if there is one: one code in each "
+                f"of the '{column.heading}' columns.\n(JSON: {column.json_heading})")
     parts = [column.field.description]
     if column_required(table, column, version):
         parts.append("Required.")
@@ -85,7 +96,9 @@ def _note(table: Table, column: Column, version: str) -> str:
                         else "."))
     elif column.path == ("areas",):
         parts.append(f"ONS area codes; examples on the {CODES_SHEET} sheet.")
-    if column.kind == "list":
+    if spreads(column):
+        parts.append(f"One code in each '{column.heading}' column, as many as apply.")
+    elif column.kind == "list":
         parts.append("Several values: separate them with semicolons.")
     parts.append(f"(JSON: {column.json_heading})")
     return "\n".join(p for p in parts if p)
@@ -145,34 +158,40 @@ def _dropdown(column: Column, version: str, codes: _Codes) -> DataValidation | N
     if not lists:
         return None
     formula = codes.range_for(tuple(name for name, _ in lists), lists)
-    if column.field.codelists and not column.field.open_codelist and column.kind != "list":
+    if column.field.codelists and not column.field.open_codelist and \
+            (column.kind != "list" or spreads(column)):
         return DataValidation(type="list", formula1=formula, allow_blank=True,
                               showErrorMessage=True, errorTitle=column.heading[:32],
                               error=f"Choose a code from the list (see the {CODES_SHEET} "
-                                    "sheet).")
+                                    "sheet)." + (" One code a cell: put the next in the next "
+                                                 f"'{column.heading}' column."
+                                                 if spreads(column) else ""))
     return DataValidation(type="list", formula1=formula, allow_blank=True,
                           showErrorMessage=False)  # offers the codes, refuses nothing
 
 
-def _sheet(book, table: Table, rows, version: str, codes: _Codes) -> None:
+def _sheet(book, table: Table, rows, version: str, codes: _Codes,
+           dataset: dict | None) -> None:
     ws = book.create_sheet(table.name)
     ws.freeze_panes = "A2"
     headings = []
-    for number, column in enumerate(table.columns, start=1):
+    columns = places(table, version, dataset)
+    for number, place in enumerate(columns, start=1):
+        column = place.column
         letter = get_column_letter(number)
-        ws.column_dimensions[letter].width = min(max(len(column.heading) + 2, 14), 50)
+        ws.column_dimensions[letter].width = min(max(len(place.heading) + 2, 14), 50)
         if column.kind == "date":
             ws.column_dimensions[letter].number_format = DATE_FORMAT
         elif column.kind == "datetime":
             ws.column_dimensions[letter].number_format = DATE_TIME_FORMAT
         elif column.kind in ("string", "list"):
             ws.column_dimensions[letter].number_format = "@"
-        cell = WriteOnlyCell(ws, value=column.heading)
-        cell.font = Font(bold=True, color="FFC7CE" if column_required(table, column, version)
-                         else "FFFFFF")
+        cell = WriteOnlyCell(ws, value=place.heading)
+        cell.font = Font(bold=True, color="FFC7CE" if place.n == 1 and
+                         column_required(table, column, version) else "FFFFFF")
         cell.fill = HEADING_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.comment = Comment(_note(table, column, version), "Co-production Data Standard",
+        cell.comment = Comment(_note(table, place, version), "Co-production Data Standard",
                                width=320, height=180)
         headings.append(cell)
         check = _dropdown(column, version, codes)
@@ -181,8 +200,8 @@ def _sheet(book, table: Table, rows, version: str, codes: _Codes) -> None:
             ws.data_validations.append(check)
     ws.append(headings)
     for row in rows:
-        ws.append([_cell(ws, value, column) for value, column in zip(row, table.columns,
-                                                                      strict=True)])
+        ws.append([_cell(ws, value, place.column) for value, place in
+                   zip(spread_row(row, table, columns), columns, strict=True)])
 
 
 def _cell(ws, value: Any, column: Column) -> Any:
@@ -207,7 +226,7 @@ def workbook_bytes(dataset: dict | None, version: str | None = None) -> bytes:
         if dataset is None:
             rows = iter([[version if c.json_heading == "version" else None
                           for c in table.columns]] if not table.path else [])
-        _sheet(book, table, rows, version, codes)
+        _sheet(book, table, rows, version, codes, dataset)
     codes.write(book)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -33,11 +33,23 @@ def _cause(exc: BaseException | None, kinds: type | tuple) -> BaseException | No
     return None
 
 
+def _entity_refused(exc: BaseException) -> bool:
+    """Whether lxml refused entities: openpyxl parses some parts with lxml instead of
+    defusedxml when lxml is installed (PyLD, among others, brings it), with entities left
+    unresolved and lxml's own limit on what they may amplify."""
+    try:
+        from lxml.etree import XMLSyntaxError
+    except ImportError:
+        return False
+    found = _cause(exc, XMLSyntaxError)
+    return found is not None and "entit" in str(found).lower()
+
+
 def refused(exc: Exception, name: str, otherwise: str) -> Unreadable:
     """The plain ``Unreadable`` for an error openpyxl raised while reading a workbook."""
     if isinstance(exc, Unreadable):
         return exc
-    if _cause(exc, DefusedXmlException):  # defusedxml refused the XML
+    if _cause(exc, DefusedXmlException) or _entity_refused(exc):  # an entity trick
         return unreadable("unsafe-workbook", name, reason=SAFETY_REASON)
     too_large = _cause(exc, TooLarge)
     if too_large:

@@ -34,7 +34,11 @@ def _round_trip(data: dict, tmp_path, fmt: str, name: str) -> dict:
 def test_every_valid_fixture_and_example_comes_back_exactly(path, fmt, name, tmp_path):
     original = read(path).data
     assert validate(path, level="schema").valid
-    assert same_json(_round_trip(original, tmp_path, fmt, name), original)
+    back = _round_trip(original, tmp_path, fmt, name)
+    # a JSON file's "$schema" (the schema an editor completes it from) has no column: the
+    # tables say their version on the Dataset sheet, and nothing else is lost
+    assert "$schema" not in back
+    assert same_json(back, {k: v for k, v in original.items() if k != "$schema"})
 
 
 RICH = json.loads(max(EXAMPLES, key=lambda p: p.stat().st_size).read_text(encoding="utf-8"))

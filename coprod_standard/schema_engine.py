@@ -5,11 +5,13 @@ schema with its project items left out; each project is then checked on its own 
 the project schema. Together that is exactly the whole-document check, but it never needs
 more than one project in hand, so a streaming reader can feed it later unchanged.
 
-When jsonschema-rs is installed it gives the verdict and the errors: its errors are put
-into words by the same handlers as python-jsonschema's, and python-jsonschema is asked
+When jsonschema-rs is installed it gives the verdict and a project's errors: its errors are
+put into words by the same handlers as python-jsonschema's, and python-jsonschema is asked
 only to explain a failed anyOf or oneOf, on that one place of the record (so a file with a
-mistake in every project costs little more than a clean one). Without jsonschema-rs, or
-where it cannot tell (a number too large for it), python-jsonschema checks the record.
+mistake in every project costs little more than a clean one). The dataset's own details,
+one record, are explained by python-jsonschema while the report has room to list. Without
+jsonschema-rs, or where it cannot tell (a number too large for it), python-jsonschema
+checks the record.
 Both are offline: the fast one's retriever refuses every fetch. The tests check that the
 two agree on every example and fixture, down to the words of every issue.
 """
@@ -125,9 +127,13 @@ class SchemaEngine:
         fast = self.fast[0 if dataset else 1] if self.fast else None
         data = without_key(record.data) if dataset else record.data  # "$schema": see below
         verdict = _fast_verdict(fast, data) if fast is not None else None
+        # A project's errors come from the fast engine. The dataset's own details are one
+        # record, explained by the reference engine while there is room to list: the fast
+        # engine hands each error a copy of the object it is about, which for a flood of
+        # unknown keys at the top (300,000 of them) would be the whole file again.
         errors = () if verdict else (_FastError(error, self) for error in
                                      fast.iter_errors(data)) \
-            if verdict is False else validator.iter_errors(data)
+            if verdict is False and (into.full or not dataset) else validator.iter_errors(data)
         found = chain(
             (issue for error in errors
              for issue in pending(self.version, error, record.pointer, record.label)),

@@ -93,3 +93,15 @@ def test_meta_analysis_of_rounded_aggregates_stays_within_2_percent_of_the_exact
     text = (ROOT / "benchmarks" / "RESULTS.md").read_text()
     assert "## Meta-analysis of rounded, published aggregates" in text
     assert "The unbiased variance" in text and "**met**" in text
+
+
+def test_a_broken_rich_file_costs_about_what_a_clean_one_does():
+    # benchmarks/rich.py on 1,000 projects shaped like the examples: the recorded processor
+    # times, not a timing of this test
+    from benchmarks.rich import derived
+
+    result = json.loads((RESULTS / "rich-1000.json").read_text())
+    more = derived(result)
+    assert more["brokenOverClean"] <= 1.5, more
+    assert {"coprod validate --jobs 1, clean", "coprod validate --jobs 1, broken",
+            "pure jsonschema, clean", "pure jsonschema, broken"} <= set(result["runs"])

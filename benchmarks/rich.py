@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.free_text import _checkout  # noqa: E402
+from benchmarks.free_text import MEASURE, _checkout  # noqa: E402
 from benchmarks.results_md import rewrite_section  # noqa: E402
 from benchmarks.rich_corpus import MISTAKES, write  # noqa: E402
 from benchmarks.validate_peers import JSONSCHEMA_SCRIPT, READ_FLOOR  # noqa: E402
@@ -56,13 +56,6 @@ EVERY_ERROR = JSONSCHEMA_SCRIPT.replace(
     "sys.exit(1 if any(True for _ in validator.iter_errors(data)) else 0)",
     "sys.exit(1 if sum(1 for _ in validator.iter_errors(data)) else 0)")
 assert EVERY_ERROR != JSONSCHEMA_SCRIPT
-MEASURE = ("import resource, subprocess, sys, time\n"
-           "t = time.perf_counter()\n"
-           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-           "elapsed = time.perf_counter() - t\n"
-           "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-           "print(elapsed, use.ru_utime + use.ru_stime, use.ru_maxrss / 1024, code)")
-
 
 def measure(command: list[str], where: Path) -> dict:
     """One run in a fresh process, started in the folder WHERE: ``python -m`` puts the

@@ -139,13 +139,19 @@ def _sentence_start(text: str, start: int) -> bool:
     return _SENTENCE_END.search(text[max(0, start - 4):start]) is not None
 
 
+def _word(token: str) -> str:
+    """A capitalised word without trailing punctuation or "'s"."""
+    word = token.rstrip("'’-")
+    for tail in ("'s", "’s"):
+        word = word.removesuffix(tail)
+    return word
+
+
 def _tokens(text: str) -> list[tuple[int, int, str, int]]:
     """Capitalised words: (start, end without "'s", the word, end)."""
     out = []
     for m in _TOKEN.finditer(text):
-        word = m.group(0).rstrip("'’-")
-        for tail in ("'s", "’s"):
-            word = word.removesuffix(tail)
+        word = _word(m.group(0))
         out.append((m.start(), m.start() + len(word), word, m.end()))
     return out
 
@@ -165,14 +171,8 @@ def _runs(text: str, tokens: list[tuple[int, int, str, int]]
 def name_words(text: str) -> frozenset[str]:
     """The capitalised words of TEXT that are given names: a text holding none of them has
     no names (``names`` of it is empty)."""
-    found = set()
-    for token in set(_TOKEN.findall(text)):  # each distinct word once
-        word = token.rstrip("'’-")
-        for tail in ("'s", "’s"):
-            word = word.removesuffix(tail)
-        if _known(word) is not None:
-            found.add(word)
-    return frozenset(found)
+    words = {_word(token) for token in set(_TOKEN.findall(text))}  # each distinct once
+    return frozenset(word for word in words if _known(word) is not None)
 
 
 def names(text: str) -> list[Span]:

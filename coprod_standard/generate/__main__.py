@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..schemas import version_names
-from . import codelist_enums, console_examples, docs, linked_data, models_py, models_ts, published
+from . import codelist_enums, console_examples, docs, models_py, models_ts, published
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +15,6 @@ def main() -> None:
     for version in version_names():
         changed += codelist_enums.write(version)
     changed += docs.write(ROOT / "docs")
-    changed += linked_data.write(ROOT / "docs")
     changed += console_examples.write(ROOT / "docs", ROOT)
     changed += published.write(ROOT / "docs")
     changed += models_py.write(ROOT) + models_ts.write(ROOT)

@@ -5,7 +5,6 @@ Standard), from the schemas and ``coprod_standard/linked/cids-crosswalk.csv``.""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..linked.context import context
 from ..linked.vocab import CROSSWALK
@@ -13,19 +12,9 @@ from ..schemas import version_names
 
 
 def files() -> dict[str, str]:
-    """Path under docs/ -> text, for every file this generator writes."""
+    """Path under docs/ -> text, for every file of linked data; ``published`` writes them
+    beside the schema files (and removes what is no longer among them)."""
     out = {f"schema/{v}/context.jsonld": json.dumps(context(v), indent=2) + "\n"
            for v in version_names()}
     out["schema/cids-crosswalk.csv"] = CROSSWALK.read_text(encoding="utf-8")
     return out
-
-
-def write(docs_dir: Path) -> list[Path]:
-    written = []
-    for relative, text in files().items():
-        path = docs_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8", newline="")
-            written.append(path)
-    return written

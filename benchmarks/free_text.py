@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.results_md import rewrite_section  # noqa: E402
 from benchmarks.synthetic import VALID_ROWS_PER_PROJECT, valid_dataset  # noqa: E402
 from coprod_standard.checks import free_text  # noqa: E402
-from coprod_standard.checks.privacy import _names  # noqa: E402
+from coprod_standard.checks.personal_patterns import honorific_names  # noqa: E402
 
 SETS = {"development": ROOT / "tests" / "fixtures" / "free-text" / "labelled.csv",
         "held-out": ROOT / "tests" / "fixtures" / "free-text" / "held-out.csv"}
@@ -68,7 +68,7 @@ def read_set(path: Path) -> list[tuple[str, set[str]]]:
 
 def detect(text: str) -> set[str]:
     found = free_text.labels(text)
-    if _names(text):
+    if honorific_names(text):
         found.add("name")
     return found
 

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from datetime import date
 
 from .checks import LEVELS, POLICIES, Context, Settings, flag_personal, run
-from .checks.privacy import personal_key, personal_values
+from .checks.personal_patterns import personal_values
+from .checks.privacy import personal_key
 from .extensions import ExtensionError, compile_set
 from .issues import Issue, Pending, Unlisted, issue_type, place
 from .limits import Limits

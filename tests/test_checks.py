@@ -174,7 +174,7 @@ def test_the_report_counts_checks_and_carries_the_scorecard():
 
 
 def test_nhs_number_check_digit():
-    from coprod_standard.checks.privacy import nhs_number_valid
+    from coprod_standard.checks.personal_patterns import nhs_number_valid
 
     assert nhs_number_valid("9434765919") and nhs_number_valid("4010232137")
     assert not nhs_number_valid("9434765918") and not nhs_number_valid("1111111111")

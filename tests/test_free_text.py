@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from coprod_standard import validate
 from coprod_standard.checks import free_text
-from coprod_standard.checks.privacy import _Look
+from coprod_standard.checks.record_text import RecordText
 from coprod_standard.withhold import PHRASE, Withheld
 from tests.conftest import EXAMPLES, ROOT
 
@@ -176,16 +176,17 @@ def test_the_recorded_precision_and_recall_match_a_fresh_run_and_meet_the_floor(
 PIECES_OF_TEXT = ["Tom", "tom", "TOM", "Margaret", "May", "Will", "An", "Kingston", " ", ",",
                   ".", "'", "'s", "\u2019", "\"", "\u201c", "\u201d", "\u2018", "-", "\x00",
                   "said", "put", " it", "one", "member", "has", "Dementia", "HIV", "prison",
-                  "self", "harm", "heart", "attack", "Down's", "syndrome", "alcoholics", "\n"]
+                  "self", "harm", "heart", "attack", "Down's", "syndrome", "alcoholics", "\n",
+                  "\u00ab", "\u00bb", "\u2026", "\u00a3", "2", "_"]  # not punctuation to words()
 
 
 @settings(max_examples=1500, derandomize=True, database=None, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(PIECES_OF_TEXT), max_size=14).map("".join),
                 min_size=1, max_size=3))
 def test_no_screen_misses_what_its_finder_finds(texts):
-    blob = _Look({"a": texts}).blob
-    split = free_text.words(blob)
-    for text in texts:
+    look = RecordText({"a": texts})
+    blob, split = look.free_blob("1.2"), look.words("1.2")
+    for _, text in look.free_texts("1.2"):  # only free text is searched for these
         if free_text.names(text):
             assert free_text.mentions_name(blob, split), text
         if free_text.quotes(text):
@@ -205,3 +206,52 @@ def test_every_labelled_sentence_passes_the_screens_where_something_is_found():
                 assert free_text.mentions_quote(text)
             if free_text.HEALTH.search(text):
                 assert free_text.mentions_health(text)
+
+
+def _health_in_every_sentence(text: str) -> list[tuple[int, int]]:
+    """free_text.health without its shortcut (a text naming and singling out no one is
+    passed at once): each sentence searched, as the rule is written."""
+    if not free_text.mentions_health(text):
+        return []
+    named, found = free_text.names(text), []
+    for sentence in free_text._CLAUSE.finditer(text):
+        s, e = sentence.span()
+        terms = [m for m in free_text.HEALTH.finditer(text, s, e)
+                 if not free_text._in_org(text, m)]
+        people = [span for span in named if s <= span[0] < e]
+        people += [m.span() for m in free_text.SINGLED.finditer(text, s, e)]
+        if terms and people:
+            found.append((min(min(p[0] for p in people), terms[0].start()),
+                          max(terms[-1].end(), max(p[1] for p in people))))
+    return free_text.merged(found)
+
+
+@settings(max_examples=1500, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.sampled_from(PIECES_OF_TEXT + ["he", "She", "the only", "user", "!",
+                                                  "?", "one of the", "group"]),
+                max_size=16).map("".join))
+def test_the_health_shortcut_finds_what_every_sentence_would(text):
+    assert free_text.health(text) == _health_in_every_sentence(text)
+
+
+def test_the_health_shortcut_on_the_labelled_sentences():
+    from benchmarks.free_text import SETS, read_set
+
+    for path in SETS.values():
+        for text, _ in read_set(path):
+            assert free_text.health(text) == _health_in_every_sentence(text), text
+
+
+def test_words_beside_other_characters_are_still_screened():
+    """words() splits at white space and punctuation only: "«Margaret»" is one word to it.
+    The screens look at the runs of letters inside such words too."""
+    record = {"description": "We met \u00abMargaret\u00bb Jones there.",
+              "notes": "Tom, who has \u2026dementia, joined."}
+    look = RecordText(record)
+    assert free_text.mentions_name(look.free_blob("1.2"), look.words("1.2"))
+    assert free_text.mentions_health(look.free_blob("1.2"), look.words("1.2"))
+    assert free_text.health("Tom, who has \u2026dementia, joined.") == [(0, 22)]
+    data = json.loads((ROOT / "examples" / "minimal.json").read_text(encoding="utf-8"))
+    data["projects"][0]["description"] = " ".join(record.values())
+    found = {i.code for i in validate(data).issues}
+    assert {"possible-name-in-text", "health-detail-about-person"} <= found

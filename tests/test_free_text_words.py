@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod_standard.checks.free_text import PUNCTUATION, words
+from coprod_standard.checks.text_words import PUNCTUATION, words
 
 SPACES = str.maketrans({c: " " for c in PUNCTUATION})
 ODD = PUNCTUATION + " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u3000\u200b" \

@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .text_words import screen_words, words
+
 Span = tuple[int, int]
 NAMES_FILE = Path(__file__).resolve().parent / "given-names.txt"
 
@@ -62,9 +64,10 @@ def title_names() -> frozenset[str]:
                      if name.capitalize() not in OPENERS)
 
 
-def mentions_name(text: str, split: list[str] | None = None) -> bool:
-    """Whether TEXT (or its words SPLIT) holds a given name: a cheap screen for ``names``."""
-    return not title_names().isdisjoint(words(text) if split is None else split)
+def mentions_name(text: str, split: set[str] | None = None) -> bool:
+    """Whether TEXT (or its ``screen_words`` SPLIT) holds a given name: a cheap screen for
+    ``names``."""
+    return not title_names().isdisjoint(screen_words(words(text)) if split is None else split)
 
 
 def _known(word: str) -> bool | None:
@@ -168,11 +171,11 @@ def _runs(text: str, tokens: list[tuple[int, int, str, int]]
     return runs
 
 
-def name_words(text: str) -> frozenset[str]:
-    """The capitalised words of TEXT that are given names: a text holding none of them has
-    no names (``names`` of it is empty)."""
-    words = {_word(token) for token in set(_TOKEN.findall(text))}  # each distinct once
-    return frozenset(word for word in words if _known(word) is not None)
+def name_words(distinct: set[str]) -> frozenset[str]:
+    """The words among DISTINCT (``screen_words`` of a text) that are given names as
+    written: a text holding none of them has no names (``names`` of it is empty)."""
+    return frozenset(word for word in distinct
+                     if "A" <= word[:1] <= "Z" and _known(word) is not None)
 
 
 def names(text: str) -> list[Span]:
@@ -326,27 +329,16 @@ HEALTH = re.compile(r"\b(?:" + "|".join([*HEALTH_PHRASES, *sorted(
     (re.escape(w) for w in HEALTH_WORDS), key=len, reverse=True)]) + r")(?:['’]s)?\b",
     re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.!?]+[.!?]*")
-# What separates words: white space and this punctuation (a regular expression finds the
-# words in one C call; translating punctuation to spaces and splitting took three times as
-# long on text that is not all ASCII)
-PUNCTUATION = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\x00“”‘’—–'"
-_WORD = re.compile("[^\\s" + re.escape(PUNCTUATION) + "]+")
-
-
-def words(text: str) -> list[str]:
-    """The words of TEXT, split at white space and punctuation."""
-    return _WORD.findall(text)
-
-
 # as written: in lower case, with a capital, or in capitals (HIV, Dementia)
 HEALTH_SCREEN = frozenset(form for word in _SCREEN_WORDS
                           for form in (word, word.capitalize(), word.upper()))
 
 
-def mentions_health(text: str, split: list[str] | None = None) -> bool:
-    """Whether TEXT (or its words SPLIT) may hold a health or offence term: a cheap screen
-    for ``HEALTH`` (every match of it holds one of these words, in one of these forms)."""
-    return not HEALTH_SCREEN.isdisjoint(words(text) if split is None else split)
+def mentions_health(text: str, split: set[str] | None = None) -> bool:
+    """Whether TEXT (or its ``screen_words`` SPLIT) may hold a health or offence term: a
+    cheap screen for ``HEALTH`` (every match of it holds one of these words, in one of
+    these forms)."""
+    return not HEALTH_SCREEN.isdisjoint(screen_words(words(text)) if split is None else split)
 
 
 def health(text: str, named: list[Span] | None = None) -> list[Span]:
@@ -356,6 +348,8 @@ def health(text: str, named: list[Span] | None = None) -> list[Span]:
     if not mentions_health(text):
         return found
     named = names(text) if named is None else named
+    if not named and SINGLED.search(text) is None:
+        return found  # no one named or singled out (a sentence's match is the text's too)
     for sentence in _CLAUSE.finditer(text):
         s, e = sentence.span()
         terms = [m for m in HEALTH.finditer(text, s, e) if not _in_org(text, m)]

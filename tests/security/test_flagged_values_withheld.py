@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from coprod_standard.checks.privacy import nhs_number_valid
+from coprod_standard.checks.personal_patterns import nhs_number_valid
 from coprod_standard.limits import Limits
 from coprod_standard.reporters import render
 from coprod_standard.validate import validate

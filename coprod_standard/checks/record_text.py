@@ -1,0 +1,145 @@
+"""What the privacy checks need of one record, worked out once and shared by them: its
+texts and keys (one walk), all its text joined into one string, so that each pattern is
+searched once, in C, and records with nothing like personal data are passed quickly, and
+the same for its free text alone."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from . import free_text
+from .data import spelt, walk_record
+from .personal_patterns import identity_key, personal_values
+
+# Keys seen that hold nothing personal and are not like "email": most records hold no other
+_PLAIN_KEYS: set[str] = set()
+# Fields whose text is not about people: names of organisations and instruments, units,
+# and references to published sources (whose authors' names are public)
+NOT_FREE_TEXT = frozenset({"name", "unit", "reference", "source", "valuesSource",
+                           "valuesLicence", "licensor", "id", "url", "email"})
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every code of every version's codelists. None holds anything the privacy checks
+    find (tested), so the joined text leaves them out: a code such as
+    'same-as-sex-at-birth' is in most records and would pass the date-of-birth screen."""
+    from ..codelists import load_codelists
+    from ..schemas import version_names
+
+    return frozenset(code.code for version in version_names()
+                     for codelist in load_codelists(version).values()
+                     for code in codelist.codes)
+
+
+@lru_cache(maxsize=8)
+def code_titles(version: str) -> frozenset[str]:
+    from ..codelists import load_codelists
+
+    try:
+        lists = load_codelists(version).values()
+    except KeyError:  # an unknown version: no titles to pass over
+        return frozenset()
+    return frozenset(code.title.casefold() for codelist in lists for code in codelist.codes)
+
+
+def _value_at(data: Any, where: tuple | None) -> Any:
+    """The value at a chain of steps (see ``data.walk_record``)."""
+    steps = []
+    while where is not None:
+        where, step = where
+        steps.append(step)
+    for step in reversed(steps):
+        data = data[step]
+    return data
+
+
+class RecordText:
+    """One record's texts: ``texts`` (where, key, text) and ``keys`` (where, key) from
+    ``walk_record``; ``blob``, its distinct texts that are not codes and its keys not known
+    to be plain (which may hold personal data too), joined; ``identity``, its keys that are
+    names of fields for a person's details ("email"). Where each text sits is spelt only
+    when a pattern is found in it."""
+
+    __slots__ = ("data", "texts", "keys", "blob", "identity", "names", "_free", "_free_blob",
+                 "_words", "_could", "_holds")
+
+    def __init__(self, data) -> None:
+        self.data = data
+        self.texts, self.keys = walk_record(data)
+        codes = known_codes()
+        joined = [text for text in dict.fromkeys(value for _, _, value in self.texts)
+                  if text not in codes]
+        self.identity: list[tuple[str, str, Any]] = []
+        for where, key in self.keys:
+            if key in _PLAIN_KEYS or not isinstance(key, str):
+                continue
+            joined.append(key)
+            if identity_key(key):
+                self.identity.append((spelt(where), key, _value_at(data, where)))
+            elif len(_PLAIN_KEYS) < 100_000 and not personal_values(key):
+                _PLAIN_KEYS.add(key)
+        # NUL between texts: to every pattern here it is a boundary, like a text's own ends
+        self.blob = "\x00".join(joined)
+        self.names: dict[str, list[tuple[int, int]]] = {}  # free text -> names found in it
+        self._free: list[tuple[tuple | None, str]] | None = None
+        self._free_blob: str | None = None
+        self._words: set[str] | None = None
+        self._could: dict[str, frozenset[str]] = {}
+        self._holds: dict[tuple[str, str], bool] = {}
+
+    def free_texts(self, version: str) -> list[tuple[tuple | None, str]]:
+        """Each free text (where, as a chain of steps; text): prose, not codes, codes'
+        titles ("White: Irish" typed for a code) or names of bodies."""
+        if self._free is None:
+            titles = code_titles(version)
+            self._free = [(where, value) for where, key, value in self.texts
+                          if " " in value and key not in NOT_FREE_TEXT
+                          and value.casefold() not in titles]
+        return self._free
+
+    def free_blob(self, version: str) -> str:
+        """The distinct free texts joined, as ``blob``: what the free-text screens search."""
+        if self._free_blob is None:
+            self._free_blob = "\x00".join(dict.fromkeys(
+                value for _, value in self.free_texts(version)))
+        return self._free_blob
+
+    def words(self, version: str) -> set[str]:
+        """The distinct words of all the record's free text (``free_text.screen_words``),
+        split once for the free-text screens."""
+        if self._words is None:
+            self._words = free_text.screen_words(free_text.words(self.free_blob(version)))
+        return self._words
+
+    def could_hold(self, what: str, value: str, version: str) -> bool:
+        """Whether the free text VALUE could hold a given name (WHAT "name") or a health
+        word ("health"): it must contain one of those the record's free text holds (the
+        screens of ``free_text.names`` and ``free_text.health``, for the whole record at
+        once, so most texts are passed over with a few substring tests)."""
+        known = self._holds.get((what, value))
+        if known is None:
+            if what not in self._could:
+                self._could[what] = free_text.name_words(self.words(version)) \
+                    if what == "name" else free_text.HEALTH_SCREEN.intersection(
+                        self.words(version))
+            known = self._holds[what, value] = any(word in value
+                                                   for word in self._could[what])
+        return known
+
+    def places(self, screen, exempt: tuple[str, ...] = ()):
+        """Each text (pointer, text, None) and each key not known to be plain (pointer,
+        key, the parameters that say it is a field's name) that passes SCREEN; texts at
+        the pointers EXEMPT are left out. Pointers are spelt only for those."""
+        for where, _, value in self.texts:
+            if screen(value):
+                pointer = spelt(where)
+                if pointer not in exempt:
+                    yield pointer, value, None
+        for where, key in self.keys:
+            if key not in _PLAIN_KEYS and screen(key):
+                yield spelt(where), key, KEY
+
+
+KEY = {"title": "The name of a field"}

@@ -9,9 +9,7 @@ import re
 # long on text that is not all ASCII)
 PUNCTUATION = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\x00“”‘’—–'"
 _WORD = re.compile("[^\\s" + re.escape(PUNCTUATION) + "]+")
-
-
-_RUN = re.compile(r"\w+")
+_RUN = re.compile(r"\w+")  # runs of letters and digits, as a pattern's \b sees them
 
 
 def words(text: str) -> list[str]:

@@ -74,3 +74,26 @@ def test_a_record_of_codes_alone_passes_every_screen_at_once():
     parts = set(look.blob.split("\x00"))  # and the keys, until they are known to be plain
     assert parts <= {"", "gender", "status", "settings"}
     assert not any(screen(look.blob) for _, screen in PAIRS)
+
+
+@settings(max_examples=1500, derandomize=True, database=None, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4))
+def test_the_long_number_pass_starts_each_of_its_screens_no_later_than_they_match(texts):
+    """TEN_DIGITS and DIALLED are searched from where LONG_NUMBER first matches: neither
+    may match before it, nor anywhere when it does not match at all."""
+    look = RecordText({"a": texts})
+    first = patterns.LONG_NUMBER(look.blob)
+    for screen in (patterns.TEN_DIGITS, patterns.DIALLED):
+        found = screen(look.blob)
+        assert found is None or (first is not None and first.start() <= found.start())
+        assert look.passes(screen) is (found is not None)
+    for _, screen in PAIRS:
+        assert look.passes(screen) is bool(screen(look.blob))
+
+
+def test_the_long_number_pass_on_samples():
+    for sample, expected in [("tel 01234 567890", True), ("tel 0 1234 567890", False),
+                             ("NHS 943 476 5919", True), ("+44 (0) 7700 900123", True),
+                             ("1st and 2nd, 10am to 2pm", False),
+                             ("on 1 March 2024, 12 people", False), ("", False)]:
+        assert (patterns.LONG_NUMBER(sample) is not None) is expected, sample

@@ -55,6 +55,10 @@ class Block:
 
 def _decimals(value: float) -> int:
     """How many decimals a published figure shows (20.10 is read as 20.1: one)."""
+    text = repr(value)
+    if "e" not in text and "n" not in text:  # plain digits (not 1e-05, inf or nan): counted
+        point = text.find(".")
+        return 0 if point < 0 else len(text) - point - 1
     try:
         exponent = Decimal(repr(value)).as_tuple().exponent
     except InvalidOperation:

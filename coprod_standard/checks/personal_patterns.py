@@ -75,6 +75,11 @@ def personal_values(text: str) -> list[str]:
 TEN_DIGITS = re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{4}").search
 INWARD_CODE = re.compile(r"\d[A-Za-z]{2}").search  # every full postcode ends in one
 DIALLED = re.compile(r"[+0][\d(][\d\s()-]{8}").search
+# TEN_DIGITS or DIALLED, in one pass (each branch is one of them, entered by its first
+# character): neither matches anywhere before where this first does, so each of them is
+# searched from there only (``RecordText.passes``), and not at all where this finds nothing.
+LONG_NUMBER = re.compile(r"[+\d](?:(?<=\d)\d{2}[ -]?\d{3}[ -]?\d{4}"
+                         r"|(?<=[+0])[\d(][\d\s()-]{8})").search
 DOB = re.compile(r"d\.?o\.?b")
 TITLE = re.compile(r"(?:Mrs?|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z]").search
 

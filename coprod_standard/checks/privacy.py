@@ -62,7 +62,7 @@ def _scan(name: str, what: str, title: str, screen, find, exempt: tuple[str, ...
                        "the report or anywhere else.")
     def run(ctx: Context):
         look = _look(ctx)
-        if not screen(look.blob):
+        if not look.passes(screen):
             return
         for where, value, params in look.places(screen, exempt):
             found = find(value)

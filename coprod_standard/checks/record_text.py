@@ -10,7 +10,7 @@ from typing import Any
 
 from . import free_text
 from .data import spelt, walk_record
-from .personal_patterns import identity_key, personal_values
+from .personal_patterns import DIALLED, LONG_NUMBER, TEN_DIGITS, identity_key, personal_values
 
 # Keys seen that hold nothing personal and are not like "email": most records hold no other
 _PLAIN_KEYS: set[str] = set()
@@ -63,7 +63,7 @@ class RecordText:
     when a pattern is found in it."""
 
     __slots__ = ("data", "texts", "keys", "blob", "identity", "names", "_free", "_free_blob",
-                 "_words", "_could", "_holds")
+                 "_words", "_could", "_holds", "_long")
 
     def __init__(self, data) -> None:
         self.data = data
@@ -88,6 +88,17 @@ class RecordText:
         self._words: set[str] | None = None
         self._could: dict[str, frozenset[str]] = {}
         self._holds: dict[tuple[str, str], bool] = {}
+        self._long: int | None = None  # where LONG_NUMBER first matches the blob; -1: nowhere
+
+    def passes(self, screen) -> bool:
+        """Whether the joined text passes SCREEN. TEN_DIGITS and DIALLED, the two that cost
+        most, are searched from where LONG_NUMBER (either, in one pass) first matches."""
+        if screen is TEN_DIGITS or screen is DIALLED:
+            if self._long is None:
+                found = LONG_NUMBER(self.blob)
+                self._long = found.start() if found else -1
+            return self._long >= 0 and screen(self.blob, self._long) is not None
+        return bool(screen(self.blob))
 
     def free_texts(self, version: str) -> list[tuple[tuple | None, str]]:
         """Each free text (where, as a chain of steps; text): prose, not codes, codes'

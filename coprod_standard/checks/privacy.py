@@ -126,12 +126,13 @@ def _free_text_check(code: str, title: str, what: str, fix: str, explanation: st
         version = ctx.version
         if not screen(look.free_blob(version), look.words(version)):
             return
+        holding = look.holding(needs, version) if needs else None
+        named = look.holding("name", version)
         for where, value in look.free_texts(version):
-            if needs and not look.could_hold(needs, value, version):
+            if holding is not None and value not in holding:
                 continue
             if value not in look.names:  # found once, shared by the checks
-                look.names[value] = free_text.names(value) if look.could_hold(
-                    "name", value, version) else []
+                look.names[value] = free_text.names(value) if value in named else []
             found = spans(value, look.names[value])
             if found:
                 yield Finding(spelt(where), {}, personal=tuple(value[a:b] for a, b in found))

@@ -6,6 +6,7 @@ the same for its free text alone."""
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from . import free_text
@@ -14,6 +15,7 @@ from .personal_patterns import DIALLED, LONG_NUMBER, TEN_DIGITS, identity_key, p
 
 # Keys seen that hold nothing personal and are not like "email": most records hold no other
 _PLAIN_KEYS: set[str] = set()
+_TEXT, _KEY = itemgetter(2), itemgetter(1)  # of walk_record's texts and keys
 # Fields whose text is not about people: names of organisations and instruments, units,
 # and references to published sources (whose authors' names are public)
 NOT_FREE_TEXT = frozenset({"name", "unit", "reference", "source", "valuesSource",
@@ -63,16 +65,17 @@ class RecordText:
     when a pattern is found in it."""
 
     __slots__ = ("data", "texts", "keys", "blob", "identity", "names", "_free", "_free_blob",
-                 "_words", "_could", "_holds", "_long")
+                 "_words", "_holds", "_long")
 
     def __init__(self, data) -> None:
         self.data = data
         self.texts, self.keys = walk_record(data)
         codes = known_codes()
-        joined = [text for text in dict.fromkeys(value for _, _, value in self.texts)
-                  if text not in codes]
+        joined = [text for text in dict.fromkeys(map(_TEXT, self.texts)) if text not in codes]
         self.identity: list[tuple[str, str, Any]] = []
-        for where, key in self.keys:
+        # most records' keys are all known to be plain: told in one pass, in C
+        plain = _PLAIN_KEYS.issuperset(map(_KEY, self.keys))
+        for where, key in () if plain else self.keys:
             if key in _PLAIN_KEYS or not isinstance(key, str):
                 continue
             joined.append(key)
@@ -86,8 +89,7 @@ class RecordText:
         self._free: list[tuple[tuple | None, str]] | None = None
         self._free_blob: str | None = None
         self._words: set[str] | None = None
-        self._could: dict[str, frozenset[str]] = {}
-        self._holds: dict[tuple[str, str], bool] = {}
+        self._holds: dict[str, frozenset[str]] = {}  # what -> the free texts that could hold it
         self._long: int | None = None  # where LONG_NUMBER first matches the blob; -1: nowhere
 
     def passes(self, screen) -> bool:
@@ -129,15 +131,19 @@ class RecordText:
         word ("health"): it must contain one of those the record's free text holds (the
         screens of ``free_text.names`` and ``free_text.health``, for the whole record at
         once, so most texts are passed over with a few substring tests)."""
-        known = self._holds.get((what, value))
-        if known is None:
-            if what not in self._could:
-                self._could[what] = free_text.name_words(self.words(version)) \
-                    if what == "name" else free_text.HEALTH_SCREEN.intersection(
-                        self.words(version))
-            known = self._holds[what, value] = any(word in value
-                                                   for word in self._could[what])
-        return known
+        return value in self.holding(what, version)
+
+    def holding(self, what: str, version: str) -> frozenset[str]:
+        """The free texts that could hold WHAT (``could_hold``), found once a record."""
+        found = self._holds.get(what)
+        if found is None:
+            words = self.words(version)
+            could = free_text.name_words(words) if what == "name" else \
+                free_text.HEALTH_SCREEN.intersection(words)
+            found = self._holds[what] = frozenset(
+                value for value in dict.fromkeys(value for _, value in self.free_texts(version))
+                if any(word in value for word in could)) if could else frozenset()
+        return found
 
     def places(self, screen, exempt: tuple[str, ...] = ()):
         """Each text (pointer, text, None) and each key not known to be plain (pointer,

@@ -82,3 +82,20 @@ JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats
 @given(JSON)
 def test_the_walk_finds_every_text_and_key_in_the_same_order(value):
     assert walk_record(value) == _walk_plain(value)
+
+
+def _items_plain(value, key):
+    found = value.get(key) if isinstance(value, dict) else None
+    if isinstance(found, list):
+        for index, item in enumerate(found):
+            if isinstance(item, dict):
+                yield index, item
+
+
+@FAST
+@given(JSON)
+def test_items_are_the_objects_of_a_list_with_their_positions(value):
+    from coprod_standard.checks.data import items
+
+    for holder in ({"k": value}, value, [value]):
+        assert items(holder, "k") == list(_items_plain(holder, "k"))

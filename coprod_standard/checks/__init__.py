@@ -11,8 +11,10 @@ odd data: they look only at values of the shape they expect.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
+from time import perf_counter
 from typing import Any
 
 from ..fields import field_at
@@ -130,6 +132,34 @@ def _selected(scope: str, level: str) -> list[Check]:
         _SELECTED[key] = [c for c in catalogue() if c.scope in (scope, "both")
                           and level in c.levels]
     return _SELECTED[key]
+
+
+@contextmanager
+def measured(spent: dict[str, float]):
+    """Within it, the time each check takes is added up in SPENT, by code, with what its
+    findings cost to take (for ``benchmarks/checks.py``, which says where the time goes).
+    What checks share (a record's walk, its reports) falls to the first check that asks."""
+    _load()
+    kept = list(CHECKS)
+
+    def timed(chk: Check) -> Check:
+        def run(ctx: Context) -> Iterator[Finding]:
+            start = perf_counter()
+            try:
+                return iter(list(chk.run(ctx)))
+            finally:
+                spent[chk.code] = spent.get(chk.code, 0.0) + perf_counter() - start
+        return replace(chk, run=run)
+
+    CHECKS[:] = [timed(chk) for chk in kept]
+    _SORTED.clear()
+    _SELECTED.clear()
+    try:
+        yield spent
+    finally:
+        CHECKS[:] = kept
+        _SORTED.clear()
+        _SELECTED.clear()
 
 
 def _load() -> None:

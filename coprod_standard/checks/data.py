@@ -20,13 +20,13 @@ def obj(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def items(value: Any, key: str) -> Iterator[tuple[int, dict]]:
-    """The objects in a list field, with their positions; anything else is skipped."""
+def items(value: Any, key: str) -> list[tuple[int, dict]]:
+    """The objects in a list field, with their positions; anything else is skipped. (A
+    list, not a generator: the checks call this some hundred times a project.)"""
     found = value.get(key) if isinstance(value, dict) else None
-    if isinstance(found, list):
-        for index, item in enumerate(found):
-            if isinstance(item, dict):
-                yield index, item
+    if not isinstance(found, list):
+        return []
+    return [pair for pair in enumerate(found) if isinstance(pair[1], dict)]
 
 
 def strings(value: Any, key: str) -> list[str]:

@@ -99,3 +99,38 @@ def test_items_are_the_objects_of_a_list_with_their_positions(value):
 
     for holder in ({"k": value}, value, [value]):
         assert items(holder, "k") == list(_items_plain(holder, "k"))
+
+
+PIECE = st.sampled_from(["Margaret", "margaret", "MARGARET", "Mary", "May", "Jo", "Ann2",
+                         "stroke", "Stroke", "dementia", "\x00", " ", "a", "Zo", "Élodie",
+                         "O", "Ok", "June", "ab", "b", "", "Margaret’s", "«Tom»"])
+TEXTS = st.lists(st.lists(PIECE, max_size=6).map("".join), max_size=6)
+
+
+@FAST
+@given(TEXTS, st.lists(PIECE, max_size=5))
+def test_texts_holding_a_word_are_those_a_test_per_text_finds(texts, words):
+    from coprod_standard.checks.record_text import _texts_holding
+
+    distinct = list(dict.fromkeys(texts))
+    plain = frozenset(t for t in distinct if any(w in t for w in words))
+    assert _texts_holding(distinct, words) == plain
+
+
+@FAST
+@given(st.sets(st.one_of(PIECE, st.text(max_size=8))))
+def test_name_words_are_the_words_known_as_given_names(distinct):
+    from coprod_standard.checks import free_text
+
+    plain = frozenset(word for word in distinct
+                      if "A" <= word[:1] <= "Z" and free_text._known(word) is not None)
+    assert free_text.name_words(distinct) == plain
+
+
+def test_every_given_name_as_written_is_a_name_word():
+    from coprod_standard.checks import free_text
+
+    for name in list(free_text.given_names())[::7]:
+        for form in (name, name.capitalize(), name.upper(), name.title()):
+            plain = "A" <= form[:1] <= "Z" and free_text._known(form) is not None
+            assert (form in free_text.name_words({form})) is plain, form

@@ -174,8 +174,16 @@ def _runs(text: str, tokens: list[tuple[int, int, str, int]]
 def name_words(distinct: set[str]) -> frozenset[str]:
     """The words among DISTINCT (``screen_words`` of a text) that are given names as
     written: a text holding none of them has no names (``names`` of it is empty)."""
-    return frozenset(word for word in distinct
-                     if "A" <= word[:1] <= "Z" and _known(word) is not None)
+    return frozenset(_name_forms().intersection(distinct))
+
+
+@lru_cache(maxsize=1)
+def _name_forms() -> frozenset[str]:
+    """Every word starting A to Z that ``_known`` takes for a given name: the names'
+    capitalised forms (a word is one of them exactly when it is such a name: tested)."""
+    forms = (name.capitalize() for name in given_names())
+    return frozenset(form for form in forms if "A" <= form[:1] <= "Z"
+                     and _known(form) is not None)
 
 
 def names(text: str) -> list[Span]:

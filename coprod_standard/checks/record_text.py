@@ -5,6 +5,7 @@ the same for its free text alone."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -115,9 +116,11 @@ class RecordText:
     def free_blob(self, version: str) -> str:
         """The distinct free texts joined, as ``blob``: what the free-text screens search."""
         if self._free_blob is None:
-            self._free_blob = "\x00".join(dict.fromkeys(
-                value for _, value in self.free_texts(version)))
+            self._free_blob = "\x00".join(self._distinct_free(version))
         return self._free_blob
+
+    def _distinct_free(self, version: str) -> list[str]:
+        return list(dict.fromkeys(value for _, value in self.free_texts(version)))
 
     def words(self, version: str) -> set[str]:
         """The distinct words of all the record's free text (``free_text.screen_words``),
@@ -134,15 +137,15 @@ class RecordText:
         return value in self.holding(what, version)
 
     def holding(self, what: str, version: str) -> frozenset[str]:
-        """The free texts that could hold WHAT (``could_hold``), found once a record."""
+        """The free texts that could hold WHAT (``could_hold``), found once a record: each
+        word it could be is looked for in the joined free text (one search in C, from
+        one text to the next), not in each text in turn."""
         found = self._holds.get(what)
         if found is None:
             words = self.words(version)
             could = free_text.name_words(words) if what == "name" else \
                 free_text.HEALTH_SCREEN.intersection(words)
-            found = self._holds[what] = frozenset(
-                value for value in dict.fromkeys(value for _, value in self.free_texts(version))
-                if any(word in value for word in could)) if could else frozenset()
+            found = self._holds[what] = _texts_holding(self._distinct_free(version), could)
         return found
 
     def places(self, screen, exempt: tuple[str, ...] = ()):
@@ -160,3 +163,25 @@ class RecordText:
 
 
 KEY = {"title": "The name of a field"}
+
+
+def _texts_holding(texts: list[str], words) -> frozenset[str]:
+    """The TEXTS that hold any of WORDS, each word looked for in the texts joined by NUL:
+    a word without one cannot match from one text into the next."""
+    if not words:
+        return frozenset()
+    blob = "\x00".join(texts)
+    starts = [0]
+    for text in texts[:-1]:
+        starts.append(starts[-1] + len(text) + 1)
+    holding: set[int] = set()
+    for word in words:
+        if not word or "\x00" in word:  # as a plain test per text would take it
+            holding.update(i for i, text in enumerate(texts) if word in text)
+            continue
+        at = blob.find(word)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            holding.add(index)
+            at = blob.find(word, starts[index + 1]) if index + 1 < len(starts) else -1
+    return frozenset(texts[index] for index in holding)

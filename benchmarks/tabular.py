@@ -54,8 +54,8 @@ def measure(command: list[str], allowed: tuple[int, ...] = (0,)) -> dict:
     return {"seconds": seconds, "peakMB": peak}
 
 
-def repeat(command: list[str], times: int) -> dict:
-    runs = [measure(command) for _ in range(times)]
+def repeat(command: list[str], times: int, allowed: tuple[int, ...] = (0,)) -> dict:
+    runs = [measure(command, allowed) for _ in range(times)]
     return {"seconds": statistics.median(r["seconds"] for r in runs),
             "secondsMin": min(r["seconds"] for r in runs),
             "peakMB": max(r["peakMB"] for r in runs), "runs": len(runs)}
@@ -187,7 +187,9 @@ def main() -> None:
                      "date": time.strftime("%Y-%m-%d"), "ours": {}, "peers": {}}
     for name, source in inputs:
         out = work / f"ours-{name}.json"
-        cli = repeat([coprod, "convert", str(source), str(out), "--force"], args.repeat)
+        # exit status 1: converted, and the invented data is not valid at the publish level
+        cli = repeat([coprod, "convert", str(source), str(out), "--force"], args.repeat,
+                     allowed=(0, 1))
         cli.update(in_process(source, out, args.repeat))
         cli["rowsPerSecond"] = round(rows / cli["conversionSeconds"])
         cli["rowsPerSecondCli"] = round(rows / cli["seconds"])

@@ -10,7 +10,6 @@ import hashlib
 import io
 import itertools
 import zipfile
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
 from functools import partial
@@ -82,7 +81,6 @@ class _Grids:
     def __init__(self, book: Any, data: bytes, name: str):
         self.book, self.data, self.name = book, data, name
         self.title, self.grid = None, None
-        self.reads: Counter = Counter()  # sheets read, by title (the tests look)
 
     def headings(self, title: str) -> list[Any]:
         self.title, self.grid = None, None  # the grid held before is let go first
@@ -98,7 +96,6 @@ class _Grids:
         return grid
 
     def _read(self, title: str) -> Any:
-        self.reads[title] += 1
         try:
             return self.book.get_sheet_by_name(title)
         except (KeyboardInterrupt, SystemExit):

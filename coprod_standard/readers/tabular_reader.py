@@ -87,6 +87,18 @@ def _streamed(sheets: dict[str, Sheet], version: str, file: str, issues: list[Is
                       tabular=True)
 
 
+class _Headings(dict):
+    """Each sheet's headings, read only for a sheet that is asked about (a sheet read by
+    calamine is read when its headings are first needed)."""
+
+    def __init__(self, sheets: dict[str, Sheet]):
+        super().__init__()
+        self.sheets = sheets
+
+    def get(self, name, default=None):
+        return self.sheets[name].headings if name in self.sheets else default
+
+
 def _xlsx_fetch(data: bytes | Path, file: str):
     """The cells of some rows of a sheet, to show around its issues: read by calamine when
     its scan allows (decided once), else by openpyxl; none if the workbook cannot give them
@@ -158,8 +170,7 @@ def read_xlsx(data: bytes | Path, file: str, limits: Limits, stream: bool = Fals
         try:
             with zipfile.ZipFile(opened(data)) as archive:
                 issues = formula_issues(archive, {n: s.part for n, s in sheets.items()
-                                                  if s.part},
-                                        {n: s.headings for n, s in sheets.items()}, file)
+                                                  if s.part}, _Headings(sheets), file)
         except Exception as exc:  # noqa: BLE001 - XML a parser refuses, or an attack
             raise refused(exc, file, "part of a sheet is damaged") from None
         later = stack.pop_all() if streamed else None

@@ -6,17 +6,21 @@ workbook is not read fast; the tests compare both readers.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from ..limits import Limits
 from ..readers import Unreadable
 from .sheets import LAST_ROW, Sheet, data_rows, trimmed_headings
 from .workbook_scan import scan, worksheets
+
+_SCANNED: dict[bytes, str | None] = {}  # the last workbooks' scans, by their SHA-256
 
 
 def calamine_reason(archive: zipfile.ZipFile, data: bytes, name: str) -> str | None:
@@ -26,7 +30,13 @@ def calamine_reason(archive: zipfile.ZipFile, data: bytes, name: str) -> str | N
         import python_calamine  # noqa: F401
     except ImportError:
         return "calamine is not installed"
-    return scan(archive, data, name)
+    key = hashlib.sha256(data).digest()  # a workbook read again (to check it, to show
+    if key not in _SCANNED:               # cells) is not scanned again
+        reason = scan(archive, data, name)
+        while len(_SCANNED) >= 4:
+            _SCANNED.pop(next(iter(_SCANNED)))
+        _SCANNED[key] = reason
+    return _SCANNED[key]
 
 
 def fallback_reason(archive: zipfile.ZipFile) -> str | None:
@@ -53,33 +63,113 @@ def _value(cell: Any) -> Any:
     return cell
 
 
+_WHOLE = 2.0 ** 53  # floats below it in size that are whole become int (as openpyxl's)
+
+
+def _cells(row: list[Any]) -> list[Any]:
+    """``_value`` of each cell, inline for text and numbers (most cells): a third faster."""
+    return [(c or None) if c.__class__ is str else
+            int(c) if c.__class__ is float and c.is_integer() and -_WHOLE < c < _WHOLE
+            else _value(c) for c in row]
+
+
+class _Grids:
+    """The workbook open in calamine, holding at most one sheet's grid: the one whose
+    headings were read last, until its rows are taken; so each sheet the reading needs is
+    read once, and a sheet nobody asks about (one the standard does not know) not at all."""
+
+    def __init__(self, book: Any, data: bytes, name: str):
+        self.book, self.data, self.name = book, data, name
+        self.title, self.grid = None, None
+
+    def headings(self, title: str) -> list[Any]:
+        self.title, self.grid = None, None  # the grid held before is let go first
+        grid = self._read(title)
+        self.title, self.grid = title, grid
+        return trimmed_headings(next(_grid_rows(grid), []))
+
+    def take(self, title: str, keep: bool = False) -> Any:
+        """The sheet's grid, held (then let go, unless KEEP) or read again."""
+        grid = self.grid if self.title == title else self._read(title)
+        if not keep:
+            self.title, self.grid = None, None
+        return grid
+
+    def _read(self, title: str) -> Any:
+        try:
+            return self.book.get_sheet_by_name(title)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - calamine refused it (or panicked, which is
+            return _Fallback(self.data, self.name, title)  # not an Exception): openpyxl
+
+
+class _Fallback:
+    """A sheet calamine refused, read by openpyxl as a slow workbook's are (which explains
+    what is wrong, or reads it)."""
+
+    def __init__(self, data: bytes, name: str, title: str):
+        from .workbook import _guarded, _unescaped, openpyxl_book
+
+        book, reader = openpyxl_book(data, name)
+        try:
+            self.rows = [list(row) for row in _unescaped(_guarded(
+                book[title].iter_rows(values_only=True), name))]
+        finally:
+            book.close()
+            if hasattr(reader.shared_strings, "close"):
+                reader.shared_strings.close()
+
+
+class _CalamineSheet(Sheet):
+    """A sheet whose headings are read when first asked for (``_Grids``)."""
+
+    def __init__(self, title: str, part: str, grids: _Grids, rows: Any):
+        self._headings: list[Any] | None = None
+        super().__init__(title, None, rows, part=part)
+        self.grids = grids
+
+    @property
+    def headings(self) -> list[Any]:
+        if self._headings is None:
+            self._headings = self.grids.headings(self.name)
+        return self._headings
+
+    @headings.setter
+    def headings(self, value: list[Any] | None) -> None:
+        self._headings = value
+
+    def uncounted(self) -> Sheet:
+        """For a first look (the dataset's version): its grid stays held, to be read."""
+        return Sheet(self.name, self.headings, partial(self._rows, counter=[0], keep=True),
+                     part=self.part)
+
+
 def fast_sheets(data: bytes, archive: zipfile.ZipFile, name: str, limits: Limits
                 ) -> tuple[dict[str, Sheet], datetime] | None:
-    """The workbook's sheets read by calamine, or None when openpyxl should read it. Each
-    sheet is read once for its headings and again for its rows, so that only one grid is
-    held at a time (the dataset and the largest sheet, not every sheet at once)."""
+    """The workbook's sheets read by calamine, or None when openpyxl should read it. A
+    sheet is read when its headings are first asked for, and its rows come from that same
+    reading, so only one grid is held at a time (beside the dataset being built)."""
     if calamine_reason(archive, data, name) is not None:
         return None
     from python_calamine import CalamineWorkbook
 
     parts, epoch, _ = worksheets(archive)
     counter = [0]
-    sheets = {}
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for title, part in parts:
-            headings = trimmed_headings(next(_grid_rows(book.get_sheet_by_name(title)), []))
-
-            def stream(title=title, headings=headings, counter=counter):
-                rows = _grid_rows(book.get_sheet_by_name(title), 2)
-                return data_rows(rows, len(headings), limits, counter, name, sheet=title,
-                                 headings=headings, last=LAST_ROW)
-
-            sheets[title] = Sheet(title, headings, stream, part=part)
+        grids = _Grids(CalamineWorkbook.from_filelike(io.BytesIO(data)), data, name)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - calamine refused it (or panicked, which is not an
         return None        # Exception): openpyxl explains what is wrong
+    sheets: dict[str, Sheet] = {}
+    for title, part in parts:
+        def stream(title=title, counter=counter, keep=False):
+            headings = sheets[title].headings  # read now if nobody asked before
+            return data_rows(_grid_rows(grids.take(title, keep), 2), len(headings), limits,
+                             counter, name, sheet=title, headings=headings, last=LAST_ROW)
+
+        sheets[title] = _CalamineSheet(title, part, grids, stream)
     return sheets, epoch
 
 
@@ -100,8 +190,14 @@ def fast_rows(data: bytes, sheet: str) -> Iterator[list[Any]] | None:
 def _grid_rows(grid: Any, first: int = 1) -> Iterator[list[Any]]:
     """The sheet's rows from row FIRST. calamine's rows start at row 1 whatever the first
     row used, and its columns at the first column used (pinned by the tests)."""
+    if isinstance(grid, _Fallback):
+        return iter(grid.rows[first - 1:])
     if not grid.height:
         return iter(())
     left = grid.start[1]
-    rows = ([None] * left + [_value(cell) for cell in row] for row in grid.iter_rows())
-    return itertools.islice(rows, first - 1, None)
+    rows = grid.iter_rows()
+    if first > 1:
+        rows = itertools.islice(rows, first - 1, None)  # skipped before any is converted
+    if left:
+        return ([None] * left + _cells(row) for row in rows)
+    return map(_cells, rows)

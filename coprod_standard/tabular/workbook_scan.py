@@ -8,7 +8,10 @@ read through (in blocks, in compiled regular expressions) and measured by what i
 
 - every cell and row tag is counted in any spelling XML allows (a namespace prefix, any
   white space, attributes in any order, either quote, character references); each must
-  also be in the one plain spelling that is measured (``<c r="B2" s="1" t="s">``);
+  also be in the one plain spelling that is measured (``<c r="B2" s="1" t="s">``). A
+  prefixed tag is counted wherever its name follows a colon, which can count text that is
+  no tag too: counting more only sends a workbook to openpyxl (strings counted more still
+  may not outnumber the cells, which bounds ``uniqueCount`` as before);
 - the grid the cells span must be in proportion to the cells really there;
 - no number an attribute ending in "count" declares may be more than its part holds
   (``uniqueCount``: the strings in it; any other: its tags, or the workbook's cells), and
@@ -44,9 +47,14 @@ GRID_PER_CELL = 4
 STRINGS_FREE = 1_000_000  # shared strings a workbook may hold; past it, one a cell
 OTHER_FORMATS = ("xl/workbook.bin", "content.xml", "mimetype")  # xlsb, OpenDocument
 
-_PREFIX = rb"(?:[^\s<>/!?=\"']*:)?"
-_ANY_TAG = re.compile(rb"<" + _PREFIX + rb"(c|row|si|t)[\s/>]")  # in any spelling
-_ANY_T_END = re.compile(rb"</" + _PREFIX + rb"t\s*>")
+# Tags in any spelling, counted by patterns that start with fixed text (which Python's re
+# finds quickly): <c or c after a colon (a namespace prefix; also text such as "x:c " that
+# is no tag, which can only count more and so send the workbook to openpyxl)
+_TAG_NAMES = (b"c", b"row", b"si", b"t")
+_UNPREFIXED = {name: re.compile(rb"<" + name + rb"[\s/>]") for name in _TAG_NAMES}
+_PREFIXED = re.compile(rb":(c|row|si|t)[\s/>]")
+_T_END = re.compile(rb"/t\s*>")  # with _PREFIXED_T_END: </t> in any spelling, or more
+_PREFIXED_T_END = re.compile(rb":t\s*>")
 _NAME = rb"[A-Za-z_][\w.-]*"
 
 
@@ -92,7 +100,7 @@ def _number(value: bytes) -> int:
 class Part:
     """What one XML part holds."""
 
-    tags: Counter = field(default_factory=Counter)  # c, row, si, t in any spelling
+    tags: Counter = field(default_factory=Counter)  # c, row, si, t in any spelling (or more)
     cells: int = 0  # cell tags in the plain spelling
     rows: int = 0  # row tags in the plain spelling
     top: int = 0  # the highest row number
@@ -101,7 +109,7 @@ class Part:
     unique: int = 0  # the most strings it says it has (uniqueCount)
     claim: int = 0  # the largest number any other attribute ending in "count" states
     text_tags: int = 0  # <t> and </t> in the plain spelling
-    text_ends: int = 0  # </t> in any spelling
+    text_ends: int = 0  # </t> in any spelling (or more)
     beyond: bool = False  # a cell claims a row past the last row before it
     strings: bool = False  # a part whose text calamine reads (sheets, shared strings)
     reason: str | None = None  # found while reading: calamine must not read the workbook
@@ -116,7 +124,10 @@ class Part:
         if _WIDE.search(block):
             self.reason = "it has columns past ZZ"
         self.elements += block.count(b"<")
-        self.tags.update(_ANY_TAG.findall(block))
+        for name, pattern in _UNPREFIXED.items():
+            self.tags[name] += len(pattern.findall(block))
+        if b":" in block:
+            self.tags.update(_PREFIXED.findall(block))
         self.cells += len(_CELL.findall(block))
         numbers = _ROW.findall(block)
         self.rows += len(numbers)
@@ -138,7 +149,7 @@ class Part:
                 self.claim = max(self.claim, number)
         if self.strings:  # text calamine reads: shared strings, and text in cells
             self.text_tags += len(_PLAIN_T.findall(block)) + block.count(b"</t>")
-            self.text_ends += len(_ANY_T_END.findall(block))
+            self.text_ends += len(_T_END.findall(block)) + len(_PREFIXED_T_END.findall(block))
             if _SPACED.search(block):
                 self.reason = "it holds text with spaces at either end"
 

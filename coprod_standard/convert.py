@@ -84,6 +84,14 @@ def convert(source: Source, out: str | os.PathLike, *, to: str | None = None,
     the same names are replaced, and every other file in a folder output is left alone.
     The data is also checked at LEVEL (``status`` and ``found``): an invalid dataset is
     still converted, so that it can be fixed in the form the user prefers."""
+    from .tabular.fast_workbook import scans_remembered
+
+    with scans_remembered():  # the check after converting reads the workbook again
+        return _convert(source, out, to, force, limits, level)
+
+
+def _convert(source: Source, out: str | os.PathLike, to: str | None, force: bool,
+             limits: Limits | None, level: str) -> Conversion:
     fmt, target = output_target(source, out, to, force)
     name = source_name(source)
     conversion = Conversion(name, str(target), fmt)

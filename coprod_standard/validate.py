@@ -287,7 +287,9 @@ def validate(source: Source, *, limits: Limits | None = None, name: str | None =
                         chosen=disclosure is not None)
     limits = limits or Limits()
     dirs = tuple(extension_dirs)
-    with schema_sets_in_use():  # a schema set compiled for this check stays until it ends
+    from .tabular.fast_workbook import scans_remembered
+
+    with schema_sets_in_use(), scans_remembered():  # kept until this check ends
         try:
             return _whole_or_streamed(source, limits, name, settings, progress, stream, jobs,
                                       dirs)

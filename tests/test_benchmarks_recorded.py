@@ -105,3 +105,21 @@ def test_a_broken_rich_file_costs_about_what_a_clean_one_does():
     assert more["brokenOverClean"] <= 1.5, more
     assert {"coprod validate --jobs 1, clean", "coprod validate --jobs 1, broken",
             "pure jsonschema, clean", "pure jsonschema, broken"} <= set(result["runs"])
+
+
+def test_where_the_checks_time_goes_is_recorded_check_by_check():
+    """benchmarks/checks.py: every check measured on both corpora, the shares adding up,
+    and its RESULTS.md section the one its recorded results write."""
+    from benchmarks.checks import END, START, section
+    from coprod_standard.checks import catalogue
+
+    result = json.loads((RESULTS / "checks.json").read_text())
+    codes = {chk.code for chk in catalogue() if "publish" in chk.levels}
+    for kind in ("synthetic", "rich"):
+        corpus = result["corpora"][kind]
+        assert corpus["projects"] >= 100 and corpus["checksMicroseconds"] > 0
+        measured = {row["code"] for row in corpus["byCheck"]}
+        assert measured <= codes and len(measured) == corpus["checksRun"] >= 90
+        assert abs(sum(row["share"] for row in corpus["byCheck"]) - 1) < 0.01
+    text = (ROOT / "benchmarks" / "RESULTS.md").read_text()
+    assert START + "\n" + section(result) + END in text

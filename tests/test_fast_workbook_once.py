@@ -54,7 +54,6 @@ class _Counted:
 def reads(monkeypatch):
     _Counted.reads = Counter()
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", _Counted)
-    fast_workbook._SCANNED.clear()
     return _Counted.reads
 
 
@@ -200,3 +199,24 @@ def test_an_unknown_sheet_with_entities_is_still_refused(reads):
         read_xlsx(hostile, "book.xlsx", Limits())
     assert refused.value.issue.code == "unsafe-workbook"
     assert not reads  # calamine never opened it
+
+
+def test_a_scan_is_remembered_within_one_check_and_forgotten_after(tmp_path, monkeypatch):
+    """convert reads the workbook again to check it: scanned once for both readings; and
+    nothing of the workbook, not even its digest, is kept once the call ends."""
+    from coprod_standard.convert import convert
+    from coprod_standard.tabular import workbook_scan
+
+    path = tmp_path / "club.xlsx"
+    path.write_bytes(_book())
+    scans = []
+    real = fast_workbook.scan
+    monkeypatch.setattr(fast_workbook, "scan", lambda *a: scans.append(1) or real(*a))
+    convert(path, tmp_path / "club.json")
+    assert len(scans) == 1 and fast_workbook._SCANNED.get() is None
+    assert workbook_scan.scan is real  # the real scan ran; only counted here
+    with fast_workbook.scans_remembered():
+        convert(path, tmp_path / "again.json", force=True)
+        convert(path, tmp_path / "again.json", force=True)
+        assert len(fast_workbook._SCANNED.get()) == 1
+    assert len(scans) == 2 and fast_workbook._SCANNED.get() is None

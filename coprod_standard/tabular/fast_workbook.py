@@ -11,6 +11,8 @@ import io
 import itertools
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -20,7 +22,21 @@ from ..readers import Unreadable
 from .sheets import LAST_ROW, Sheet, data_rows, trimmed_headings
 from .workbook_scan import scan, worksheets
 
-_SCANNED: dict[bytes, str | None] = {}  # the last workbooks' scans, by their SHA-256
+# The scans of the workbooks read within ``scans_remembered``, by their SHA-256
+_SCANNED: ContextVar[dict[bytes, str | None] | None] = ContextVar("scanned", default=None)
+
+
+@contextmanager
+def scans_remembered():
+    """Within it, a workbook read again (convert checks what it converted; a report shows
+    the cells around an issue) is not scanned again. Its scans are forgotten when it ends:
+    nothing of a file, not even its digest, outlives the call that read it."""
+    token = _SCANNED.set({}) if _SCANNED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SCANNED.reset(token)
 
 
 def calamine_reason(archive: zipfile.ZipFile, data: bytes, name: str) -> str | None:
@@ -30,13 +46,16 @@ def calamine_reason(archive: zipfile.ZipFile, data: bytes, name: str) -> str | N
         import python_calamine  # noqa: F401
     except ImportError:
         return "calamine is not installed"
-    key = hashlib.sha256(data).digest()  # a workbook read again (to check it, to show
-    if key not in _SCANNED:               # cells) is not scanned again
+    scanned = _SCANNED.get()
+    if scanned is None:
+        return scan(archive, data, name)
+    key = hashlib.sha256(data).digest()
+    if key not in scanned:
         reason = scan(archive, data, name)
-        while len(_SCANNED) >= 4:
-            _SCANNED.pop(next(iter(_SCANNED)))
-        _SCANNED[key] = reason
-    return _SCANNED[key]
+        while len(scanned) >= 4:
+            scanned.pop(next(iter(scanned)))
+        scanned[key] = reason
+    return scanned[key]
 
 
 def fallback_reason(archive: zipfile.ZipFile) -> str | None:

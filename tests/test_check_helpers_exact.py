@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod_standard.checks.data import number, walk_record
+from coprod_standard.checks.data import number
 from coprod_standard.checks.disclosure_rounding import _decimals
 
 FAST = settings(max_examples=2000, derandomize=True, database=None, deadline=None)
@@ -51,37 +51,12 @@ def test_number_is_the_plain_number(found):
         assert _number_plain(value, "n") is number(value, "n")
 
 
-def _walk_plain(value):
-    texts, keys, stack = [], [], [(value, None, "")]
-    while stack:
-        node, where, key = stack.pop()
-        if isinstance(node, str):
-            texts.append((where, key, node))
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                inner = (where, k)
-                keys.append((inner, k))
-                if isinstance(v, (str, dict, list)):
-                    stack.append((v, inner, k))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                if isinstance(v, (str, dict, list)):
-                    stack.append((v, (where, i), key))
-    return texts, keys
-
-
 JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
                               st.text(max_size=4)),
                     lambda inner: st.one_of(st.lists(inner, max_size=4),
                                             st.dictionaries(st.text(max_size=3), inner,
                                                             max_size=4)),
                     max_leaves=30)
-
-
-@FAST
-@given(JSON)
-def test_the_walk_finds_every_text_and_key_in_the_same_order(value):
-    assert walk_record(value) == _walk_plain(value)
 
 
 def _items_plain(value, key):

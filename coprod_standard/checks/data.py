@@ -199,23 +199,20 @@ def walk_record(value: Any) -> tuple[list[tuple[tuple | None, str, str]],
     texts: list[tuple[tuple | None, str, str]] = []
     keys: list[tuple[tuple | None, str]] = []
     stack: list[tuple[Any, tuple | None, str]] = [(value, None, "")]
-    pop, push, text, key_at = stack.pop, stack.append, texts.append, keys.append
-    kinds = (str, dict, list)
     while stack:
-        node, where, key = pop()
-        kind = node.__class__
-        if kind is str or (kind is not dict and kind is not list and isinstance(node, str)):
-            text((where, key, node))
-        elif kind is dict or isinstance(node, dict):
+        node, where, key = stack.pop()
+        if isinstance(node, str):
+            texts.append((where, key, node))
+        elif isinstance(node, dict):
             for k, v in node.items():
                 inner = (where, k)
-                key_at((inner, k))
-                if isinstance(v, kinds):
-                    push((v, inner, k))
+                keys.append((inner, k))
+                if isinstance(v, (str, dict, list)):
+                    stack.append((v, inner, k))
         elif isinstance(node, list):
             for i, v in enumerate(node):
-                if isinstance(v, kinds):
-                    push((v, (where, i), key))
+                if isinstance(v, (str, dict, list)):
+                    stack.append((v, (where, i), key))
     return texts, keys
 
 

@@ -114,7 +114,7 @@ def _free_text_check(code: str, title: str, what: str, fix: str, explanation: st
                      spans, needs: str | None = None):
     """A warning at publish level for what SPANS (text, the names in it) matches in free
     text, in records that pass SCREEN (the record's joined text, and its words), in texts
-    that could hold what it NEEDS (``RecordText.could_hold``); the matched text is personal
+    that could hold what it NEEDS (``RecordText.holding``); the matched text is personal
     data, never repeated."""
     @check(code, title=title, severity=W, category="privacy", serves=SERVES, scope="both",
            levels=("publish",),

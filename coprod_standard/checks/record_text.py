@@ -66,7 +66,7 @@ class RecordText:
     when a pattern is found in it."""
 
     __slots__ = ("data", "texts", "keys", "blob", "identity", "names", "_free", "_free_blob",
-                 "_words", "_holds", "_long")
+                 "_words", "_holds", "_long", "_distinct")
 
     def __init__(self, data) -> None:
         self.data = data
@@ -89,6 +89,7 @@ class RecordText:
         self.names: dict[str, list[tuple[int, int]]] = {}  # free text -> names found in it
         self._free: list[tuple[tuple | None, str]] | None = None
         self._free_blob: str | None = None
+        self._distinct: list[str] = []  # the distinct free texts, with the blob
         self._words: set[str] | None = None
         self._holds: dict[str, frozenset[str]] = {}  # what -> the free texts that could hold it
         self._long: int | None = None  # where LONG_NUMBER first matches the blob; -1: nowhere
@@ -116,11 +117,9 @@ class RecordText:
     def free_blob(self, version: str) -> str:
         """The distinct free texts joined, as ``blob``: what the free-text screens search."""
         if self._free_blob is None:
-            self._free_blob = "\x00".join(self._distinct_free(version))
+            self._distinct = list(dict.fromkeys(value for _, value in self.free_texts(version)))
+            self._free_blob = "\x00".join(self._distinct)
         return self._free_blob
-
-    def _distinct_free(self, version: str) -> list[str]:
-        return list(dict.fromkeys(value for _, value in self.free_texts(version)))
 
     def words(self, version: str) -> set[str]:
         """The distinct words of all the record's free text (``free_text.screen_words``),
@@ -129,23 +128,17 @@ class RecordText:
             self._words = free_text.screen_words(free_text.words(self.free_blob(version)))
         return self._words
 
-    def could_hold(self, what: str, value: str, version: str) -> bool:
-        """Whether the free text VALUE could hold a given name (WHAT "name") or a health
-        word ("health"): it must contain one of those the record's free text holds (the
-        screens of ``free_text.names`` and ``free_text.health``, for the whole record at
-        once, so most texts are passed over with a few substring tests)."""
-        return value in self.holding(what, version)
-
     def holding(self, what: str, version: str) -> frozenset[str]:
-        """The free texts that could hold WHAT (``could_hold``), found once a record: each
-        word it could be is looked for in the joined free text (one search in C, from
-        one text to the next), not in each text in turn."""
+        """The free texts that could hold a given name (WHAT "name") or a health word
+        ("health"): those holding one of the words of that kind the record's free text
+        holds (the screens of ``free_text.names`` and ``free_text.health``), found once a
+        record by looking for each word in the joined free text, not in each text."""
         found = self._holds.get(what)
         if found is None:
-            words = self.words(version)
+            words = self.words(version)  # (it lists the distinct free texts too)
             could = free_text.name_words(words) if what == "name" else \
                 free_text.HEALTH_SCREEN.intersection(words)
-            found = self._holds[what] = _texts_holding(self._distinct_free(version), could)
+            found = self._holds[what] = _texts_holding(self._distinct, could)
         return found
 
     def places(self, screen, exempt: tuple[str, ...] = ()):

@@ -31,6 +31,20 @@ def test_every_check_is_complete_and_in_a_known_category():
         assert chk.scope in ("project", "dataset", "both")
 
 
+def test_the_catalogue_order_does_not_depend_on_what_was_imported_first():
+    """CI once failed because a test imported one check module directly, so its checks
+    registered first and the generated docs/reference/checks.md came out reordered."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    script = ("import coprod_standard.checks.privacy, coprod_standard.checks.disclosure_rounding;"
+              "from coprod_standard.checks import catalogue;"
+              "print(' '.join(c.code for c in catalogue()))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.split() == CODES
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_every_check_has_a_passing_and_a_failing_fixture(code):
     assert (_folder(code) / "pass" / "input.json").is_file()

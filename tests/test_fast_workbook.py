@@ -60,7 +60,7 @@ def test_every_fixture_as_a_workbook_reads_the_same_both_ways(tmp_path):
 
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12) | \
     st.sampled_from(["  x ", "_x000D_", "_x005F_x0041_", "#N/A", "'007", "a\nb", " ", "true"])
-_value = st.none() | _text | st.integers(-10**12, 10**12) | \
+_value = st.none() | _text | st.integers(-10**12, 10**12) | st.integers(2**52, 10**20) | \
     st.floats(allow_nan=False, allow_infinity=False, width=32) | st.booleans() | \
     st.dates(date(1904, 1, 2), date(2100, 1, 1)) | \
     st.datetimes(datetime(1904, 1, 2), datetime(2100, 1, 1)).map(
@@ -123,11 +123,22 @@ HEAD = '<row r="1"><c r="A1" t="inlineStr"><is><t>Version</t></is></c></row>'
     (HEAD + '<row r="2"><c r="B2" t = "e"><v>#N/A</v></c></row>', "another way"),
     (HEAD + '<row r="2"><c r="B2" t="inlineStr"><is><t\n>1.0</t></is></c></row>',
      "text written in another way"),
+    # calamine reads a whole number as a float: past 2**53 it would lose digits
+    (HEAD + '<row r="2"><c r="B2"><v>9007199254740993</v></c></row>', "every digit"),
+    (HEAD + '<row r="2"><c r="B2"><v>9007199254740992</v></c></row>', "every digit"),
+    (HEAD + '<row r="2"><c r="B2"><v> -123456789012345678901</v></c></row>', "every digit"),
+    (HEAD + '<row r="2"><c r="B2"><x:v xmlns:x="http://schemas.openxmlformats.org/'
+     'spreadsheetml/2006/main">0009007199254740993</x:v></c></row>', "every digit"),
 ])
 def test_what_calamine_would_read_differently_or_blow_up_on_goes_to_openpyxl(cells, reason):
     book = _with_sheet(cells)
     assert reason in fallback_reason(zipfile.ZipFile(io.BytesIO(book)))
     assert _cells(book, fast=True) == _cells(book, fast=False)
+
+
+def test_a_whole_number_past_2_to_the_53_keeps_every_digit():
+    book = _with_sheet(HEAD + '<row r="2"><c r="A2"><v>9007199254740993</v></c></row>')
+    assert _cells(book, fast=True)["Dataset"][1] == [(2, [9007199254740993])]
 
 
 def test_an_error_cell_is_reported_as_openpyxl_reads_it(tmp_path):

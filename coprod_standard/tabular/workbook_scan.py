@@ -24,8 +24,9 @@ reserves from ``uniqueCount`` in every spelling quick-xml reads, and from the la
 not from ``count``, ``<dimension>``, ``<cols>``, ``<mergeCell>``, the styles' counts,
 ``<sheetFormatPr>`` or defined names (tests/security/test_hostile_workbooks.py keeps watch).
 The scan also sends to openpyxl what calamine reads differently: error cells (#N/A, read as
-empty), text with spaces at either end not marked to keep them (trimmed), and any DOCTYPE
-or ENTITY (openpyxl, guarded by defusedxml, then refuses the file).
+empty), text with spaces at either end not marked to keep them (trimmed), whole numbers
+from 2**53 up (read as floats: past 2**53, digits are lost), and any DOCTYPE or ENTITY
+(openpyxl, guarded by defusedxml, then refuses the file).
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ _SPACED = re.compile(rb"<t>(?:[ \t\r\n]|&#|[^<]*[ \t\r\n;]</t>)")  # not marked 
 _UNSAFE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _CLAIM = re.compile(rb"""ount\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")  # (c|C)ount: see Part
 _REFERENCE = re.compile(r"&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,8}));")
+# A whole number of 16 digits or more, which may be 2**53 or past it: calamine reads it as
+# a float (losing digits past 2**53), where openpyxl keeps it an exact int (tag prefixed
+# or not); the candidates are rare, so each is then compared in Python
+_LONG_WHOLE = re.compile(rb"v(?:\s[^<>]*)?>\s*[-+]?0*([1-9][0-9]{15,})(?![0-9.eE])")
 
 
 def _greater_than(number: int) -> bytes:
@@ -152,6 +157,8 @@ class Part:
             self.text_ends += len(_T_END.findall(block)) + len(_PREFIXED_T_END.findall(block))
             if _SPACED.search(block):
                 self.reason = "it holds text with spaces at either end"
+            if any(int(n) >= 2 ** 53 for n in _LONG_WHOLE.findall(block)):
+                self.reason = "it holds a number too long for calamine to keep every digit of"
 
     def problem(self) -> str | None:
         """Why calamine must not read the workbook this part is in, or None."""

@@ -141,7 +141,7 @@ def time_spent(results: list[dict]) -> list[str]:
         "included; jsonschema-rs checks each project in compiled code, and most of the "
         "time is Python decoding each project and handing it over.",
         f"- **The checks beyond the schema**: about {per_project:,.0f} µs a project on one "
-        "core. They are some 65 small Python functions "
+        f"core. They are {_checks_count()} small Python functions "
         "that each look at a project (codes, references, dates, sums, small numbers, "
         "privacy, principles, evaluation, costs). " + (
             f"In one process the whole run takes {_s(one['seconds'])}; by default a large "
@@ -157,22 +157,64 @@ def time_spent(results: list[dict]) -> list[str]:
            "with every cell's sheet, row and column kept for the report, and checked in "
            "one process for each core like JSON, so memory stays flat. Reading and "
            "assembling the rows costs more than decoding JSON does."] if tables else []),
-        "- **Workbooks** (the XLSX targets above, from `benchmarks/tabular.py`): a workbook "
-        "read whole goes through calamine (compiled) once a scan of its XML shows that it "
-        "reads the same cells safely; calamine builds each sheet as a full grid (a "
-        "300-byte sheet with cells at A1 and Z1000000 took it 800 MB), hence the scan. "
-        "What is left is making a Python value of every cell and the dataset of the "
-        "rows, and the scan; the grid of the largest sheet is held beside the dataset, "
-        "which is what the memory target pays for. A workbook of 16 MB or more is "
-        "streamed instead, from disk by openpyxl (about 8,000 rows a second) in memory "
-        "that does not grow with the file.",
+        *workbook_stages(),
         "- **The checks, check by check**: the section \"Where the checks' time goes\" "
         "(`benchmarks/checks.py`) measures each check on the code as it stands, and works "
         "out what this size costs now and how much cheaper the checks must be for the "
-        "10-second target; the checks have grown since this size was recorded. Not done "
-        "yet: one pass over each project gathering what every check reads, or compiled "
-        "checks, and reading with a faster decoder that can still report duplicate keys "
-        "and lines.", ""]
+        "10-second target. Not done yet: one pass over each project gathering what every "
+        "check reads, or compiled checks, and reading with a faster decoder that can "
+        "still report duplicate keys and lines.", ""]
+
+
+STAGE_NAMES = {"scan": "the scan of the XML", "grid": "calamine's grids (ODS: content.xml "
+               "parsed)", "rowsToPython": "cells to Python values", "unflatten": "rows "
+               "assembled into the dataset with its source map", "otherReading": "the rest "
+               "of reading", "write": "the JSON written"}
+
+
+def workbook_stages() -> list[str]:
+    """Where a workbook's conversion spends its time (benchmarks/tabular.py's stages), and
+    what the rows-a-second target would need."""
+    path = RESULTS / "tabular-100000.json"
+    tab = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    lines = ["- **Workbooks** (the XLSX targets above, from `benchmarks/tabular.py`): a "
+             "workbook read whole goes through calamine (compiled) once a scan of its XML "
+             "shows that it reads the same cells safely; calamine builds each sheet as a full "
+             "grid (a 300-byte sheet with cells at A1 and Z1000000 took it 800 MB), hence "
+             "the scan. A workbook of 16 MB or more is streamed instead, from disk by "
+             "openpyxl (about 8,000 rows a second) in memory that does not grow with the "
+             "file."]
+    rate = TARGETS["tabularRowsPerSecond"]
+    for name in ("xlsx", "ods"):
+        run = tab.get("ours", {}).get(name)
+        if not run or "stages" not in run:
+            continue
+        total = run["conversionSeconds"]
+        parts = ", ".join(f"{STAGE_NAMES.get(stage, stage)} {100 * seconds / total:.0f}%"
+                          for stage, seconds in sorted(run["stages"].items(),
+                                                       key=lambda kv: -kv[1]) if seconds > 0)
+        lines.append(
+            f"  - {name.upper()}, {tab['rows']:,} rows: {_s(total)} converting inside the "
+            f"process ({run['rowsPerSecond']:,} rows/s, {run['conversionPeakMB']:,.0f} MB "
+            f"at its peak): {parts}. `coprod convert` then checks what it converted, "
+            f"{_s(run['checkSeconds'])} more (the whole command {_s(run['seconds'])}, "
+            f"{run['peakMB']:,.0f} MB). {rate:,} rows/s would need the conversion in "
+            f"{_s(tab['rows'] / rate)}, {total * rate / tab['rows']:.1f} times faster.")
+    if len(lines) > 1:
+        lines.append(
+            "  - What that would need: a compiled reader that streams rows without building "
+            "a grid and without a separate scan (today the scan is what makes calamine safe "
+            "to use), assembling the dataset in compiled code or from columns rather than "
+            "cell by cell, and writing the JSON as it is assembled. For ODS, calamine could "
+            "read the file behind a scan like the XLSX one, in place of parsing content.xml "
+            "in Python.")
+    return lines
+
+
+def _checks_count() -> int:
+    from coprod_standard.checks import catalogue
+
+    return sum("publish" in chk.levels for chk in catalogue())
 
 
 def code_measured(results: list[dict]) -> str:

@@ -133,8 +133,7 @@ STRUCTURE = [
     _t("unsupported-version", "Unknown version", E, "structure",
        "The dataset names a version of the standard that this toolkit does not know.",
        "{problem} Supported versions: {versions}.",
-       "Write the version as text in quotes, for example \"version\": \"{latest}\", or "
-       "install a newer release of this toolkit."),
+       "{setting}, or install a newer release of this toolkit."),
     _t("schema-address-unknown", "Schema address not recognised", E, "structure",
        "The dataset's \"$schema\" (added by some editors for completion) is not the address "
        "of a version of this standard's schema.",

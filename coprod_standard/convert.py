@@ -1,6 +1,7 @@
 """convert(source, out): between JSON, an Excel workbook, an OpenDocument spreadsheet, CSV
 files (a folder or a zip) and a Frictionless Data Package; and to JSON-LD (linked data).
-Reading problems that lose data (unknown columns, rows without their parent) are reported;
+Reading problems that lose data (unknown columns, rows without their parent) are reported,
+and so is what the tables have no column for (fields the standard does not have);
 the input is never changed, and an existing output is replaced only when asked."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .readers import Source, Unreadable, read, source_name
 from .schemas import latest_version, version_names
 from .writers import FORMATS, check, write
 
+TABLES = ("xlsx", "ods", "csv", "csv-zip", "datapackage", "datapackage-zip")
 SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".ods": "ods", ".zip": "csv-zip",
             ".jsonld": "jsonld"}
 
@@ -111,8 +113,12 @@ def _convert(source: Source, out: str | os.PathLike, to: str | None, force: bool
     if fmt in ("xlsx", "ods"):
         _refuse_what_a_workbook_cannot_hold(dataset)
     version = dataset.get("version")
-    write_output(dataset, version if version in version_names() else latest_version(), fmt,
-                 target, source, force)
+    version = version if version in version_names() else latest_version()
+    write_output(dataset, version, fmt, target, source, force)
+    if fmt in TABLES:  # said, never lost silently
+        from .tabular.left_out import left_out_issues
+
+        conversion.issues += left_out_issues(dataset, version)
     from .validate import validate
 
     report = validate(source, limits=limits, level=level)

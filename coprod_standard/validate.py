@@ -20,43 +20,14 @@ from .limits import Limits
 from .readers import ReadResult, ReadWhole, Record, Source, Unreadable, read, source_name
 from .report import Disclosure, Report
 from .schema_engine import engine
-from .schemas import latest_version, schema_sets_in_use, version_names, versions
+from .schemas import schema_sets_in_use
 from .scorecard import assess
 from .tabular.grid import attach
 from .tabular.naming import named, said_once
+from .version_choice import choose_version
 from .withhold import Withheld, neutral_label
 
 Progress = Callable[[int, int, int], None]
-
-
-def _choose_version(result: ReadResult, report: Report) -> str | None:
-    """The version to check against, or None when the dataset cannot be checked at all."""
-    latest = latest_version()
-    if not result.has_version:
-        setting = (f"'Standard version' on the Dataset sheet, with {latest} in it"
-                   if result.tabular else f'"version": "{latest}" at the top of the dataset')
-        report.issues.append(issue_type("missing-version").make(
-            path="/version", field="version", title="Standard version", latest=latest,
-            setting=setting, record="the dataset's own details"))
-        return latest
-    declared = result.version
-    if isinstance(declared, str) and declared in version_names():
-        return declared
-    if isinstance(declared, str):
-        problem = (f"The dataset says it follows version {declared[:40]!r}, which is not a "
-                   "version of the standard.")
-    elif isinstance(declared, (int, float)) and not isinstance(declared, bool):
-        problem = (f"The version is written as the number {declared}; it must be text in "
-                   f"quotes, like \"{latest}\".")
-    else:
-        problem = "The version is not written as text in quotes."
-    report.issues.append(issue_type("unsupported-version").make(
-        path="/version", field="version", title="Standard version", problem=problem,
-        versions=", ".join(v.version + (" (draft)" if v.is_draft else "") for v in versions()),
-        latest=latest,
-        record="the dataset's own details", value=declared,
-        show_value=isinstance(declared, (str, int, float)) and len(str(declared)) < 40))
-    return None
 
 
 def _record_of(pointer: str, labels: dict[str, str]) -> str:
@@ -346,7 +317,7 @@ def _validate(source: Source, limits: Limits, name: str | None, settings: Settin
         result = read(source, limits, name, stream=stream)
     except Unreadable as exc:
         return _unreadable(report, exc.issue)
-    version = _choose_version(result, report) if result.is_object else None
+    version = choose_version(result, report) if result.is_object else None
     report.version = version
     report.data = result.data
     version = _with_extensions(version, result, report, extension_dirs)

@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT202012
 
 from coprod_standard import Limits, validate
 from coprod_standard.schema_uri import named_version
-from coprod_standard.schemas import ROOT_SCHEMA, load_schemas, version_names
+from coprod_standard.schemas import ROOT_SCHEMA, latest_version, load_schemas, version_names
 from coprod_standard.tabular.rules import tables
 from coprod_standard.upgrade import upgrade
 from tests.conftest import ROOT
@@ -94,11 +94,27 @@ def test_the_1_2_schema_and_coprod_give_the_same_verdict_on_every_address():
         f"{BASE}1.2/dataset.schema.json", f"{BASE}1.2/dataset.bundle.json"]
 
 
-def test_without_a_version_the_address_is_only_checked_to_be_one_we_know():
-    data = with_schema(example("1.1"),
-                       f"{BASE}1.0/dataset.schema.json")
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("streamed", [False, True])
+def test_without_a_version_the_version_its_address_names_is_used(tmp_path, version, streamed):
+    data = with_schema(example(version), f"{BASE}{version}/dataset.schema.json")
     del data["version"]
-    assert [i.code for i in validate(data, level="schema").issues] == ["missing-version"]
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data))
+    report = validate(path, level="schema", limits=Limits(stream_from=1) if streamed else None)
+    assert report.version == version
+    assert [i.code for i in report.issues] == ["missing-version"]
+    assert f"checked against version {version}." in report.issues[0].message
+    assert f'"version": "{version}"' in report.issues[0].fix
+
+
+def test_without_a_version_or_an_address_we_know_the_latest_is_used():
+    data = with_schema(example(latest_version()), "https://example.org/schema.json")
+    del data["version"]
+    report = validate(data, level="schema")
+    assert report.version == latest_version()
+    assert sorted(i.code for i in report.issues) == ["missing-version",
+                                                     "schema-address-unknown"]
 
 
 def test_a_streamed_file_gets_the_same_report(tmp_path):

@@ -142,6 +142,29 @@ def test_unknown_version_lists_the_supported_ones(version, words):
     assert "Supported versions: 1.0, 1.1, 1.2 (draft)." in issue.message
 
 
+def test_an_unknown_version_in_a_workbook_is_fixed_in_the_workbook():
+    import io  # noqa: PLC0415
+
+    import openpyxl  # noqa: PLC0415
+
+    from coprod_standard.writers import render  # noqa: PLC0415
+
+    data = json.loads((ROOT / "examples" / "minimal.json").read_text())
+    book = openpyxl.load_workbook(io.BytesIO(render(data, "1.0", "xlsx")))
+    sheet = book["Dataset"]
+    column = next(c.column for c in sheet[1] if c.value == "Standard version")
+    sheet.cell(row=2, column=column, value="2.0")
+    out = io.BytesIO()
+    book.save(out)
+    report = validate_any_level(out.getvalue(), name="data.xlsx")
+    [issue] = [i for i in report.issues if i.code == "unsupported-version"]
+    assert "'Standard version' on the Dataset sheet" in issue.fix
+    assert '"version"' not in issue.fix and "quotes" not in issue.fix
+    data["version"] = "2.0"
+    [in_json] = validate_any_level(data).issues
+    assert '"version": "1.1"' in in_json.fix
+
+
 @pytest.mark.parametrize("limits,code", [
     (Limits(max_bytes=100), "file-too-large"),
     (Limits(max_depth=5), "too-deeply-nested"),

@@ -191,13 +191,19 @@ def codes_of(version: str, *names: str) -> set[str]:
     return out
 
 
+LONG_WHOLE = 1_000_000_000  # whole numbers from ten digits: an NHS or phone number typed in
+
+
 def walk_record(value: Any) -> tuple[list[tuple[tuple | None, str, str]],
-                                     list[tuple[tuple | None, str]]]:
-    """In one pass: every string (where, key it sits under, text) and every object key
-    (where, key) in a record. Where is a chain of steps, (parent's chain, key or index),
-    None for the record itself: spelt as a JSON Pointer (``spelt``) only when needed."""
+                                     list[tuple[tuple | None, str]],
+                                     list[tuple[tuple | None, str, int]]]:
+    """In one pass: every string (where, key it sits under, text), every object key (where,
+    key) and every whole number of ten digits or more (where, key, number) in a record.
+    Where is a chain of steps, (parent's chain, key or index), None for the record itself:
+    spelt as a JSON Pointer (``spelt``) only when needed."""
     texts: list[tuple[tuple | None, str, str]] = []
     keys: list[tuple[tuple | None, str]] = []
+    numbers: list[tuple[tuple | None, str, int]] = []
     stack: list[tuple[Any, tuple | None, str]] = [(value, None, "")]
     while stack:
         node, where, key = stack.pop()
@@ -209,11 +215,15 @@ def walk_record(value: Any) -> tuple[list[tuple[tuple | None, str, str]],
                 keys.append((inner, k))
                 if isinstance(v, (str, dict, list)):
                     stack.append((v, inner, k))
+                elif v.__class__ is int and (v >= LONG_WHOLE or v <= -LONG_WHOLE):
+                    numbers.append((inner, k, v))
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 if isinstance(v, (str, dict, list)):
                     stack.append((v, (where, i), key))
-    return texts, keys
+                elif v.__class__ is int and (v >= LONG_WHOLE or v <= -LONG_WHOLE):
+                    numbers.append(((where, i), key, v))
+    return texts, keys, numbers
 
 
 def spelt(where: tuple | None) -> str:

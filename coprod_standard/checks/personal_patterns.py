@@ -41,6 +41,19 @@ def nhs_number_valid(digits: str) -> bool:
     return check_digit != 10 and check_digit == int(digits[9])
 
 
+def number_is_personal(number: int) -> str | None:
+    """What a whole number typed in (a spreadsheet drops the leading 0) looks like, if it
+    looks like personal data: "an NHS number" (ten digits, its check digit right) or "a
+    mobile phone number" (7 and nine more digits, or 447 and nine more); else None."""
+    digits = str(abs(number))
+    if nhs_number_valid(digits):
+        return "an NHS number"
+    if (len(digits) == 10 and digits[0] == "7") or (len(digits) == 12 and
+                                                     digits.startswith("447")):
+        return "a mobile phone number"
+    return None
+
+
 def nhs_numbers(value: str) -> list[str]:
     return [m.group(0) for m in NHS_NUMBER.finditer(value)
             if nhs_number_valid("".join(m.groups()))]

@@ -25,6 +25,7 @@ from .personal_patterns import (
     honorific_names,
     identity_key,
     nhs_numbers,
+    number_is_personal,
 )
 from .record_text import RecordText
 
@@ -90,6 +91,24 @@ _scan("email-address", "an email address", "Email address in the data",
 _scan("phone-number", "a phone number", "Phone number in the data", DIALLED, every(PHONE))
 _scan("date-of-birth", "a date of birth", "Date of birth in the data", about_birth,
       every(BIRTH))
+
+
+@check("personal-number", title="Number that looks like personal data", severity=E,
+       category="privacy", serves=SERVES, scope="both",
+       message="{title} ('{field}') holds a number that looks like {what}.",
+       fix=FIX,
+       explanation="An NHS number or a phone number typed into a spreadsheet cell becomes a "
+                   "number (and a mobile number loses its leading 0), where the checks of "
+                   "text would not see it. A whole number of ten digits whose NHS check digit "
+                   "is right, or a mobile number without its 0 (7 and nine more digits, or "
+                   "447 and nine more), is personal data wherever it is. The number is "
+                   "never repeated, in the report, the cells shown around an issue, or "
+                   "anywhere else.")
+def personal_number(ctx: Context):
+    for where, _, number in _look(ctx).numbers:
+        what = number_is_personal(number)
+        if what:
+            yield Finding(spelt(where), {"what": what}, personal=(str(number),))
 
 
 @check("possible-person-name", title="Possible name of a person", severity=W,

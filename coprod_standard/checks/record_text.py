@@ -59,18 +59,19 @@ def _value_at(data: Any, where: tuple | None) -> Any:
 
 
 class RecordText:
-    """One record's texts: ``texts`` (where, key, text) and ``keys`` (where, key) from
-    ``walk_record``; ``blob``, its distinct texts that are not codes and its keys not known
-    to be plain (which may hold personal data too), joined; ``identity``, its keys that are
-    names of fields for a person's details ("email"). Where each text sits is spelt only
+    """One record's texts: ``texts`` (where, key, text), ``keys`` (where, key) and
+    ``numbers`` (where, key, a whole number of ten digits or more) from ``walk_record``;
+    ``blob``, its distinct texts that are not codes and its keys not known to be plain
+    (which may hold personal data too), joined; ``identity``, its keys that are names of
+    fields for a person's details ("email"). Where each text sits is spelt only
     when a pattern is found in it."""
 
-    __slots__ = ("data", "texts", "keys", "blob", "identity", "names", "_free", "_free_blob",
-                 "_words", "_holds", "_long", "_distinct")
+    __slots__ = ("data", "texts", "keys", "numbers", "blob", "identity", "names", "_free",
+                 "_free_blob", "_words", "_holds", "_long", "_distinct")
 
     def __init__(self, data) -> None:
         self.data = data
-        self.texts, self.keys = walk_record(data)
+        self.texts, self.keys, self.numbers = walk_record(data)
         codes = known_codes()
         joined = [text for text in dict.fromkeys(map(_TEXT, self.texts)) if text not in codes]
         self.identity: list[tuple[str, str, Any]] = []

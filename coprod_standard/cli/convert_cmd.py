@@ -63,7 +63,8 @@ def convert(source: str, target: str, to: str | None, force: bool, fmt: str,
                    f"{result.projects} project{'s' if result.projects != 1 else ''}.")
         for issue in result.issues:
             where = issue.location.describe() if issue.location else issue.path
-            click.echo(f"  {issue.severity.value}: {where}: {issue.message}")
+            click.echo(f"  {issue.severity.value}: {f'{where}: ' if where else ''}"
+                       f"{issue.message}")
         if result.errors:
             click.echo("  Some of the input was not carried over; fix the problems above and "
                        "convert again.")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..convert import ConvertError, output_target, write_output
+from ..convert import TABLES, ConvertError, output_target, write_output
 from ..readers import Unreadable, read
 from ..schemas import latest_version, version_names
 from ..upgrade import UpgradeError
@@ -47,6 +47,15 @@ def upgrade(source: str, target: str, to: str, allow_loss: bool, force: bool) ->
     except UpgradeError as exc:
         click.echo(f"NOT UPGRADED: {exc}.")
         sys.exit(1 if "lost" in str(exc) else 2)
+    from ..tabular.left_out import left_out_issues
+
+    left = left_out_issues(result, to) if fmt in TABLES else []
+    if left and not allow_loss:
+        click.echo("NOT UPGRADED: some values would be lost in tables, which have no column "
+                   "for them; write JSON instead, or use --allow-loss to leave them out.")
+        for issue in left:
+            click.echo(f"  {issue.message}")
+        sys.exit(1)
     try:
         write_output(result, to, fmt, out, source, force)
     except ConvertError as exc:
@@ -55,3 +64,5 @@ def upgrade(source: str, target: str, to: str, allow_loss: bool, force: bool) ->
                f"{len(changes)} change{'s' if len(changes) != 1 else ''}, written to {out}.")
     for change in changes:
         click.echo(f"  {change.describe()}")
+    for issue in left:
+        click.echo(f"  left out: {issue.message}")

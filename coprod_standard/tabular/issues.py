@@ -78,6 +78,15 @@ register(
        "Shorten the text in that cell, or link to a document instead. In a CSV file, check "
        "for a double quote (\") that opens a cell but is never closed.",
        unreadable=True),
+    _t("left-out-of-tables", "Not carried over to the tables", E,
+       "Converting to tables (CSV files, a workbook, a data package) writes a column for "
+       "every field the standard has. A field it does not have has no column, so it is "
+       "left out of the output; the input keeps it.",
+       "{holder} {count} that the standard does not have. The tables have no column for "
+       "{them}, so the output leaves {them} out.",
+       "Keep the JSON file as the full record, or move what they hold into fields the "
+       "standard has (a description, for example). 'coprod validate' names each of them "
+       "(as unknown-field)."),
     _t("empty-workbook", "No data found", E,
        "None of the sheets or CSV files is one of the standard's tables.",
        "No sheet in {file} is one of the standard's tables.",

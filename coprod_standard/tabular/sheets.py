@@ -1,8 +1,9 @@
 """Sheets from workbooks, CSV folders, zips and data packages, read safely within Limits.
 
 A ``Sheet`` has a name, its headings (the first row) and a way to stream its data rows.
-Rows that are empty are skipped, and reading stops after a long run of empty rows, so a
-sheet formatted down to row 1,048,576 costs nothing. Zip files (workbooks included) are
+Rows that are empty are skipped, however many there are: a row after any gap is read
+(empty rows cost little; reading a sheet to its last possible row, 1,048,576, takes about
+half a second). Zip files (workbooks included) are
 inspected before they are opened (``zips``): too many entries, too much uncompressed data or
 an extreme compression ratio mean a zip bomb, and the file is refused; a damaged one is
 refused with a plain message before any of it is read as data.
@@ -26,7 +27,6 @@ from ..readers import unreadable
 from ..readers.surrogates import mend_all
 from .zips import open_zip, unpacked
 
-EMPTY_RUN = 10_000  # stop a sheet after this many empty rows in a row
 LAST_ROW = 1_048_576  # the last row a workbook can have
 
 
@@ -62,9 +62,7 @@ def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[i
     """Non-empty rows, cut to the headings' width unless something lies beyond it, with their
     1-based row numbers. A cell longer than ``limits.max_cell`` stops the reading, with
     its place; so does a row past LAST (a workbook's last row), which no spreadsheet
-    program makes (reading stops after EMPTY_RUN empty rows, so this bounds the time a
-    sheet of rows spread far apart can take)."""
-    empty_run = 0
+    program makes (this bounds the time a sheet of rows spread far apart can take)."""
     most, longest = limits.max_rows, limits.max_cell
     for number, row in enumerate(rows, start=first):
         if last and number > last:
@@ -77,11 +75,7 @@ def data_rows(rows: Iterator[tuple], width: int, limits: Limits, counter: list[i
         else:
             cells = row if len(row) <= width else row[:width]
         if not any(cells):
-            empty_run += 1
-            if empty_run >= EMPTY_RUN:
-                return
             continue
-        empty_run = 0
         counter[0] += 1
         if counter[0] > most:
             raise unreadable("too-many-records", name, limit=limits.max_rows)

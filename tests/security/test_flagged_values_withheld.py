@@ -117,6 +117,15 @@ def _planted() -> tuple[dict, dict[str, tuple[str, list[str]]]]:
             "participationLevel": "consultation", "date": "2025-10-01",
             "participantGroups": [values["group-id"][0], values["reference"][0]]}]
         projects.append(project)
+    # An NHS number and a mobile number typed into number cells (the 0 dropped, as a
+    # spreadsheet does): whole numbers, not text
+    typed = {"nhs": int(_nhs_number(712_345_670)), "phone": 7700900177}
+    for k, kind in enumerate(KINDS):
+        if kind in typed:
+            group = copy.deepcopy(projects[k]["participantGroups"][0])
+            group["id"], group["count"] = f"typed-{kind}", typed[kind]
+            projects[k]["participantGroups"].append(group)
+            plants[f"{kind} typed as a number"] = (str(typed[kind]), [str(typed[kind])])
     base["projects"] = projects
     base["title"] = "Notes from Mrs Zebedee"  # dataset-level free text: the store keeps it
     base["publisher"]["name"] = "Example Voices, call 07700 900199"
@@ -219,6 +228,13 @@ def test_no_report_repeats_a_flagged_value(files, kind):
                            i["location"]["column_title"] == heading and
                            i["location"]["row"] >= 2 and i["fix"]
                            for i in issues if i.get("location")), (code, place)
+    typed = [i for i in issues if i["code"] == "personal-number"]  # numbers typed in
+    if kind == "json":
+        assert {i["path"] for i in typed} == {f"/projects/{k}/participantGroups/1/count"
+                                              for k in (1, 2)}
+    else:
+        assert len(typed) == 2 and all(i["location"]["column_title"] == "Number of people"
+                                       for i in typed)
     labels = {i.get("record") for i in issues} | {c["record"] for c in report["scorecard"]}
     assert {f"project {k + 1}" for k in range(len(KINDS))} <= labels
     grids = [i["context"] for i in issues if i.get("context")]

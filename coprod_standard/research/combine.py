@@ -5,8 +5,10 @@ records; the 'datasets' table keeps both) and (if valid) upgraded to the store's
 (the newest this toolkit knows) and flattened into the analysis tables. Invalid, unreadable,
 unavailable and duplicate datasets are kept out of the analysis tables but recorded, with
 their issues and reason.
-Datasets are checked in worker processes spread over the machine's cores; a worker that
-dies (a crash no ``except`` catches) loses no dataset but the one that killed it. The
+Datasets are fetched and checked in worker processes spread over the machine's cores, a
+batch at a time, so that only the batches in hand are held in memory, never every dataset
+at once; a worker that dies (a crash no ``except`` catches) loses no dataset but the one
+that killed it. The
 output is written to a temporary file and moved into place only when complete.
 """
 
@@ -53,6 +55,20 @@ def _folder_checksum(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Fetching:
+    """How to fetch the sources (see ``sources.fetch``)."""
+
+    allow_web: bool = False
+    allowed: frozenset[str] = frozenset()
+    timeout: float = 20.0
+    max_bytes: int = Limits().max_bytes
+
+    def fetch(self, source: Source) -> Fetched:
+        return fetch(source, allow_web=self.allow_web, allowed=set(self.allowed),
+                     timeout=self.timeout, max_bytes=self.max_bytes)
 
 
 def process(fetched: Fetched, level: str, max_bytes: int,
@@ -122,13 +138,19 @@ def _process(fetched: Fetched, level: str, max_bytes: int, extension_dirs: tuple
     return record, [], rows
 
 
-Work = tuple[Fetched, str, int, tuple[str, ...]]
+Work = tuple[Source, Fetching, str, tuple[str, ...]]
 STOPPED = ("it stopped the program reading it, so it was left out; the file may be damaged, "
            "or built to attack the reader: check it on its own with 'coprod validate'")
 
 
+def _one(item: Work) -> tuple:
+    """One source fetched (in the worker) and processed; its bytes go when it is done."""
+    source, fetching, level, extension_dirs = item
+    return process(fetching.fetch(source), level, fetching.max_bytes, extension_dirs)
+
+
 def _run(batch: list[Work]):
-    return [process(*item) for item in batch]
+    return [_one(item) for item in batch]
 
 
 def _check_all(work: list[Work], jobs: int, progress: Callable[[int], None] | None) -> list:
@@ -161,10 +183,9 @@ def _check_all(work: list[Work], jobs: int, progress: Callable[[int], None] | No
 def _alone(item: Work) -> tuple:
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(process, *item).result()
+            return pool.submit(_one, item).result()
     except BrokenProcessPool:
-        fetched = item[0]
-        return _record(fetched, fetched.checksum, status="unreadable", reason=STOPPED), [], {}
+        return _record(Fetched(item[0]), None, status="unreadable", reason=STOPPED), [], {}
 
 
 def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "publish",
@@ -175,9 +196,8 @@ def combine(sources: list[Source], target: str | os.PathLike, *, level: str = "p
             extension_dirs: tuple[str, ...] = ()) -> Combined:
     target = Path(target)
     combined = Combined(str(target))
-    work = [(fetch(s, allow_web=allow_web, allowed=set(allowed), timeout=timeout,
-                   max_bytes=max_bytes), level, max_bytes, tuple(extension_dirs))
-            for s in sources]
+    fetching = Fetching(allow_web, frozenset(allowed), timeout, max_bytes)
+    work = [(s, fetching, level, tuple(extension_dirs)) for s in sources]
     results = _check_all(work, jobs or min(os.cpu_count() or 1, 4), progress)
     seen: set[str] = set()
     issues: list[tuple] = []

@@ -184,7 +184,8 @@ def main() -> None:
     results: dict = {"rows": rows, "projects": len(data["projects"]),
                      "machine": {"python": platform.python_version(),
                                  "processor": platform.machine(), "cores": _cores()},
-                     "date": time.strftime("%Y-%m-%d"), "ours": {}, "peers": {}}
+                     "date": time.strftime("%Y-%m-%d"), "commit": _commit(), "ours": {},
+                     "peers": {}}
     for name, source in inputs:
         out = work / f"ours-{name}.json"
         # exit status 1: converted, and the invented data is not valid at the publish level
@@ -224,6 +225,11 @@ def _rows(data: dict):
     for table, rows in flatten(data, "1.0"):
         for row in rows:
             yield table, row
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def _cores() -> int:

@@ -8,8 +8,8 @@ their issues and reason.
 Datasets are fetched and checked in worker processes spread over the machine's cores, a
 batch at a time, so that only the batches in hand are held in memory, never every dataset
 at once; a worker that dies (a crash no ``except`` catches) loses no dataset but the one
-that killed it. The
-output is written to a temporary file and moved into place only when complete.
+that killed it. The output is written to a temporary file and moved into place only when
+complete.
 """
 
 from __future__ import annotations

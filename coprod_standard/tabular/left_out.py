@@ -9,16 +9,16 @@ say their version in their own column.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from ..issues import Issue, issue_type
+from ..schemas import per_schema_set
 from .rules import tables
 
 ON_PURPOSE = {("$schema",)}
 
 
-@cache
+@per_schema_set  # as the tables: a compiled set's are forgotten with it
 def _places(version: str) -> tuple[frozenset[tuple], frozenset[tuple]]:
     """The paths of the columns (``*`` for a list's items), and every path that leads to
     one (a table's list and the objects on the way)."""
